@@ -1,0 +1,34 @@
+# Two commands matter: `make run` and `make test`. Both bootstrap .venv first.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: run test lint format bench clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+run: $(STAMP)
+	$(BIN)/ccsn-bot db upgrade
+	$(BIN)/ccsn-bot start
+
+test: $(STAMP)
+	$(BIN)/ruff check bot handlers storage tests
+	$(BIN)/ruff format --check bot handlers storage tests
+	$(BIN)/mypy
+	$(BIN)/pytest -q
+
+lint: $(STAMP)
+	$(BIN)/ruff check bot handlers storage tests
+	$(BIN)/mypy
+
+format: $(STAMP)
+	$(BIN)/ruff format bot handlers storage tests
+	$(BIN)/ruff check --fix bot handlers storage tests
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache .mypy_cache

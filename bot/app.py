@@ -1,0 +1,79 @@
+"""The app factory: builds the Bolt app and everything a running bot owns, from `Settings`."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+
+from slack_bolt import App
+from slack_sdk import WebClient
+from sqlalchemy import Engine
+
+from bot.clock import Clock, utc_now
+from bot.config import Settings
+from bot.deps import Deps
+from bot.outbox import OutboxDelivery, OutboxWorker
+from bot.slack_client import make_client
+from handlers import register_all
+from storage.db import make_engine, make_session_factory
+from storage.uow import UnitOfWork
+
+log = logging.getLogger(__name__)
+
+
+def create_app(deps: Deps, client: WebClient, *, verify_token: bool = True) -> App:
+    """A Bolt app with every feature registered.
+
+    Listeners run before the HTTP response (`process_before_response`): they only validate,
+    write to the database and answer, so they finish well inside Slack's 3 seconds, and the
+    slow part (talking to Slack) is left to the outbox.
+    """
+    secret = deps.settings.slack_signing_secret
+    app = App(
+        client=client,
+        signing_secret=secret.get_secret_value() if secret else "",
+        process_before_response=True,
+        token_verification_enabled=verify_token,
+        logger=logging.getLogger("slack_bolt"),
+    )
+    register_all(app, deps)
+    return app
+
+
+@dataclass
+class Runtime:
+    """A bot ready to serve: its app, database, Slack client and outbox worker."""
+
+    settings: Settings
+    engine: Engine
+    deps: Deps
+    app: App
+    delivery: OutboxDelivery
+    worker: OutboxWorker
+    _closed: bool = field(default=False, repr=False)
+
+    def close(self) -> None:
+        """Stop delivering (queued messages stay queued) and release the database."""
+        if self._closed:
+            return
+        self._closed = True
+        self.worker.stop()
+        self.engine.dispose()
+
+
+def build_runtime(
+    settings: Settings, *, clock: Clock = utc_now, verify_token: bool = True
+) -> Runtime:
+    """Wire settings, storage, the Slack client, the outbox and the Bolt app together."""
+    engine = make_engine(settings.database_url)
+    sessions = make_session_factory(engine)
+    client = make_client(settings)
+    delivery = OutboxDelivery(
+        lambda: UnitOfWork(sessions), make_client(settings, for_outbox=True), clock
+    )
+    worker = OutboxWorker(delivery)
+    deps = Deps(settings=settings, uow=lambda: UnitOfWork(sessions, worker.wake), clock=clock)
+    app = create_app(deps, client, verify_token=verify_token)
+    return Runtime(
+        settings=settings, engine=engine, deps=deps, app=app, delivery=delivery, worker=worker
+    )

@@ -1,0 +1,80 @@
+"""`ccsn-bot`: serve, start, demo, db upgrade. Bad settings end in one line naming the variable."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+from bot.config import Settings, SettingsError, load_settings
+from bot.logs import configure_logging
+
+CONNECT_HELP = """\
+No Slack settings found, so here is the offline demo instead.
+To connect a real workspace:
+  1. Create a Slack app from manifest.yml (https://api.slack.com/apps > Create New App >
+     From an app manifest), install it, and invite it to your channels.
+  2. Copy .env.example to .env and fill in SLACK_BOT_TOKEN, SLACK_SIGNING_SECRET (or
+     SLACK_APP_TOKEN for Socket Mode), CCSN_COORDINATORS and the CCSN_*_CHANNEL IDs.
+  3. Run `make run` again.
+"""
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="ccsn-bot", description="CCSN Hub Slack bot")
+    commands = parser.add_subparsers(dest="command", required=True)
+    serve = commands.add_parser("serve", help="serve Slack (HTTP, or Socket Mode with an app token)")
+    serve.add_argument("--port", type=int, default=3000, help="HTTP port (default 3000)")
+    serve.add_argument("--workers", type=int, default=1, help="gunicorn worker processes")
+    commands.add_parser("start", help="serve when Slack is configured, otherwise the demo")
+    commands.add_parser("demo", help="play a practice through review against a local fake Slack")
+    db = commands.add_parser("db", help="database tasks")
+    db_commands = db.add_subparsers(dest="db_command", required=True)
+    db_commands.add_parser("upgrade", help="apply migrations up to the latest")
+    return parser
+
+
+def _serve(settings: Settings, port: int, workers: int) -> None:
+    from bot import server
+
+    if settings.socket_mode:
+        if not settings.slack_bot_token:
+            raise SettingsError("SLACK_BOT_TOKEN is not set; see .env.example")
+        server.serve_socket_mode(settings)
+    else:
+        settings.require_for_serve()
+        server.serve_http(settings, port=port, workers=workers)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run one command; returns the process exit status."""
+    args = _parser().parse_args(argv)
+    configure_logging()
+    try:
+        settings = load_settings()
+        if args.command == "db":
+            from storage.migrate import upgrade
+
+            upgrade(settings.database_url)
+            print(f"database is at the latest schema ({settings.database_url.split(':')[0]})")
+        elif args.command == "demo":
+            from bot.demo import run_demo
+
+            run_demo(sys.stdout)
+        elif args.command == "start" and not settings.slack_configured:
+            from bot.demo import run_demo
+
+            print(CONNECT_HELP)
+            run_demo(sys.stdout)
+        else:
+            if args.command == "serve" and settings.socket_mode is False:
+                settings.require_for_serve()
+            _serve(settings, getattr(args, "port", 3000), getattr(args, "workers", 1))
+    except SettingsError as exc:
+        print(f"ccsn-bot: {exc}", file=sys.stderr)
+        return 2
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

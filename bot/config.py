@@ -1,0 +1,184 @@
+"""One `Settings` object, read from the environment (and `.env`) once, in the entry point.
+
+Field names are the environment variable names in lower case, so an error about a field can
+name the variable a person has to fix.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Annotated
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from apscheduler.triggers.cron import CronTrigger
+from pydantic import SecretStr, ValidationError, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+USER_ID = re.compile(r"^[UW][A-Z0-9]{2,}$")
+CHANNEL_ID = re.compile(r"^[CGD][A-Z0-9]{2,}$")
+
+UserIds = Annotated[tuple[str, ...], NoDecode]
+
+
+class SettingsError(Exception):
+    """A setting is missing or malformed; the message names the variable to fix."""
+
+
+def _split_ids(value: object) -> object:
+    if isinstance(value, str):
+        return tuple(part.strip() for part in value.split(",") if part.strip())
+    return value
+
+
+class Settings(BaseSettings):
+    """Everything the bot can be configured with. See `.env.example` for each variable."""
+
+    model_config = SettingsConfigDict(
+        env_file=".env",
+        env_file_encoding="utf-8",
+        env_ignore_empty=True,
+        extra="ignore",
+        frozen=True,
+    )
+
+    slack_bot_token: SecretStr | None = None
+    slack_signing_secret: SecretStr | None = None
+    slack_app_token: SecretStr | None = None
+    slack_api_url: str = "https://slack.com/api/"
+    database_url: str = "sqlite:///ccsn.db"
+    ccsn_coordinators: UserIds = ()
+    ccsn_ta_providers: UserIds = ()
+    ccsn_coordinator_channel: str | None = None
+    ccsn_practices_channel: str | None = None
+    ccsn_events_channel: str | None = None
+    ccsn_ta_channel: str | None = None
+    ccsn_digest_channel: str | None = None
+    ccsn_timezone: str = "America/Los_Angeles"
+    ccsn_digest_cron: str = "0 9 * * mon"
+
+    @field_validator("ccsn_coordinators", "ccsn_ta_providers", mode="before")
+    @classmethod
+    def _comma_separated(cls, value: object) -> object:
+        return _split_ids(value)
+
+    @field_validator("ccsn_coordinators", "ccsn_ta_providers")
+    @classmethod
+    def _user_ids(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        for user_id in value:
+            if not USER_ID.match(user_id):
+                raise ValueError(f"{user_id!r} is not a Slack user ID (like U0123ABCD)")
+        return value
+
+    @field_validator(
+        "ccsn_coordinator_channel",
+        "ccsn_practices_channel",
+        "ccsn_events_channel",
+        "ccsn_ta_channel",
+        "ccsn_digest_channel",
+        mode="before",
+    )
+    @classmethod
+    def _channel_id(cls, value: object) -> object:
+        if value in (None, ""):
+            return None
+        if not isinstance(value, str) or not CHANNEL_ID.match(value.strip()):
+            raise ValueError(f"{value!r} is not a Slack channel ID (like C0123ABCD)")
+        return value.strip()
+
+    @field_validator("slack_bot_token")
+    @classmethod
+    def _bot_token(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None and not value.get_secret_value().startswith("xoxb-"):
+            raise ValueError("a bot token starts with xoxb-")
+        return value
+
+    @field_validator("slack_app_token")
+    @classmethod
+    def _app_token(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None and not value.get_secret_value().startswith("xapp-"):
+            raise ValueError("an app-level token starts with xapp-")
+        return value
+
+    @field_validator("slack_api_url")
+    @classmethod
+    def _api_url(cls, value: str) -> str:
+        if not re.match(r"^https?://[^/\s]+", value):
+            raise ValueError("must be an http(s) URL such as https://slack.com/api/")
+        return value if value.endswith("/") else value + "/"
+
+    @field_validator("database_url")
+    @classmethod
+    def _database_url(cls, value: str) -> str:
+        if not value.startswith(("sqlite", "postgresql")):
+            raise ValueError("use sqlite:///file.db or postgresql+psycopg://user@host/db")
+        if value.startswith("postgresql://"):
+            # psycopg 3 is the driver we ship; plain postgresql:// would ask for psycopg2.
+            value = "postgresql+psycopg://" + value.removeprefix("postgresql://")
+        return value
+
+    @field_validator("ccsn_timezone")
+    @classmethod
+    def _timezone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise ValueError(f"{value!r} is not an IANA time zone") from exc
+        return value
+
+    @field_validator("ccsn_digest_cron")
+    @classmethod
+    def _cron(cls, value: str) -> str:
+        try:
+            CronTrigger.from_crontab(value)
+        except ValueError as exc:
+            raise ValueError(f"{value!r} is not a crontab expression: {exc}") from exc
+        return value
+
+    @property
+    def timezone(self) -> ZoneInfo:
+        """The network's time zone, in which times are shown and the digest is scheduled."""
+        return ZoneInfo(self.ccsn_timezone)
+
+    @property
+    def socket_mode(self) -> bool:
+        """Whether to connect over Socket Mode (an app-level token is set) instead of HTTP."""
+        return self.slack_app_token is not None
+
+    @property
+    def slack_configured(self) -> bool:
+        """Whether any Slack credential was given; with none, `start` runs the offline demo."""
+        return any(
+            v is not None
+            for v in (self.slack_bot_token, self.slack_signing_secret, self.slack_app_token)
+        )
+
+    def is_coordinator(self, user_id: str) -> bool:
+        """Whether this user may review submissions. Decided here, never from a payload."""
+        return user_id in self.ccsn_coordinators
+
+    def require_for_serve(self) -> None:
+        """Refuse to serve without what a live workspace needs, naming the first gap.
+
+        Raises:
+            SettingsError: naming the missing variable.
+        """
+        required = ["slack_bot_token", "slack_signing_secret"]
+        required += ["ccsn_coordinators", "ccsn_coordinator_channel", "ccsn_practices_channel"]
+        for name in required:
+            if not getattr(self, name):
+                raise SettingsError(f"{name.upper()} is not set; see .env.example")
+
+
+def load_settings(env_file: str | None = ".env", **overrides: object) -> Settings:
+    """Read settings from the environment and `env_file`, as one line on failure.
+
+    Raises:
+        SettingsError: naming the variable that is malformed.
+    """
+    try:
+        return Settings(_env_file=env_file, **overrides)  # type: ignore[call-arg]
+    except ValidationError as exc:
+        error = exc.errors()[0]
+        name = str(error["loc"][0]).upper() if error["loc"] else "settings"
+        message = str(error["msg"]).removeprefix("Value error, ")
+        raise SettingsError(f"{name}: {message}") from None

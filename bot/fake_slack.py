@@ -1,0 +1,196 @@
+"""A stand-in for Slack's Web API on loopback, for the offline demo and the tests.
+
+It speaks real HTTP, like Slack: JSON or form bodies in, `{"ok": ...}` out, `Retry-After` on
+429. It records every call so a test (or the demo's transcript) can see what the bot sent, and
+it can be told to fail the next calls in the ways Slack does.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections import deque
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+from urllib.parse import parse_qsl
+
+TEAM_DOMAIN = "ccsn-demo"
+
+
+@dataclass
+class Call:
+    """One Web API call the bot made."""
+
+    method: str
+    params: dict[str, Any]
+    token: str | None
+    response: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class Fault:
+    """A planned failure for the next call(s) of a method (`*` for any)."""
+
+    method: str
+    status: int = 200
+    error: str | None = None
+    retry_after: int | None = None
+    drop: bool = False
+
+
+@dataclass
+class FakeSlack:
+    """The fake Web API's state: recorded calls, posted messages, planned faults."""
+
+    calls: list[Call] = field(default_factory=list)
+    faults: deque[Fault] = field(default_factory=deque)
+    bot_token: str = "xoxb-fake"
+    _ts: int = 0
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def fail_next(self, method: str = "*", times: int = 1, **fault: Any) -> None:
+        """Make the next `times` calls of `method` fail (status, error, retry_after, drop)."""
+        with self._lock:
+            for _ in range(times):
+                self.faults.append(Fault(method=method, **fault))
+
+    def calls_to(self, method: str) -> list[Call]:
+        """Recorded calls of one method, in order."""
+        with self._lock:
+            return [call for call in self.calls if call.method == method]
+
+    def posts(self, channel: str | None = None) -> list[dict[str, Any]]:
+        """Messages posted (chat.postMessage) with their `ts`, optionally to one channel."""
+        return [
+            {**call.params, "ts": call.response.get("ts")}
+            for call in self.calls_to("chat.postMessage")
+            if channel is None or call.params.get("channel") == channel
+        ]
+
+    def reset(self) -> None:
+        """Forget calls and faults."""
+        with self._lock:
+            self.calls.clear()
+            self.faults.clear()
+
+    def handle(
+        self, method: str, params: dict[str, Any], token: str | None
+    ) -> tuple[int, dict[str, Any], dict[str, str]]:
+        """Answer one call as Slack would: (status, body, headers)."""
+        with self._lock:
+            fault = next((f for f in self.faults if f.method in (method, "*")), None)
+            if fault is not None:
+                self.faults.remove(fault)
+                if fault.drop:
+                    return -1, {}, {}
+                headers = {"Retry-After": str(fault.retry_after)} if fault.retry_after else {}
+                if fault.status == 429:
+                    return 429, {"ok": False, "error": "ratelimited"}, headers
+                if fault.status >= 500:
+                    return fault.status, {"ok": False, "error": "service_unavailable"}, headers
+                return 200, {"ok": False, "error": fault.error or "fatal_error"}, headers
+            call = Call(method=method, params=params, token=token)
+            self.calls.append(call)
+            if token != self.bot_token:
+                call.response = {"ok": False, "error": "invalid_auth"}
+            else:
+                call.response = self._answer(method, params)
+            return 200, call.response, {}
+
+    def _answer(self, method: str, params: dict[str, Any]) -> dict[str, Any]:
+        channel = str(params.get("channel", ""))
+        if method == "auth.test":
+            return {
+                "ok": True,
+                "user_id": "UBOT",
+                "bot_id": "BBOT",
+                "team_id": "TDEMO",
+                "url": f"https://{TEAM_DOMAIN}.slack.com/",
+            }
+        if method == "chat.postMessage":
+            self._ts += 1
+            return {"ok": True, "channel": channel, "ts": f"1700000000.{self._ts:06d}"}
+        if method == "chat.update":
+            return {"ok": True, "channel": channel, "ts": params.get("ts")}
+        if method == "chat.postEphemeral":
+            return {"ok": True, "message_ts": "1700000000.000000"}
+        if method == "chat.getPermalink":
+            ts = str(params.get("message_ts", "")).replace(".", "")
+            return {
+                "ok": True,
+                "channel": channel,
+                "permalink": f"https://{TEAM_DOMAIN}.slack.com/archives/{channel}/p{ts}",
+            }
+        if method in ("views.open", "views.update", "views.publish", "views.push"):
+            view = params.get("view")
+            if isinstance(view, str):
+                view = json.loads(view)
+            return {"ok": True, "view": {"id": "VFAKE", **(view or {})}}
+        return {"ok": True}
+
+
+class _Handler(BaseHTTPRequestHandler):
+    server: _Server
+
+    def do_POST(self) -> None:
+        length = int(self.headers.get("Content-Length") or 0)
+        raw = self.rfile.read(length).decode("utf-8")
+        if "json" in (self.headers.get("Content-Type") or ""):
+            params = json.loads(raw or "{}")
+        else:
+            params = dict(parse_qsl(raw))
+            for key in ("blocks", "view", "attachments"):
+                if isinstance(params.get(key), str):
+                    try:
+                        params[key] = json.loads(params[key])
+                    except ValueError:
+                        pass
+        auth = self.headers.get("Authorization") or ""
+        token = auth.removeprefix("Bearer ") or params.get("token")
+        method = self.path.rsplit("/", 1)[-1].split("?")[0]
+        status, body, headers = self.server.fake.handle(method, params, token)
+        if status == -1:  # a dropped connection: close without an answer
+            self.close_connection = True
+            self.connection.close()
+            return
+        data = json.dumps(body).encode()
+        self.send_response(status)
+        self.send_header("Content-Type", "application/json; charset=utf-8")
+        self.send_header("Content-Length", str(len(data)))
+        for name, value in headers.items():
+            self.send_header(name, value)
+        self.end_headers()
+        self.wfile.write(data)
+
+    def log_message(self, format: str, *args: Any) -> None:  # quiet
+        return
+
+
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+    fake: FakeSlack
+
+
+class FakeSlackServer:
+    """Runs a `FakeSlack` on 127.0.0.1 at a free port, in a background thread."""
+
+    def __init__(self, fake: FakeSlack | None = None) -> None:
+        self.fake = fake or FakeSlack()
+        self._server = _Server(("127.0.0.1", 0), _Handler)
+        self._server.fake = self.fake
+        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+
+    @property
+    def url(self) -> str:
+        """The Web API root to give the bot as `SLACK_API_URL`."""
+        host, port = self._server.server_address[:2]
+        return f"http://{host!s}:{port}/api/"
+
+    def __enter__(self) -> FakeSlackServer:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._server.shutdown()
+        self._server.server_close()

@@ -1,0 +1,241 @@
+"""Delivering the outbox to Slack: retries with back-off, `Retry-After`, ordering per channel.
+
+Messages are claimed with a lease in one short transaction, sent with no transaction open,
+and their outcome recorded in another. If the process dies after Slack accepted a message but
+before its `ts` was recorded, the lease runs out and the message is sent again: at most one
+duplicate per crash, never a loss.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import random
+import threading
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+from urllib.error import URLError
+
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+from sqlalchemy.exc import SQLAlchemyError
+
+from bot.clock import Clock
+from storage.models import OutboxMessage, OutboxStatus
+from storage.uow import UnitOfWorkFactory
+
+log = logging.getLogger(__name__)
+
+LEASE = timedelta(seconds=60)
+MAX_BACKOFF_SECONDS = 300
+# `ok: false` errors that mean "not now" rather than "never".
+TRANSIENT_ERRORS = frozenset(
+    {
+        "ratelimited",
+        "rate_limited",
+        "internal_error",
+        "fatal_error",
+        "service_unavailable",
+        "request_timeout",
+        "team_access_not_granted",
+    }
+)
+
+
+def backoff(attempts: int) -> timedelta:
+    """Exponential back-off with jitter: 1, 2, 4 … seconds, at most five minutes."""
+    base = min(2 ** max(attempts, 0), MAX_BACKOFF_SECONDS)
+    return timedelta(seconds=base * random.uniform(1.0, 1.25))
+
+
+@dataclass(frozen=True)
+class Attempt:
+    """The outcome of one delivery attempt."""
+
+    ts: str | None = None
+    retry_after: timedelta | None = None
+    failed: str | None = None
+    error: str | None = None
+
+
+class OutboxDelivery:
+    """Sends due outbox messages through a `WebClient` and records what happened."""
+
+    def __init__(self, uow: UnitOfWorkFactory, client: WebClient, clock: Clock) -> None:
+        self._uow = uow
+        self._client = client
+        self._clock = clock
+
+    def deliver_due(self, limit: int = 20, stop: threading.Event | None = None) -> int:
+        """Make one pass over due messages; returns how many Slack accepted.
+
+        When `stop` is set mid-pass, the messages not yet tried are released at once, so a
+        restarted process need not wait for their lease to run out.
+        """
+        with self._uow() as uow:
+            messages = uow.outbox.claim_due(self._clock(), LEASE, limit)
+            uow.commit()
+        delivered = 0
+        for index, message in enumerate(messages):
+            if stop is not None and stop.is_set():
+                with self._uow() as uow:
+                    uow.outbox.release([m.id for m in messages[index:]])
+                    uow.commit()
+                break
+            delivered += self._deliver(message)
+        return delivered
+
+    def drain(self, max_passes: int = 100) -> int:
+        """Deliver until nothing is due now (tests and the demo call this directly)."""
+        total = 0
+        for _ in range(max_passes):
+            sent = self.deliver_due()
+            total += sent
+            if sent == 0:
+                break
+        return total
+
+    def _deliver(self, message: OutboxMessage) -> int:
+        now = self._clock()
+        with self._uow() as uow:
+            payload, wait = self._prepare(uow, message)
+        if wait is not None:
+            with self._uow() as uow:
+                if wait.failed:
+                    uow.outbox.mark_failed(message.id, error=wait.failed)
+                else:
+                    retry_at = now + (wait.retry_after or timedelta(seconds=2))
+                    uow.outbox.postpone(message.id, reason=wait.error or "", retry_at=retry_at)
+                uow.commit()
+            return 0
+        attempt = self._call(message.method, payload)
+        with self._uow() as uow:
+            if attempt.failed is not None:
+                uow.outbox.mark_failed(message.id, error=attempt.failed)
+                log.warning(
+                    "outbox.failed id=%s method=%s error=%s",
+                    message.id,
+                    message.method,
+                    attempt.failed,
+                )
+            elif attempt.error is not None:
+                delay = attempt.retry_after or backoff(message.attempts)
+                uow.outbox.mark_retry(message.id, error=attempt.error, retry_at=now + delay)
+                log.info(
+                    "outbox.retry id=%s error=%s in_seconds=%.1f",
+                    message.id,
+                    attempt.error,
+                    delay.total_seconds(),
+                )
+            else:
+                uow.outbox.mark_sent(message.id, ts=attempt.ts, at=self._clock())
+            uow.commit()
+        return int(attempt.error is None and attempt.failed is None)
+
+    def _prepare(self, uow: Any, message: OutboxMessage) -> tuple[dict[str, Any], Attempt | None]:
+        """Resolve references to earlier messages: the `ts` to edit, the link to share."""
+        payload: dict[str, Any] = dict(message.payload)
+        payload["channel"] = message.channel
+        for ref_key, purpose in ((message.update_of, "update"), (message.permalink_of, "link")):
+            if ref_key is None:
+                continue
+            ref = uow.outbox.by_key(ref_key)
+            if ref is None or ref.status is OutboxStatus.FAILED:
+                if purpose == "update":
+                    return payload, Attempt(failed=f"the message to edit ({ref_key}) was not sent")
+                payload = _fill_permalink(payload, "")
+                continue
+            if ref.status is OutboxStatus.PENDING:
+                return payload, Attempt(error=f"waiting for {ref_key}")
+            if purpose == "update":
+                payload["channel"], payload["ts"] = ref.channel, ref.ts
+            else:
+                link = self._permalink(ref.channel, ref.ts)
+                if link is None:
+                    return payload, Attempt(error="permalink unavailable")
+                payload = _fill_permalink(payload, link)
+        return payload, None
+
+    def _permalink(self, channel: str, ts: str | None) -> str | None:
+        try:
+            response = self._client.chat_getPermalink(channel=channel, message_ts=ts or "")
+        except (SlackApiError, URLError, OSError):
+            return None
+        link = response.get("permalink")
+        return link if isinstance(link, str) else None
+
+    def _call(self, method: str, payload: dict[str, Any]) -> Attempt:
+        try:
+            response = self._client.api_call(method, json=payload)
+        except SlackApiError as exc:
+            status = exc.response.status_code
+            error = str(exc.response.get("error") or f"http_{status}")
+            if status == 429:
+                retry_after = _retry_after(exc.response.headers)
+                return Attempt(error="ratelimited", retry_after=retry_after)
+            if status >= 500 or error in TRANSIENT_ERRORS:
+                return Attempt(error=error)
+            return Attempt(failed=error)
+        except (URLError, OSError) as exc:  # refused, reset, timed out
+            return Attempt(error=f"connection: {type(exc).__name__}")
+        ts = response.get("ts")
+        return Attempt(ts=ts if isinstance(ts, str) else None)
+
+
+def _retry_after(headers: Any) -> timedelta:
+    for name, value in (headers or {}).items():
+        if name.lower() == "retry-after":
+            raw = value[0] if isinstance(value, list) else value
+            try:
+                return timedelta(seconds=max(1, int(str(raw).strip())))
+            except ValueError:
+                break
+    return timedelta(seconds=30)
+
+
+def _fill_permalink(payload: dict[str, Any], link: str) -> dict[str, Any]:
+    placeholder = "{permalink}"
+    replacement = f"<{link}|see it here>" if link else "in the practices channel"
+    return dict(json.loads(json.dumps(payload).replace(placeholder, replacement)))
+
+
+class OutboxWorker:
+    """A background thread that delivers the outbox, woken early after each commit."""
+
+    def __init__(self, delivery: OutboxDelivery, idle_seconds: float = 1.0) -> None:
+        self._delivery = delivery
+        self._idle = idle_seconds
+        self._wake = threading.Event()
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="outbox", daemon=True)
+
+    def wake(self) -> None:
+        """Deliver soon: something was just committed."""
+        self._wake.set()
+
+    def start(self) -> None:
+        """Start delivering in the background."""
+        self._thread.start()
+
+    def stop(self, timeout: float = 15.0) -> None:
+        """Finish the message in hand and stop; undelivered messages stay queued."""
+        self._stop.set()
+        self._wake.set()
+        if self._thread.is_alive():
+            self._thread.join(timeout)
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            try:
+                sent = self._delivery.deliver_due(stop=self._stop)
+            except SQLAlchemyError:
+                log.warning("outbox.database_unavailable")
+                sent = 0
+            except Exception:  # keep delivering whatever one message did
+                log.exception("outbox.pass_failed")
+                sent = 0
+            if sent == 0:
+                self._wake.wait(self._idle)
+                self._wake.clear()
+

@@ -1,0 +1,95 @@
+"""Running the bot: gunicorn for HTTP mode, Bolt's Socket Mode handler for development."""
+
+from __future__ import annotations
+
+import logging
+import signal
+import threading
+from typing import Any
+
+from gunicorn.app.base import BaseApplication
+
+from bot.app import Runtime, build_runtime
+from bot.config import Settings
+from bot.web import WebApp
+
+log = logging.getLogger(__name__)
+
+
+class _WorkerApp(WebApp):
+    """The WSGI app of one gunicorn worker, holding its runtime so the exit hook can close it."""
+
+    def __init__(self, runtime: Runtime) -> None:
+        super().__init__(runtime.app, runtime.engine)
+        self.runtime = runtime
+
+
+def _worker_exit(_server: Any, worker: Any) -> None:
+    app = getattr(worker, "wsgi", None)
+    if isinstance(app, _WorkerApp):
+        app.runtime.close()
+        log.info("worker.stopped pid=%s", worker.pid)
+
+
+class GunicornServer(BaseApplication):  # type: ignore[misc]
+    """gunicorn with threaded workers, each building its own runtime after the fork.
+
+    On SIGTERM gunicorn stops accepting, lets in-flight requests finish (up to
+    `graceful_timeout`), then each worker's outbox stops; undelivered messages stay queued in the
+    database for the next start.
+    """
+
+    def __init__(self, settings: Settings, *, port: int, workers: int, threads: int) -> None:
+        self._settings = settings
+        self._options = {
+            "bind": f"0.0.0.0:{port}",
+            "workers": workers,
+            "worker_class": "gthread",
+            "threads": threads,
+            "graceful_timeout": 20,
+            "timeout": 30,
+            "accesslog": None,
+            "errorlog": "-",
+            "loglevel": "info",
+            "worker_exit": _worker_exit,
+            "proc_name": "ccsn-bot",
+        }
+        super().__init__()
+
+    def load_config(self) -> None:
+        for key, value in self._options.items():
+            self.cfg.set(key, value)
+
+    def load(self) -> _WorkerApp:
+        runtime = build_runtime(self._settings)
+        runtime.worker.start()
+        log.info("worker.ready database=%s", self._settings.database_url.split(":", 1)[0])
+        return _WorkerApp(runtime)
+
+
+def serve_http(settings: Settings, *, port: int, workers: int = 1, threads: int = 8) -> None:
+    """Serve Slack's requests over HTTP until SIGTERM or SIGINT."""
+    GunicornServer(settings, port=port, workers=workers, threads=threads).run()
+
+
+def serve_socket_mode(settings: Settings) -> None:
+    """Connect to Slack over Socket Mode (development) until SIGTERM or SIGINT."""
+    from slack_bolt.adapter.socket_mode import SocketModeHandler
+
+    runtime = build_runtime(settings)
+    assert settings.slack_app_token is not None
+    handler = SocketModeHandler(runtime.app, settings.slack_app_token.get_secret_value())
+    stopped = threading.Event()
+
+    def stop(_signum: int, _frame: Any) -> None:
+        stopped.set()
+
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
+    runtime.worker.start()
+    handler.connect()
+    log.info("socket_mode.connected")
+    stopped.wait()
+    handler.close()
+    runtime.close()
+    log.info("socket_mode.stopped")

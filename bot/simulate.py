@@ -1,0 +1,175 @@
+"""What Slack sends a bot: signed slash commands, shortcuts, clicks and view submissions.
+
+Used by the offline demo and the tests to drive the real app exactly as Slack would, over
+HTTP or through `App.dispatch`.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import time
+from typing import Any
+from urllib.parse import urlencode
+
+from slack_sdk.signature import SignatureVerifier
+
+TEAM = "TCCSN0001"
+APP_ID = "ACCSNHUB1"
+_trigger = itertools.count(1)
+
+
+def sign(secret: str, body: str, timestamp: int | None = None) -> dict[str, str]:
+    """Headers for `body` signed exactly as Slack signs requests."""
+    ts = str(int(time.time()) if timestamp is None else timestamp)
+    signature = SignatureVerifier(secret).generate_signature(timestamp=ts, body=body)
+    return {"X-Slack-Request-Timestamp": ts, "X-Slack-Signature": signature}
+
+
+def form_body(fields: dict[str, str]) -> str:
+    """A form-encoded body, as for slash commands."""
+    return urlencode(fields)
+
+
+def interaction_body(payload: dict[str, Any]) -> str:
+    """An interactivity body: the JSON payload in a `payload` form field."""
+    return urlencode({"payload": json.dumps(payload)})
+
+
+def slash_command(command: str, user_id: str, text: str = "", channel: str = "CGENERAL1") -> str:
+    """The body of a slash command invocation."""
+    return form_body(
+        {
+            "token": "legacy-unused",
+            "team_id": TEAM,
+            "api_app_id": APP_ID,
+            "channel_id": channel,
+            "user_id": user_id,
+            "command": command,
+            "text": text,
+            "trigger_id": f"trigger-{next(_trigger)}",
+            "response_url": "https://hooks.slack.invalid/commands/1",
+        }
+    )
+
+
+def global_shortcut(callback_id: str, user_id: str) -> str:
+    """The body of a global shortcut."""
+    return interaction_body(
+        {
+            "type": "shortcut",
+            "callback_id": callback_id,
+            "trigger_id": f"trigger-{next(_trigger)}",
+            "user": {"id": user_id, "team_id": TEAM},
+            "team": {"id": TEAM},
+            "api_app_id": APP_ID,
+            "action_ts": "1700000000.000001",
+        }
+    )
+
+
+def button_click(
+    action_id: str,
+    value: str,
+    user_id: str,
+    *,
+    channel: str,
+    message_ts: str = "1700000000.000001",
+) -> str:
+    """The body of a button click on a message."""
+    return interaction_body(
+        {
+            "type": "block_actions",
+            "user": {"id": user_id, "team_id": TEAM},
+            "team": {"id": TEAM},
+            "api_app_id": APP_ID,
+            "trigger_id": f"trigger-{next(_trigger)}",
+            "container": {"type": "message", "message_ts": message_ts, "channel_id": channel},
+            "channel": {"id": channel},
+            "message": {"ts": message_ts, "type": "message"},
+            "response_url": "https://hooks.slack.invalid/actions/1",
+            "actions": [
+                {
+                    "type": "button",
+                    "action_id": action_id,
+                    "block_id": "actions",
+                    "value": value,
+                    "action_ts": "1700000000.000002",
+                }
+            ],
+        }
+    )
+
+
+def view_submission(
+    callback_id: str,
+    user_id: str,
+    values: dict[str, Any],
+    *,
+    view_id: str,
+    private_metadata: str = "",
+) -> str:
+    """The body of a modal's submission with the given `state.values`."""
+    return interaction_body(
+        {
+            "type": "view_submission",
+            "user": {"id": user_id, "team_id": TEAM},
+            "team": {"id": TEAM},
+            "api_app_id": APP_ID,
+            "trigger_id": f"trigger-{next(_trigger)}",
+            "view": {
+                "id": view_id,
+                "type": "modal",
+                "callback_id": callback_id,
+                "private_metadata": private_metadata,
+                "state": {"values": values},
+                "hash": "1700000000.abcdef",
+            },
+        }
+    )
+
+
+def text_state(action_id: str, value: str | None) -> dict[str, Any]:
+    """The state of a text input."""
+    return {action_id: {"type": "plain_text_input", "value": value}}
+
+
+def select_state(action_id: str, value: str | None) -> dict[str, Any]:
+    """The state of a single select or radio choice."""
+    option = (
+        None if value is None else {"value": value, "text": {"type": "plain_text", "text": value}}
+    )
+    return {action_id: {"type": "static_select", "selected_option": option}}
+
+
+def multi_state(action_id: str, values: list[str]) -> dict[str, Any]:
+    """The state of a multi-select."""
+    options = [{"value": v, "text": {"type": "plain_text", "text": v}} for v in values]
+    return {action_id: {"type": "multi_static_select", "selected_options": options}}
+
+
+def practice_values(**overrides: Any) -> dict[str, Any]:
+    """The share-a-practice form filled in with a good practice; override any field."""
+    from handlers.practices import ids
+
+    fields: dict[str, Any] = {
+        "title": "Family resource nights",
+        "summary": "Monthly evenings where families meet the school's partners and sign up.",
+        "pillars": ["engagement"],
+        "county": "Fresno",
+        "organisation": "Roosevelt High School",
+        "funding": ["ccspp"],
+        "link": "https://example.org/family-nights",
+        "credit": "named",
+    }
+    fields.update(overrides)
+    return {
+        ids.TITLE_BLOCK: text_state(ids.TITLE_INPUT, fields["title"]),
+        ids.SUMMARY_BLOCK: text_state(ids.SUMMARY_INPUT, fields["summary"]),
+        ids.PILLARS_BLOCK: multi_state(ids.PILLARS_INPUT, fields["pillars"]),
+        ids.COUNTY_BLOCK: select_state(ids.COUNTY_INPUT, fields["county"]),
+        ids.ORGANISATION_BLOCK: text_state(ids.ORGANISATION_INPUT, fields["organisation"]),
+        ids.FUNDING_BLOCK: multi_state(ids.FUNDING_INPUT, fields["funding"]),
+        ids.LINK_BLOCK: text_state(ids.LINK_INPUT, fields["link"]),
+        ids.CREDIT_BLOCK: select_state(ids.CREDIT_INPUT, fields["credit"]),
+    }

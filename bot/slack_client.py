@@ -1,0 +1,47 @@
+"""The Slack Web API client, pointed at `SLACK_API_URL` (Slack itself, a proxy, or a test fake)."""
+
+from __future__ import annotations
+
+from slack_sdk import WebClient
+from slack_sdk.http_retry.builtin_handlers import ConnectionErrorRetryHandler
+
+from bot.config import Settings
+
+
+def make_client(settings: Settings, *, for_outbox: bool = False) -> WebClient:
+    """A client for the bot token.
+
+    The outbox client retries nothing itself: the outbox schedules every retry, so a slow Slack
+    never blocks a worker thread in a sleep. The interactive client retries a dropped
+    connection once, because a modal must open within the 3-second window.
+    """
+    token = settings.slack_bot_token.get_secret_value() if settings.slack_bot_token else None
+    return WebClient(
+        token=token,
+        base_url=settings.slack_api_url,
+        timeout=10 if for_outbox else 3,
+        retry_handlers=[] if for_outbox else [ConnectionErrorRetryHandler(max_retry_count=1)],
+    )
+
+
+def check_token(settings: Settings) -> None:
+    """Ask Slack whether the bot token works, before starting any worker.
+
+    Raises:
+        SettingsError: naming SLACK_BOT_TOKEN or SLACK_API_URL.
+    """
+    from urllib.error import URLError
+
+    from slack_sdk.errors import SlackApiError
+
+    from bot.config import SettingsError
+
+    try:
+        make_client(settings).auth_test()
+    except SlackApiError as exc:
+        error = exc.response.get("error")
+        raise SettingsError(f"SLACK_BOT_TOKEN: Slack refused the token ({error})") from None
+    except (URLError, OSError) as exc:
+        raise SettingsError(
+            f"SLACK_API_URL: cannot reach {settings.slack_api_url} ({type(exc).__name__})"
+        ) from None

@@ -1,0 +1,121 @@
+"""Block Kit building blocks: escaping and limits, applied in one place.
+
+Slack reads `<!channel>`, `<@U…>` and `<url|text>` in mrkdwn and in a message's `text` even with
+`verbatim`; only escaping `&`, `<` and `>` stops them. Every user-supplied string goes through
+`escape` (or a `plain_text` object) before it reaches Slack.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+Block = dict[str, Any]
+
+SECTION_TEXT_MAX = 3000
+HEADER_TEXT_MAX = 150
+BUTTON_TEXT_MAX = 75
+OPTION_TEXT_MAX = 75
+CONTEXT_TEXT_MAX = 3000
+MESSAGE_BLOCKS_MAX = 50
+VIEW_BLOCKS_MAX = 100
+
+
+def escape(text: str) -> str:
+    """Escape user text for mrkdwn and message `text`: `&` first, then `<` and `>`."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def truncate(text: str, limit: int) -> str:
+    """Shorten `text` to `limit` characters, marking the cut with an ellipsis."""
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def quote(text: str, limit: int) -> str:
+    """User text as safe mrkdwn, at most `limit` characters after escaping.
+
+    Truncating after escaping could cut an entity such as `&amp;` in half, so the cut is made
+    on the raw text until the escaped form fits.
+    """
+    escaped = escape(text)
+    if len(escaped) <= limit:
+        return escaped
+    cut = limit - 1
+    while len(escape(text[:cut])) > limit - 1:
+        cut -= max(1, (len(escape(text[:cut])) - (limit - 1)) // 5)
+    return escape(text[:cut]) + "…"
+
+
+def plain(text: str, limit: int = SECTION_TEXT_MAX) -> dict[str, Any]:
+    """A `plain_text` object: shown literally, so no escaping is needed, only the limit."""
+    return {"type": "plain_text", "text": truncate(text, limit) or " ", "emoji": True}
+
+
+def mrkdwn(text: str) -> dict[str, Any]:
+    """A `mrkdwn` object from text the caller already escaped."""
+    return {"type": "mrkdwn", "text": truncate(text, SECTION_TEXT_MAX)}
+
+
+def header(text: str) -> Block:
+    """A header block (plain text, 150 characters)."""
+    return {"type": "header", "text": plain(text, HEADER_TEXT_MAX)}
+
+
+def section(text: str, *, block_id: str | None = None) -> Block:
+    """A section of already-escaped mrkdwn."""
+    block: Block = {"type": "section", "text": mrkdwn(text)}
+    if block_id:
+        block["block_id"] = block_id
+    return block
+
+
+def context(*texts: str) -> Block:
+    """A context block of already-escaped mrkdwn snippets (at most 10)."""
+    return {
+        "type": "context",
+        "elements": [mrkdwn(truncate(text, CONTEXT_TEXT_MAX)) for text in texts[:10]],
+    }
+
+
+def divider() -> Block:
+    """A divider."""
+    return {"type": "divider"}
+
+
+def button(
+    text: str, action_id: str, value: str, *, style: str | None = None, url: str | None = None
+) -> dict[str, Any]:
+    """A button; `style` is `primary` or `danger`."""
+    element: dict[str, Any] = {
+        "type": "button",
+        "text": plain(text, BUTTON_TEXT_MAX),
+        "action_id": action_id,
+        "value": value,
+    }
+    if style:
+        element["style"] = style
+    if url:
+        element["url"] = url
+    return element
+
+
+def actions(*elements: dict[str, Any], block_id: str | None = None) -> Block:
+    """An actions block (at most 25 elements)."""
+    block: Block = {"type": "actions", "elements": list(elements[:25])}
+    if block_id:
+        block["block_id"] = block_id
+    return block
+
+
+def option(label: str, value: str) -> dict[str, Any]:
+    """A select or checkbox option."""
+    return {"text": plain(label, OPTION_TEXT_MAX), "value": value}
+
+
+def user(user_id: str) -> str:
+    """A mention of a user the bot knows (an ID from Slack, not typed text)."""
+    return f"<@{user_id}>"
+
+
+def fmt_date(epoch: int, fallback: str) -> str:
+    """Slack's date token, so each reader sees the time in their own zone."""
+    return f"<!date^{epoch}^{{date_short_pretty}} at {{time}}|{escape(fallback)}>"

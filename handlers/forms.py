@@ -1,0 +1,71 @@
+"""Reading and checking modal input, shared by every form.
+
+Slack's `view.state.values` is untrusted: blocks may be missing, values may have the wrong
+type, options may not be ours. These readers never raise; they return None for anything
+unusable, and the checks turn that into a field error on the right block.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+from urllib.parse import urlsplit
+
+StateValues = Mapping[str, Any]
+
+
+def _element(values: StateValues, block_id: str, action_id: str) -> Mapping[str, Any]:
+    block = values.get(block_id) if isinstance(values, Mapping) else None
+    element = block.get(action_id) if isinstance(block, Mapping) else None
+    return element if isinstance(element, Mapping) else {}
+
+
+def text_value(values: StateValues, block_id: str, action_id: str) -> str:
+    """A text input's value, stripped; empty when absent or not text."""
+    value = _element(values, block_id, action_id).get("value")
+    return value.strip() if isinstance(value, str) else ""
+
+
+def selected_value(values: StateValues, block_id: str, action_id: str) -> str | None:
+    """The value of a single select or radio choice."""
+    selected = _element(values, block_id, action_id).get("selected_option")
+    if isinstance(selected, Mapping) and isinstance(selected.get("value"), str):
+        return str(selected["value"])
+    return None
+
+
+def selected_values(values: StateValues, block_id: str, action_id: str) -> list[str] | None:
+    """The values of a multi-select or checkboxes; None when any entry is malformed."""
+    selected = _element(values, block_id, action_id).get("selected_options") or []
+    if not isinstance(selected, list):
+        return None
+    result: list[str] = []
+    for item in selected:
+        if not isinstance(item, Mapping) or not isinstance(item.get("value"), str):
+            return None
+        if item["value"] not in result:
+            result.append(item["value"])
+    return result
+
+
+def length_error(text: str, label: str, minimum: int, maximum: int) -> str | None:
+    """A message when required text is missing, too short or too long."""
+    if not text:
+        return f"Please add {label}."
+    if len(text) < minimum:
+        return f"Please write at least {minimum} characters."
+    if len(text) > maximum:
+        return f"Please keep this under {maximum} characters (it has {len(text)})."
+    return None
+
+
+def link_error(link: str, maximum: int = 2000) -> str | None:
+    """A message when an optional link is not a plain http(s) address."""
+    if not link:
+        return None
+    if len(link) > maximum:
+        return f"Links must be under {maximum} characters."
+    parts = urlsplit(link)
+    if parts.scheme not in ("http", "https") or not parts.netloc or any(c.isspace() for c in link):
+        return "Links must start with http:// or https:// (for example https://example.org)."
+    return None

@@ -1,0 +1,77 @@
+"""Bolt listeners for sharing a practice: open the form, check it, save it, edit it."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from slack_bolt import Ack, App
+from slack_sdk import WebClient
+from sqlalchemy.exc import SQLAlchemyError
+
+from bot.deps import Deps
+from handlers.practices import ids, service, views
+from handlers.practices.schemas import parse_practice_form
+from handlers.replies import TRY_AGAIN, int_or_none, metadata, tell
+
+log = logging.getLogger(__name__)
+
+
+def register(app: App, deps: Deps) -> None:
+    """Attach the share-a-practice listeners."""
+
+    def open_form(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
+        ack()
+        client.views_open(trigger_id=body["trigger_id"], view=views.practice_modal())
+
+    app.command(ids.SHARE_COMMAND)(open_form)
+    app.shortcut(ids.SHARE_SHORTCUT)(open_form)
+
+    @app.view(ids.PRACTICE_MODAL)
+    def submit(ack: Ack, body: dict[str, Any], view: dict[str, Any]) -> None:
+        form = parse_practice_form((view.get("state") or {}).get("values") or {})
+        if isinstance(form, dict):
+            ack(response_action="errors", errors=form)
+            return
+        user_id = body["user"]["id"]
+        meta = metadata(view)
+        practice_id = int_or_none(meta.get("practice_id"))
+        try:
+            if practice_id is None:
+                service.submit_practice(deps, submitter_id=user_id, form=form, view_id=view["id"])
+            else:
+                result = service.resubmit_practice(
+                    deps,
+                    submitter_id=user_id,
+                    practice_id=practice_id,
+                    revision=int_or_none(meta.get("revision")) or 0,
+                    form=form,
+                    view_id=view["id"],
+                )
+                if result.error_block and result.error:
+                    ack(response_action="errors", errors={result.error_block: result.error})
+                    return
+        except SQLAlchemyError:
+            log.exception("practice.save_failed")
+            ack(response_action="errors", errors={ids.TITLE_BLOCK: TRY_AGAIN})
+            return
+        ack()
+
+    @app.action(ids.EDIT_ACTION)
+    def edit(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
+        ack()
+        user_id = body["user"]["id"]
+        practice_id = int_or_none((body.get("actions") or [{}])[0].get("value"))
+        try:
+            practice, problem = service.load_for_edit(
+                deps, user_id=user_id, practice_id=practice_id or 0
+            )
+        except SQLAlchemyError:
+            log.exception("practice.load_failed")
+            tell(client, body, TRY_AGAIN)
+            return
+        if practice is None:
+            tell(client, body, problem)
+            return
+        meta = {"practice_id": practice.id, "revision": practice.revision}
+        client.views_open(trigger_id=body["trigger_id"], view=views.practice_modal(practice, meta))

@@ -1,0 +1,207 @@
+"""Block Kit for sharing a practice: the modal and the member's messages. Pure functions."""
+
+from __future__ import annotations
+
+import json
+from typing import Any, Protocol
+
+from handlers import blocks
+from handlers.practices import ids
+from handlers.practices.schemas import LINK_MAX, ORGANISATION_MAX, SUMMARY_MAX, TITLE_MAX
+from handlers.vocabulary import FUNDING_STREAMS, PILLARS, REGIONS
+
+
+class PracticeView(Protocol):
+    """What the views read of a practice (a stored one or a checked form)."""
+
+    @property
+    def title(self) -> str: ...
+    @property
+    def summary(self) -> str: ...
+    @property
+    def pillars(self) -> list[str]: ...
+    @property
+    def county(self) -> str: ...
+    @property
+    def region(self) -> str: ...
+    @property
+    def organisation(self) -> str: ...
+    @property
+    def funding_streams(self) -> list[str]: ...
+    @property
+    def link(self) -> str | None: ...
+    @property
+    def credit_submitter(self) -> bool: ...
+
+
+def _input(
+    block_id: str,
+    label: str,
+    element: dict[str, Any],
+    *,
+    optional: bool = False,
+    hint: str | None = None,
+) -> blocks.Block:
+    block: blocks.Block = {
+        "type": "input",
+        "block_id": block_id,
+        "label": blocks.plain(label, 2000),
+        "element": element,
+        "optional": optional,
+    }
+    if hint:
+        block["hint"] = blocks.plain(hint, 2000)
+    return block
+
+
+def _text(action_id: str, max_length: int, initial: str | None, **extra: Any) -> dict[str, Any]:
+    element: dict[str, Any] = {
+        "type": "plain_text_input",
+        "action_id": action_id,
+        "max_length": max_length,
+        **extra,
+    }
+    if initial:
+        element["initial_value"] = initial[:max_length]
+    return element
+
+
+def _options(labels: dict[str, str] | Any) -> list[dict[str, Any]]:
+    return [blocks.option(label, value) for value, label in labels.items()]
+
+
+def _initial(labels: Any, chosen: list[str]) -> list[dict[str, Any]]:
+    return [blocks.option(labels[value], value) for value in chosen if value in labels]
+
+
+def county_options() -> list[dict[str, Any]]:
+    """All 58 counties grouped by R-TAC region, for a `static_select`'s `option_groups`."""
+    return [
+        {
+            "label": blocks.plain(region, blocks.OPTION_TEXT_MAX),
+            "options": [blocks.option(c, c) for c in counties],
+        }
+        for region, counties in REGIONS.items()
+    ]
+
+
+def practice_modal(
+    initial: PracticeView | None = None, metadata: dict[str, Any] | None = None
+) -> dict[str, Any]:
+    """The share-a-practice form, blank or filled with a practice being edited."""
+    pillars: dict[str, Any] = {
+        "type": "multi_static_select",
+        "action_id": ids.PILLARS_INPUT,
+        "placeholder": blocks.plain("Choose one or more", 150),
+        "options": _options(PILLARS),
+    }
+    county: dict[str, Any] = {
+        "type": "static_select",
+        "action_id": ids.COUNTY_INPUT,
+        "placeholder": blocks.plain("Choose a county", 150),
+        "option_groups": county_options(),
+    }
+    funding: dict[str, Any] = {
+        "type": "multi_static_select",
+        "action_id": ids.FUNDING_INPUT,
+        "placeholder": blocks.plain("Choose any that paid for it", 150),
+        "options": _options(FUNDING_STREAMS),
+    }
+    named = blocks.option("Yes, name me as the contributor", "named")
+    anonymous = blocks.option("No, share it without my name", "anonymous")
+    credit: dict[str, Any] = {
+        "type": "radio_buttons",
+        "action_id": ids.CREDIT_INPUT,
+        "options": [named, anonymous],
+        "initial_option": named,
+    }
+    link: dict[str, Any] = {"type": "url_text_input", "action_id": ids.LINK_INPUT}
+    if initial is not None:
+        if initial.pillars:
+            pillars["initial_options"] = _initial(PILLARS, initial.pillars)
+        county["initial_option"] = blocks.option(initial.county, initial.county)
+        if initial.funding_streams:
+            funding["initial_options"] = _initial(FUNDING_STREAMS, initial.funding_streams)
+        credit["initial_option"] = named if initial.credit_submitter else anonymous
+        if initial.link:
+            link["initial_value"] = initial.link[:LINK_MAX]
+    body = [
+        blocks.section(
+            "Tell the network about something that works at your community school. "
+            "A coordinator reviews it before it is published."
+        ),
+        _input(
+            ids.TITLE_BLOCK,
+            "Title",
+            _text(ids.TITLE_INPUT, TITLE_MAX, initial and initial.title),
+        ),
+        _input(
+            ids.SUMMARY_BLOCK,
+            "Summary",
+            _text(ids.SUMMARY_INPUT, SUMMARY_MAX, initial and initial.summary, multiline=True),
+            hint="What you did, for whom, and what changed.",
+        ),
+        _input(ids.PILLARS_BLOCK, "Pillar(s)", pillars),
+        _input(ids.COUNTY_BLOCK, "County", county),
+        _input(
+            ids.ORGANISATION_BLOCK,
+            "School, district or organisation",
+            _text(ids.ORGANISATION_INPUT, ORGANISATION_MAX, initial and initial.organisation),
+        ),
+        _input(ids.FUNDING_BLOCK, "Funding streams used", funding, optional=True),
+        _input(ids.LINK_BLOCK, "Link", link, optional=True, hint="A page or document to read more."),
+        _input(ids.CREDIT_BLOCK, "May we name you?", credit),
+    ]
+    return {
+        "type": "modal",
+        "callback_id": ids.PRACTICE_MODAL,
+        "title": blocks.plain("Share a practice", 24),
+        "submit": blocks.plain("Submit for review", 24),
+        "close": blocks.plain("Cancel", 24),
+        "private_metadata": json.dumps(metadata or {}),
+        "blocks": body,
+    }
+
+
+def practice_details(practice: PracticeView) -> str:
+    """The practice as escaped mrkdwn lines, for review and publication posts."""
+    pillars = ", ".join(PILLARS.get(p, p) for p in practice.pillars)
+    funding = ", ".join(FUNDING_STREAMS.get(f, f) for f in practice.funding_streams) or "not given"
+    lines = [
+        f"*{blocks.escape(practice.title)}*",
+        f"_{blocks.escape(practice.organisation)}_ · {blocks.escape(practice.county)} County "
+        f"({blocks.escape(practice.region)})",
+        f"*Pillars:* {blocks.escape(pillars)}",
+        f"*Funding:* {blocks.escape(funding)}",
+    ]
+    if practice.link:
+        lines.append(f"*Link:* {link(practice.link)}")
+    return "\n".join(lines)
+
+
+def link(url: str, label: str = "Read more") -> str:
+    """A mrkdwn link to a checked http(s) URL; `|` would end the URL part, so it is encoded."""
+    return f"<{blocks.escape(url).replace('|', '%7C')}|{blocks.escape(label)}>"
+
+
+def summary_block(practice: PracticeView) -> blocks.Block:
+    """The summary as a section, escaped and within the section limit."""
+    return blocks.section(blocks.quote(practice.summary, blocks.SECTION_TEXT_MAX))
+
+
+def thanks_message(practice: PracticeView, practice_id: int) -> dict[str, Any]:
+    """The DM a member gets right after sharing."""
+    text = (
+        f"Thank you for sharing *{blocks.escape(practice.title)}* (#{practice_id}). "
+        "A coordinator will review it soon, and I'll message you here when they do."
+    )
+    return {"text": text, "blocks": [blocks.section(text)]}
+
+
+def resubmitted_message(practice: PracticeView, practice_id: int) -> dict[str, Any]:
+    """The DM a member gets after sending an edited practice back for review."""
+    text = (
+        f"Thanks! Your edited practice *{blocks.escape(practice.title)}* (#{practice_id}) "
+        "is back with the coordinators."
+    )
+    return {"text": text, "blocks": [blocks.section(text)]}

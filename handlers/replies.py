@@ -1,0 +1,51 @@
+"""Synchronous answers to the person who acted: ephemeral messages and metadata parsing.
+
+These are the only Slack calls made outside the outbox: they answer a click right now, and
+nothing is lost if one fails (the person simply clicks again).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Mapping
+from typing import Any
+
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+
+log = logging.getLogger(__name__)
+
+TRY_AGAIN = "Sorry, I couldn't save that just now. Please try again in a minute."
+
+
+def tell(client: WebClient, body: Mapping[str, Any], text: str) -> None:
+    """Show `text` only to the person who clicked, where they clicked."""
+    channel = (body.get("channel") or {}).get("id") or (body.get("container") or {}).get(
+        "channel_id"
+    )
+    user = (body.get("user") or {}).get("id")
+    if not channel or not user:
+        return
+    try:
+        client.chat_postEphemeral(channel=channel, user=user, text=text)
+    except SlackApiError as exc:
+        log.warning("reply.ephemeral_failed error=%s", exc.response.get("error"))
+
+
+def metadata(view: Mapping[str, Any]) -> dict[str, Any]:
+    """A view's `private_metadata` as a dict; anything malformed reads as empty."""
+    try:
+        data = json.loads(view.get("private_metadata") or "{}")
+    except (TypeError, ValueError):
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def int_or_none(value: object) -> int | None:
+    """A positive id from an untrusted button value or metadata field."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value if value > 0 else None
+    if isinstance(value, str) and value.isdigit() and len(value) < 12:
+        return int(value)
+    return None

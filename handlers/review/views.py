@@ -1,0 +1,156 @@
+"""Block Kit for review: the coordinators' post, the reason modal, the published post and DMs."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from handlers import blocks
+from handlers.practices.views import PracticeView, practice_details, summary_block
+from handlers.review import ids
+from handlers.review.schemas import REASON_MAX, ReviewDecision
+
+PERMALINK = "{permalink}"  # filled in by the outbox once the published post has a link
+
+_DONE = {
+    ReviewDecision.APPROVE: ":white_check_mark: Approved",
+    ReviewDecision.REQUEST_CHANGES: ":pencil2: Changes requested",
+    ReviewDecision.REJECT: ":no_entry_sign: Rejected",
+}
+
+
+@dataclass(frozen=True)
+class DecisionView:
+    """A decision as shown on the review post."""
+
+    decision: ReviewDecision
+    by: str
+    at: datetime
+    reason: str | None
+
+
+def when(at: datetime, tz: ZoneInfo) -> str:
+    """A Slack date token for `at`, falling back to the network's local time."""
+    local = at.astimezone(tz)
+    return blocks.fmt_date(int(at.timestamp()), local.strftime("%b %d, %Y %I:%M %p %Z"))
+
+
+def review_post(
+    practice: PracticeView,
+    *,
+    practice_id: int,
+    submitter_id: str,
+    revision: int,
+    tz: ZoneInfo,
+    decision: DecisionView | None = None,
+) -> dict[str, Any]:
+    """The post in the coordinators' channel: buttons while pending, the verdict after."""
+    heading = "Practice to review" if revision == 1 else f"Practice to review (edit {revision})"
+    body: list[blocks.Block] = [
+        blocks.header(heading),
+        blocks.section(practice_details(practice)),
+        summary_block(practice),
+        blocks.context(
+            f"Shared by {blocks.user(submitter_id)} · #{practice_id} · "
+            + ("may be named" if practice.credit_submitter else "wants to stay anonymous")
+        ),
+    ]
+    value = str(practice_id)
+    if decision is None:
+        body.append(
+            blocks.actions(
+                blocks.button("Approve", ids.APPROVE_ACTION, value, style="primary"),
+                blocks.button("Request changes", ids.REQUEST_CHANGES_ACTION, value),
+                blocks.button("Reject", ids.REJECT_ACTION, value, style="danger"),
+            )
+        )
+    else:
+        verdict = f"{_DONE[decision.decision]} by {blocks.user(decision.by)} {when(decision.at, tz)}"
+        if decision.reason:
+            verdict += f"\n>{blocks.quote(decision.reason, REASON_MAX * 5)}"
+        body.append(blocks.section(verdict))
+    status = heading if decision is None else _DONE[decision.decision].split(" ", 1)[1]
+    text = f"{status}: {blocks.escape(practice.title)}"
+    return {"text": text, "blocks": body}
+
+
+def reason_modal(decision: ReviewDecision, practice_id: int, title: str) -> dict[str, Any]:
+    """The modal asking a coordinator why, for Reject and Request changes."""
+    rejecting = decision is ReviewDecision.REJECT
+    label = "Why is it not right for the network?" if rejecting else "What should change?"
+    return {
+        "type": "modal",
+        "callback_id": ids.REASON_MODAL,
+        "title": blocks.plain("Reject practice" if rejecting else "Request changes", 24),
+        "submit": blocks.plain("Reject" if rejecting else "Send to member", 24),
+        "close": blocks.plain("Cancel", 24),
+        "private_metadata": json.dumps({"practice_id": practice_id, "decision": decision.value}),
+        "blocks": [
+            blocks.section(f"*{blocks.escape(title)}*"),
+            {
+                "type": "input",
+                "block_id": ids.REASON_BLOCK,
+                "label": blocks.plain(label),
+                "hint": blocks.plain("The member sees this in a direct message."),
+                "element": {
+                    "type": "plain_text_input",
+                    "action_id": ids.REASON_INPUT,
+                    "multiline": True,
+                    "max_length": REASON_MAX,
+                },
+            },
+        ],
+    }
+
+
+def published_post(practice: PracticeView, *, submitter_id: str) -> dict[str, Any]:
+    """The post in the practices channel once a coordinator approved it."""
+    credit = f"Shared by {blocks.user(submitter_id)}" if practice.credit_submitter else (
+        "Shared by a network member"
+    )
+    return {
+        "text": f"New practice: {blocks.escape(practice.title)}",
+        "blocks": [
+            blocks.header(practice.title),
+            blocks.section(practice_details(practice)),
+            summary_block(practice),
+            blocks.context(credit),
+        ],
+    }
+
+
+def approved_message(title: str) -> dict[str, Any]:
+    """The DM telling a member their practice is live, with a link to the post."""
+    text = f"Good news: *{blocks.escape(title)}* was approved and is now published: {PERMALINK}"
+    return {"text": text, "blocks": [blocks.section(text)]}
+
+
+def rejected_message(title: str, reason: str) -> dict[str, Any]:
+    """The DM telling a member why their practice was not published."""
+    text = (
+        f"Thank you for sharing *{blocks.escape(title)}*. A coordinator decided not to publish "
+        f"it:\n>{blocks.quote(reason, REASON_MAX * 5)}"
+    )
+    return {"text": text, "blocks": [blocks.section(text)]}
+
+
+def changes_message(
+    title: str, reason: str, *, practice_id: int, edit_action: str
+) -> dict[str, Any]:
+    """The DM asking for changes, with the button that reopens the form."""
+    text = (
+        f"A coordinator asked for changes to *{blocks.escape(title)}* before publishing it:\n"
+        f">{blocks.quote(reason, REASON_MAX * 5)}"
+    )
+    return {
+        "text": text,
+        "blocks": [
+            blocks.section(text),
+            blocks.actions(
+                blocks.button("Edit and resubmit", edit_action, str(practice_id), style="primary")
+            ),
+        ],
+    }

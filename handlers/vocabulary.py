@@ -1,0 +1,105 @@
+"""The network's vocabulary: the one source of every option list, region and label.
+
+From `shared/domain/vocabulary.md`. Every label fits Slack's 75-character option limit; option
+values are short stable slugs (stored in the database), so a label can be reworded later
+without touching saved rows.
+"""
+
+from __future__ import annotations
+
+from types import MappingProxyType
+
+PILLARS: MappingProxyType[str, str] = MappingProxyType(
+    {
+        "supports": "Integrated student supports",
+        "learning_time": "Expanded & enriched learning time and opportunities",
+        "engagement": "Active family & community engagement",
+        "leadership": "Collaborative leadership & practices",
+    }
+)
+
+# R-TAC regions and their counties; together they cover all 58 California counties.
+REGIONS: MappingProxyType[str, tuple[str, ...]] = MappingProxyType(
+    {
+        "Northern California": (
+            "Butte", "Del Norte", "Glenn", "Humboldt", "Lake", "Lassen", "Mendocino", "Modoc",
+            "Plumas", "Shasta", "Siskiyou", "Tehama", "Trinity",
+        ),
+        "Capitol Area": (
+            "Alpine", "Colusa", "El Dorado", "Nevada", "Placer", "Sacramento", "San Joaquin",
+            "Sierra", "Solano", "Sutter", "Yolo", "Yuba",
+        ),
+        "Bay Area": (
+            "Alameda", "Contra Costa", "Marin", "Napa", "San Francisco", "San Mateo",
+            "Santa Clara", "Sonoma",
+        ),
+        "Central Coast": (
+            "Monterey", "San Benito", "San Luis Obispo", "Santa Barbara", "Santa Cruz", "Ventura",
+        ),
+        "Central Valley": (
+            "Amador", "Calaveras", "Fresno", "Kern", "Kings", "Madera", "Mariposa", "Merced",
+            "Stanislaus", "Tulare", "Tuolumne",
+        ),
+        "Greater Los Angeles": ("Los Angeles",),
+        "Southern Coast": ("Imperial", "Orange", "San Diego"),
+        "Southern Inland": ("Inyo", "Mono", "Riverside", "San Bernardino"),
+    }
+)  # fmt: skip
+
+REGION_OF_COUNTY: MappingProxyType[str, str] = MappingProxyType(
+    {county: region for region, counties in REGIONS.items() for county in counties}
+)
+
+FUNDING_STREAMS: MappingProxyType[str, str] = MappingProxyType(
+    {
+        "ccspp": "CCSPP grant",
+        "elop": "ELO-P (Expanded Learning Opportunities Program)",
+        "ases": "ASES (After School Education & Safety)",
+        "cclc": "21st CCLC / ASSETs",
+        "lcff": "LCFF supplemental & concentration grants",
+        "title1": "Title I, Part A",
+        "fscs": "Full-Service Community Schools (FSCS, federal)",
+        "cybhi_fees": "CYBHI fee schedule (school-linked behavioral health)",
+        "cybhi_grants": "CYBHI school-linked partnership & capacity grants",
+        "sbhip": "SBHIP (Medi-Cal managed care)",
+        "lea_bop": "LEA Medi-Cal Billing Option Program (LEA BOP)",
+        "smaa": "School-based Medi-Cal Administrative Activities (SMAA)",
+        "prop47": "Prop 47 Learning Communities for School Success",
+        "county_bh": "County behavioral health partnership",
+        "first5": "First 5",
+        "philanthropy": "Philanthropy / foundation grant",
+    }
+)
+
+TA_TOPICS: MappingProxyType[str, str] = MappingProxyType(
+    {
+        "assessment": "Needs & assets assessment / asset mapping",
+        "coordinator": "Community school coordinator role & hiring",
+        "shared_decisions": "Shared decision-making & advisory councils",
+        "family_engagement": "Family & community engagement (incl. home languages)",
+        "climate": "Racially just, restorative school climate",
+        "partnerships": "Partnerships, MOUs & data-sharing agreements",
+        "coordination": "Coordinating services across agencies (COST, MTSS/PBIS)",
+        "data": "Data & continuous improvement (PDSA)",
+        "lcap": "Aligning the LCAP with community schools",
+        "expanded_learning": "Integrating expanded learning (ELO-P/ASES)",
+        "mental_health": "Mental health partnerships & fee-schedule billing readiness",
+        "sustainability": "Sustainability & braided funding",
+        "compliance": "CCSPP grant compliance & annual progress report",
+    }
+)
+
+EVENT_TYPES: MappingProxyType[str, str] = MappingProxyType(
+    {
+        "webinar": "Webinar / virtual session",
+        "community_of_practice": "Community of practice",
+        "office_hours": "Drop-in / office hours",
+        "coordinator_network": "Coordinator network meeting",
+        "regional_network": "Regional network meeting",
+        "convening": "Summit / convening",
+        "site_visit": "Learning exchange / peer site visit",
+        "grant_webinar": "Grant application webinar",
+        "hearing": "Legislative hearing / policy briefing",
+        "sbe_meeting": "State Board of Education meeting",
+    }
+)

@@ -1,0 +1,17 @@
+"""Mapped models, one per file; importing this package registers them all on `Base.metadata`."""
+
+from storage.models.audit import AuditEntry
+from storage.models.base import Base
+from storage.models.handled_view import HandledView
+from storage.models.outbox import OutboxMessage, OutboxStatus
+from storage.models.practice import Practice, PracticeStatus
+
+__all__ = [
+    "AuditEntry",
+    "Base",
+    "HandledView",
+    "OutboxMessage",
+    "OutboxStatus",
+    "Practice",
+    "PracticeStatus",
+]

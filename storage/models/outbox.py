@@ -1,0 +1,54 @@
+"""The outbox: Slack messages owed because of a state change, written in the same transaction."""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import JSON, Index, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from storage.models.base import Base
+from storage.types import UtcDateTime, str_enum
+
+
+class OutboxStatus(enum.StrEnum):
+    """Delivery states. `failed` is only for errors Slack will never accept (bad channel, ...)."""
+
+    PENDING = "pending"
+    SENT = "sent"
+    FAILED = "failed"
+
+
+class OutboxMessage(Base):
+    """One Web API call to make: `chat.postMessage` or `chat.update`.
+
+    `key` names a message so later rows can refer to it: `update_of` edits that message once it
+    has a `ts`, and `permalink_of` fills `{permalink}` in the text with a link to it.
+    """
+
+    __tablename__ = "outbox_messages"
+    __table_args__ = (
+        Index("ix_outbox_messages_due", "status", "next_attempt_at"),
+        Index("ix_outbox_messages_channel_status", "channel", "status"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str | None] = mapped_column(String(128), unique=True)
+    method: Mapped[str] = mapped_column(String(32))
+    channel: Mapped[str] = mapped_column(String(32))
+    payload: Mapped[dict[str, Any]] = mapped_column(JSON)
+    update_of: Mapped[str | None] = mapped_column(String(128))
+    permalink_of: Mapped[str | None] = mapped_column(String(128))
+    status: Mapped[OutboxStatus] = mapped_column(
+        str_enum(OutboxStatus, 16),
+        default=OutboxStatus.PENDING,
+    )
+    attempts: Mapped[int] = mapped_column(default=0)
+    next_attempt_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    locked_until: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    last_error: Mapped[str | None] = mapped_column(Text)
+    ts: Mapped[str | None] = mapped_column(String(32))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    sent_at: Mapped[datetime | None] = mapped_column(UtcDateTime())

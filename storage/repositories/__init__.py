@@ -1,0 +1,1 @@
+"""Repositories: queries per entity. They flush when they must, and never commit."""

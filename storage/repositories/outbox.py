@@ -1,0 +1,172 @@
+"""The outbox table: enqueue with the state change, claim for delivery, record the outcome."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import exists, func, or_, select, update
+from sqlalchemy.orm import Session, aliased
+
+from storage.models import OutboxMessage, OutboxStatus
+
+
+class OutboxRepository:
+    """Queue operations on `outbox_messages`."""
+
+    def __init__(self, session: Session) -> None:
+        self._session = session
+
+    def enqueue(
+        self,
+        *,
+        method: str,
+        channel: str,
+        payload: dict[str, Any],
+        at: datetime,
+        key: str | None = None,
+        update_of: str | None = None,
+        permalink_of: str | None = None,
+    ) -> OutboxMessage:
+        """Stage a message; it is delivered only if the surrounding transaction commits."""
+        message = OutboxMessage(
+            key=key,
+            method=method,
+            channel=channel,
+            payload=payload,
+            update_of=update_of,
+            permalink_of=permalink_of,
+            status=OutboxStatus.PENDING,
+            attempts=0,
+            next_attempt_at=at,
+            created_at=at,
+        )
+        self._session.add(message)
+        self._session.flush()
+        return message
+
+    def claim_due(self, now: datetime, lease: timedelta, limit: int) -> list[OutboxMessage]:
+        """Lease up to `limit` due messages, each the oldest pending one of its channel.
+
+        Only a channel's head is eligible, so messages reach each channel in order and a
+        channel waiting on back-off holds its later messages back. On PostgreSQL the candidates
+        are locked with `SKIP LOCKED`, so several workers never take the same row; the
+        compare-and-set on `locked_until` gives the same guarantee on SQLite.
+        """
+        earlier = aliased(OutboxMessage)
+        head_of_channel = ~exists().where(
+            earlier.channel == OutboxMessage.channel,
+            earlier.status == OutboxStatus.PENDING,
+            earlier.id < OutboxMessage.id,
+        )
+        free = or_(OutboxMessage.locked_until.is_(None), OutboxMessage.locked_until < now)
+        candidates = self._session.scalars(
+            select(OutboxMessage.id)
+            .where(
+                OutboxMessage.status == OutboxStatus.PENDING,
+                OutboxMessage.next_attempt_at <= now,
+                free,
+                head_of_channel,
+            )
+            .order_by(OutboxMessage.id)
+            .limit(limit)
+            .with_for_update(skip_locked=True)
+        ).all()
+        claimed: list[OutboxMessage] = []
+        for message_id in candidates:
+            result = self._session.execute(
+                update(OutboxMessage)
+                .where(OutboxMessage.id == message_id, free)
+                .values(locked_until=now + lease)
+                .execution_options(synchronize_session=False)
+            )
+            if result.rowcount:  # type: ignore[attr-defined]
+                message = self._session.get(OutboxMessage, message_id)
+                if message is not None:
+                    self._session.refresh(message)
+                    claimed.append(message)
+        return claimed
+
+    def get(self, message_id: int) -> OutboxMessage | None:
+        """One message by id."""
+        return self._session.get(OutboxMessage, message_id)
+
+    def by_key(self, key: str) -> OutboxMessage | None:
+        """The message enqueued under `key`, if any."""
+        return self._session.scalars(select(OutboxMessage).where(OutboxMessage.key == key)).first()
+
+    def mark_sent(self, message_id: int, *, ts: str | None, at: datetime) -> None:
+        """Record a delivery and the message's `ts`, so later updates can find it."""
+        self._set(
+            message_id,
+            status=OutboxStatus.SENT,
+            ts=ts,
+            sent_at=at,
+            locked_until=None,
+            last_error=None,
+            attempts=OutboxMessage.attempts + 1,
+        )
+
+    def mark_retry(self, message_id: int, *, error: str, retry_at: datetime) -> None:
+        """Record a failed attempt that Slack may accept later."""
+        self._set(
+            message_id,
+            last_error=error,
+            next_attempt_at=retry_at,
+            locked_until=None,
+            attempts=OutboxMessage.attempts + 1,
+        )
+
+    def postpone(self, message_id: int, *, reason: str, retry_at: datetime) -> None:
+        """Wait without counting an attempt (e.g. for the message this one edits)."""
+        self._set(message_id, last_error=reason, next_attempt_at=retry_at, locked_until=None)
+
+    def mark_failed(self, message_id: int, *, error: str) -> None:
+        """Give up on a message Slack refuses for good; it stays listed with its reason."""
+        self._set(
+            message_id,
+            status=OutboxStatus.FAILED,
+            last_error=error,
+            locked_until=None,
+            attempts=OutboxMessage.attempts + 1,
+        )
+
+    def release(self, message_ids: list[int]) -> None:
+        """Give back leases on messages this process will not try after all."""
+        self._session.execute(
+            update(OutboxMessage)
+            .where(OutboxMessage.id.in_(message_ids))
+            .values(locked_until=None)
+            .execution_options(synchronize_session=False)
+        )
+
+    def retry_failed(self, now: datetime) -> int:
+        """Put every failed message back in the queue; returns how many."""
+        result = self._session.execute(
+            update(OutboxMessage)
+            .where(OutboxMessage.status == OutboxStatus.FAILED)
+            .values(status=OutboxStatus.PENDING, next_attempt_at=now, locked_until=None)
+            .execution_options(synchronize_session=False)
+        )
+        return int(result.rowcount)  # type: ignore[attr-defined]
+
+    def list(self, status: OutboxStatus | None = None) -> Sequence[OutboxMessage]:
+        """Messages, oldest first, optionally of one status."""
+        query = select(OutboxMessage).order_by(OutboxMessage.id)
+        if status is not None:
+            query = query.where(OutboxMessage.status == status)
+        return self._session.scalars(query).all()
+
+    def count_pending(self) -> int:
+        """How many messages are still owed to Slack."""
+        query = select(func.count()).where(OutboxMessage.status == OutboxStatus.PENDING)
+        return int(self._session.scalar(query) or 0)
+
+    def _set(self, message_id: int, **values: Any) -> None:
+        self._session.execute(
+            update(OutboxMessage)
+            .where(OutboxMessage.id == message_id)
+            .values(**values)
+            .execution_options(synchronize_session=False)
+        )

@@ -1,0 +1,57 @@
+"""The unit of work: one session, its repositories, and the single place that commits."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from types import TracebackType
+
+from sqlalchemy.orm import Session, sessionmaker
+
+from storage.repositories.audit import AuditRepository
+from storage.repositories.handled_views import HandledViewRepository
+from storage.repositories.outbox import OutboxRepository
+from storage.repositories.practices import PracticeRepository
+
+
+class UnitOfWork:
+    """A transaction around one listener call or job run.
+
+    Leaving the block without `commit()` rolls back, so an exception never leaves a half-written
+    row. `after_commit` runs once the data is durable (the app uses it to wake the outbox worker).
+    """
+
+    def __init__(
+        self, session_factory: sessionmaker[Session], after_commit: Callable[[], None] | None = None
+    ) -> None:
+        self._session_factory = session_factory
+        self._after_commit = after_commit
+
+    def __enter__(self) -> UnitOfWork:
+        self.session = self._session_factory()
+        self.practices = PracticeRepository(self.session)
+        self.audit = AuditRepository(self.session)
+        self.outbox = OutboxRepository(self.session)
+        self.handled_views = HandledViewRepository(self.session)
+        return self
+
+    def commit(self) -> None:
+        """Make everything done in this unit durable, then tell whoever is waiting for it."""
+        self.session.commit()
+        if self._after_commit is not None:
+            self._after_commit()
+
+    def rollback(self) -> None:
+        """Discard everything done in this unit."""
+        self.session.rollback()
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.session.rollback()
+        self.session.close()
+
+
+UnitOfWorkFactory = Callable[[], UnitOfWork]
