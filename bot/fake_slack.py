@@ -46,6 +46,7 @@ class FakeSlack:
     calls: list[Call] = field(default_factory=list)
     faults: deque[Fault] = field(default_factory=deque)
     bot_token: str = "xoxb-fake"
+    url: str = ""
     _ts: int = 0
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -179,7 +180,8 @@ class FakeSlackServer:
         self.fake = fake or FakeSlack()
         self._server = _Server(("127.0.0.1", 0), _Handler)
         self._server.fake = self.fake
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+        self.fake.url = self.url
+        self._thread = threading.Thread(target=self._server.serve_forever, args=(0.05,), daemon=True)
 
     @property
     def url(self) -> str:

@@ -50,7 +50,8 @@ class UnitOfWork:
         exc: BaseException | None,
         tb: TracebackType | None,
     ) -> None:
-        self.session.rollback()
+        # close() rolls back whatever was not committed and detaches loaded objects without
+        # expiring them, so a service can return what it read.
         self.session.close()
 
 

@@ -1,0 +1,209 @@
+"""Coordinator review: approve, reject, request changes, who may act, and racing decisions."""
+
+from __future__ import annotations
+
+import threading
+
+from bot import simulate
+from handlers.practices import ids as practice_ids
+from handlers.review import ids
+from storage.models import PracticeStatus
+from tests.conftest import COORDINATORS, MEMBER, PRACTICES_CHANNEL, REVIEW_CHANNEL
+from tests.harness import Bot, body_json
+
+COORD, OTHER_COORD = COORDINATORS
+
+
+def shared(bot: Bot, **fields: object) -> str:
+    """Share a practice, deliver its messages, and return its id as a button value."""
+    bot.share(MEMBER, **fields)
+    bot.deliver()
+    return str(bot.practices()[-1].id)
+
+
+def give_reason(bot: Bot, user: str, practice_id: str, decision: str, reason: str, view: str):
+    values = {ids.REASON_BLOCK: simulate.text_state(ids.REASON_INPUT, reason)}
+    metadata = {"practice_id": int(practice_id), "decision": decision}
+    return bot.submit(ids.REASON_MODAL, user, values, metadata, view_id=view)
+
+
+def test_approve_publishes_and_tells_the_member_with_a_link(bot: Bot) -> None:
+    """Approve posts to the practices channel, DMs a permalink, and marks the review post."""
+    practice_id = shared(bot)
+
+    bot.click(ids.APPROVE_ACTION, practice_id, COORD, REVIEW_CHANNEL)
+    bot.deliver()
+
+    [practice] = bot.practices()
+    assert practice.status is PracticeStatus.APPROVED
+    assert practice.decided_by == COORD
+    [published] = bot.slack.posts(PRACTICES_CHANNEL)
+    assert published["text"] == "New practice: Family resource nights"
+    assert f"Shared by <@{MEMBER}>" in str(published["blocks"])
+    dm = bot.slack.posts(MEMBER)[-1]
+    assert f"archives/{PRACTICES_CHANNEL}/p" in dm["text"]
+    [update] = bot.slack.calls_to("chat.update")
+    review_post = bot.slack.posts(REVIEW_CHANNEL)[0]
+    assert update.params["ts"] == review_post["ts"]
+    assert update.params["channel"] == REVIEW_CHANNEL
+    assert f"Approved by <@{COORD}>" in str(update.params["blocks"])
+    assert "actions" not in [block["type"] for block in update.params["blocks"]]
+    assert [(e.action, e.actor_id) for e in bot.audit()] == [
+        ("submitted", MEMBER),
+        ("approved", COORD),
+    ]
+
+
+def test_anonymous_practice_is_published_without_the_name(bot: Bot) -> None:
+    """A member who asked not to be named is not named on the published post."""
+    practice_id = shared(bot, credit="anonymous")
+
+    bot.click(ids.APPROVE_ACTION, practice_id, COORD, REVIEW_CHANNEL)
+    bot.deliver()
+
+    [published] = bot.slack.posts(PRACTICES_CHANNEL)
+    assert MEMBER not in str(published)
+    assert "Shared by a network member" in str(published["blocks"])
+
+
+def test_non_coordinator_cannot_approve(bot: Bot) -> None:
+    """A member clicking Approve is told only coordinators can review; nothing changes."""
+    practice_id = shared(bot)
+
+    bot.click(ids.APPROVE_ACTION, practice_id, MEMBER, REVIEW_CHANNEL)
+    bot.deliver()
+
+    assert bot.ephemerals(MEMBER) == ["Only coordinators can review submissions."]
+    assert bot.practices()[0].status is PracticeStatus.PENDING
+    assert bot.slack.posts(PRACTICES_CHANNEL) == []
+
+
+def test_non_coordinator_cannot_open_or_submit_the_reason_form(bot: Bot) -> None:
+    """Reject is refused at the click and again if the form is crafted and submitted."""
+    practice_id = shared(bot)
+
+    bot.click(ids.REJECT_ACTION, practice_id, MEMBER, REVIEW_CHANNEL)
+    response = give_reason(bot, MEMBER, practice_id, "reject", "I say no", "VFORGED01")
+
+    assert bot.ephemerals(MEMBER) == ["Only coordinators can review submissions."]
+    assert [v["callback_id"] for v in bot.opened_views()] == []
+    assert body_json(response)["errors"] == {
+        ids.REASON_BLOCK: "Only coordinators can review submissions."
+    }
+    assert bot.practices()[0].status is PracticeStatus.PENDING
+
+
+def test_reject_with_reason_reaches_the_member(bot: Bot) -> None:
+    """Reject opens a reason form; the reason is kept and sent to the member."""
+    practice_id = shared(bot)
+
+    bot.click(ids.REJECT_ACTION, practice_id, COORD, REVIEW_CHANNEL)
+    [modal] = bot.opened_views()
+    assert modal["callback_id"] == ids.REASON_MODAL
+    response = give_reason(bot, COORD, practice_id, "reject", "Duplicate of #12 <!here>", "VR1")
+    bot.deliver()
+
+    assert body_json(response) == {}
+    [practice] = bot.practices()
+    assert practice.status is PracticeStatus.REJECTED
+    assert practice.decision_reason == "Duplicate of #12 <!here>"
+    dm = bot.slack.posts(MEMBER)[-1]
+    assert "decided not to publish" in dm["text"]
+    assert "Duplicate of #12 &lt;!here&gt;" in dm["text"]
+    assert bot.slack.posts(PRACTICES_CHANNEL) == []
+    assert bot.audit()[-1].reason == "Duplicate of #12 <!here>"
+
+
+def test_reason_is_required(bot: Bot) -> None:
+    """An empty reason is a field error and decides nothing."""
+    practice_id = shared(bot)
+
+    response = give_reason(bot, COORD, practice_id, "reject", "", "VR2")
+
+    assert ids.REASON_BLOCK in body_json(response)["errors"]
+    assert bot.practices()[0].status is PracticeStatus.PENDING
+
+
+def test_request_changes_then_member_edits_and_resubmits(bot: Bot) -> None:
+    """The member gets the reason with an edit button; the edit goes back for review."""
+    practice_id = shared(bot)
+    give_reason(bot, COORD, practice_id, "request_changes", "Add outcomes data", "VR3")
+    bot.deliver()
+
+    dm = bot.slack.posts(MEMBER)[-1]
+    assert "Add outcomes data" in dm["text"]
+    edit_button = dm["blocks"][-1]["elements"][0]
+    assert edit_button["action_id"] == practice_ids.EDIT_ACTION
+
+    bot.click(practice_ids.EDIT_ACTION, edit_button["value"], MEMBER, "DMEMBER01")
+    [form] = bot.opened_views()
+    title = next(b for b in form["blocks"] if b.get("block_id") == practice_ids.TITLE_BLOCK)
+    assert title["element"]["initial_value"] == "Family resource nights"
+
+    values = simulate.practice_values(title="Family resource nights, with outcomes")
+    body = simulate.view_submission(
+        practice_ids.PRACTICE_MODAL,
+        MEMBER,
+        values,
+        view_id="VEDIT0001",
+        private_metadata=form["private_metadata"],
+    )
+    assert body_json(bot.send(body)) == {}
+    bot.deliver()
+
+    [practice] = bot.practices()
+    assert practice.status is PracticeStatus.PENDING
+    assert practice.revision == 2
+    assert practice.title == "Family resource nights, with outcomes"
+    reviews = bot.slack.posts(REVIEW_CHANNEL)
+    assert len(reviews) == 2
+    assert reviews[1]["text"] == (
+        "Practice to review (edit 2): Family resource nights, with outcomes"
+    )
+    assert [e.action for e in bot.audit()] == ["submitted", "changes_requested", "resubmitted"]
+
+
+def test_only_the_submitter_can_edit(bot: Bot) -> None:
+    """Someone else clicking the edit button is refused and no form opens."""
+    practice_id = shared(bot)
+    give_reason(bot, COORD, practice_id, "request_changes", "Add outcomes data", "VR4")
+
+    bot.click(practice_ids.EDIT_ACTION, practice_id, "USTRANGER", "DSTRANGE1")
+
+    assert bot.opened_views() == []
+    assert bot.ephemerals("USTRANGER") == ["Only the member who shared this practice can edit it."]
+
+
+def test_second_decision_is_told_it_was_already_decided(bot: Bot) -> None:
+    """After one coordinator approves, another's Reject is refused with who decided."""
+    practice_id = shared(bot)
+    bot.click(ids.APPROVE_ACTION, practice_id, COORD, REVIEW_CHANNEL)
+
+    bot.click(ids.REJECT_ACTION, practice_id, OTHER_COORD, REVIEW_CHANNEL)
+
+    assert bot.ephemerals(OTHER_COORD) == [f"This practice was already approved by <@{COORD}>."]
+    assert bot.opened_views() == []
+
+
+def test_concurrent_approvals_publish_once(bot: Bot) -> None:
+    """Two coordinators approving at the same instant: one publication, one refusal."""
+    practice_id = shared(bot)
+    barrier = threading.Barrier(2)
+
+    def approve(user: str) -> None:
+        barrier.wait()
+        bot.click(ids.APPROVE_ACTION, practice_id, user, REVIEW_CHANNEL)
+
+    threads = [threading.Thread(target=approve, args=(u,)) for u in (COORD, OTHER_COORD)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    bot.deliver()
+
+    assert len(bot.slack.posts(PRACTICES_CHANNEL)) == 1
+    assert len(bot.slack.calls_to("chat.update")) == 1
+    assert [e.action for e in bot.audit()].count("approved") == 1
+    refusals = bot.ephemerals(COORD) + bot.ephemerals(OTHER_COORD)
+    assert len(refusals) == 1
+    assert refusals[0].startswith("This practice was already approved by")

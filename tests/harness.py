@@ -1,0 +1,93 @@
+"""Driving the bot as Slack does, and reading back what a user would see."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from slack_bolt import BoltRequest, BoltResponse
+from sqlalchemy import select
+
+from bot import simulate
+from bot.app import Runtime
+from bot.clock import Clock
+from bot.fake_slack import FakeSlack
+from handlers.practices import ids as practice_ids
+from storage.models import AuditEntry, OutboxMessage, Practice
+
+
+@dataclass
+class Bot:
+    """The bot under test with its fake Slack and clock."""
+
+    runtime: Runtime
+    slack: FakeSlack
+    clock: Clock
+    secret: str
+
+    def send(
+        self, body: str, content_type: str = "application/x-www-form-urlencoded"
+    ) -> BoltResponse:
+        """Dispatch a request signed exactly as Slack signs it."""
+        headers = {**simulate.sign(self.secret, body), "Content-Type": content_type}
+        return self.runtime.app.dispatch(BoltRequest(body=body, headers=headers))
+
+    def deliver(self) -> int:
+        """Deliver everything the outbox owes Slack right now."""
+        return self.runtime.delivery.drain()
+
+    def share(self, user: str, view_id: str = "VSHARE001", **fields: Any) -> BoltResponse:
+        """A member submits the share-a-practice form."""
+        values = simulate.practice_values(**fields)
+        body = simulate.view_submission(practice_ids.PRACTICE_MODAL, user, values, view_id=view_id)
+        return self.send(body)
+
+    def click(self, action_id: str, value: str, user: str, channel: str) -> BoltResponse:
+        """A user clicks a button on a message."""
+        return self.send(simulate.button_click(action_id, value, user, channel=channel))
+
+    def submit(
+        self,
+        callback_id: str,
+        user: str,
+        values: dict[str, Any],
+        metadata: dict[str, Any],
+        view_id: str,
+    ) -> BoltResponse:
+        """A user submits a modal with the given state and private metadata."""
+        body = simulate.view_submission(
+            callback_id, user, values, view_id=view_id, private_metadata=json.dumps(metadata)
+        )
+        return self.send(body)
+
+    def practices(self) -> list[Practice]:
+        with self.runtime.deps.uow() as uow:
+            return list(uow.session.scalars(select(Practice).order_by(Practice.id)))
+
+    def audit(self) -> list[AuditEntry]:
+        with self.runtime.deps.uow() as uow:
+            return list(uow.session.scalars(select(AuditEntry).order_by(AuditEntry.id)))
+
+    def outbox(self) -> list[OutboxMessage]:
+        with self.runtime.deps.uow() as uow:
+            return list(uow.session.scalars(select(OutboxMessage).order_by(OutboxMessage.id)))
+
+    def ephemerals(self, user: str) -> list[str]:
+        return [
+            str(call.params.get("text"))
+            for call in self.slack.calls_to("chat.postEphemeral")
+            if call.params.get("user") == user
+        ]
+
+    def opened_views(self) -> list[dict[str, Any]]:
+        views = []
+        for call in self.slack.calls_to("views.open"):
+            view = call.params.get("view")
+            views.append(json.loads(view) if isinstance(view, str) else view)
+        return views
+
+
+def body_json(response: BoltResponse) -> dict[str, Any]:
+    """A Bolt response body as JSON ({} when empty)."""
+    return json.loads(response.body) if response.body else {}
