@@ -50,6 +50,14 @@ def backoff(attempts: int) -> timedelta:
 
 
 @dataclass(frozen=True)
+class Pass:
+    """The outcome of one pass over the outbox."""
+
+    tried: int
+    delivered: int
+
+
+@dataclass(frozen=True)
 class Attempt:
     """The outcome of one delivery attempt."""
 
@@ -67,8 +75,8 @@ class OutboxDelivery:
         self._client = client
         self._clock = clock
 
-    def deliver_due(self, limit: int = 20, stop: threading.Event | None = None) -> int:
-        """Make one pass over due messages; returns how many Slack accepted.
+    def deliver_due(self, limit: int = 20, stop: threading.Event | None = None) -> Pass:
+        """Make one pass over due messages: how many were tried, and how many Slack accepted.
 
         When `stop` is set mid-pass, the messages not yet tried are released at once, so a
         restarted process need not wait for their lease to run out.
@@ -84,15 +92,18 @@ class OutboxDelivery:
                     uow.commit()
                 break
             delivered += self._deliver(message)
-        return delivered
+        return Pass(tried=len(messages), delivered=delivered)
 
     def drain(self, max_passes: int = 100) -> int:
-        """Deliver until nothing is due now (tests and the demo call this directly)."""
+        """Deliver until nothing is due now; returns how many Slack accepted.
+
+        Tests and the demo call this directly instead of running the background worker.
+        """
         total = 0
         for _ in range(max_passes):
-            sent = self.deliver_due()
-            total += sent
-            if sent == 0:
+            result = self.deliver_due()
+            total += result.delivered
+            if result.tried == 0:
                 break
         return total
 
@@ -227,15 +238,14 @@ class OutboxWorker:
 
     def _run(self) -> None:
         while not self._stop.is_set():
+            tried = 0
             try:
-                sent = self._delivery.deliver_due(stop=self._stop)
+                tried = self._delivery.deliver_due(stop=self._stop).tried
             except SQLAlchemyError:
                 log.warning("outbox.database_unavailable")
-                sent = 0
             except Exception:  # keep delivering whatever one message did
                 log.exception("outbox.pass_failed")
-                sent = 0
-            if sent == 0:
+            if tried == 0:
                 self._wake.wait(self._idle)
                 self._wake.clear()
 

@@ -1,0 +1,208 @@
+"""Outbox delivery: retries on 429/5xx/connection errors, permanent failures, order, restarts."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from bot.app import build_runtime
+from bot.config import Settings
+from bot.outbox import OutboxDelivery
+from bot.slack_client import make_client
+from storage.db import make_engine, make_session_factory
+from storage.models import OutboxStatus
+from storage.uow import UnitOfWork
+from tests.conftest import MEMBER, REVIEW_CHANNEL, SIGNING_SECRET, FrozenClock, make_settings
+from tests.harness import Bot
+
+
+def post(bot: Bot, channel: str, text: str, key: str | None = None) -> None:
+    with bot.runtime.deps.uow() as uow:
+        uow.outbox.enqueue(
+            method="chat.postMessage",
+            channel=channel,
+            payload={"text": text},
+            at=bot.clock(),
+            key=key,
+        )
+        uow.commit()
+
+
+def texts(bot: Bot, channel: str) -> list[str]:
+    return [p["text"] for p in bot.slack.posts(channel)]
+
+
+def test_rate_limited_message_waits_for_retry_after(bot: Bot, clock: FrozenClock) -> None:
+    """A 429 with Retry-After: 30 is retried no sooner than 30 seconds later, then delivered."""
+    bot.slack.fail_next("chat.postMessage", status=429, retry_after=30)
+    post(bot, "CNEWS0001", "hello")
+
+    assert bot.deliver() == 0
+    clock.advance(seconds=29)
+    assert bot.deliver() == 0
+    clock.advance(seconds=1)
+    assert bot.deliver() == 1
+    assert texts(bot, "CNEWS0001") == ["hello"]
+    [message] = bot.outbox()
+    assert message.status is OutboxStatus.SENT
+    assert message.attempts == 2
+
+
+def test_server_errors_back_off_then_deliver_once(bot: Bot, clock: FrozenClock) -> None:
+    """A burst of 503s and 500s delays the message with growing back-off; one post results."""
+    bot.slack.fail_next("chat.postMessage", times=3, status=503)
+    bot.slack.fail_next("chat.postMessage", status=500)
+    post(bot, "CNEWS0001", "hello")
+
+    delays = []
+    while not bot.slack.posts():
+        assert bot.deliver() == 0
+        [message] = bot.outbox()
+        delays.append(message.next_attempt_at - clock())
+        clock.now = message.next_attempt_at
+        bot.deliver()
+
+    assert texts(bot, "CNEWS0001") == ["hello"]
+    assert delays == sorted(delays)
+    assert delays[0] >= timedelta(seconds=1)
+
+
+def test_ok_false_transient_errors_are_retried(bot: Bot, clock: FrozenClock) -> None:
+    """`ok: false` with `internal_error` is retried, not dropped."""
+    bot.slack.fail_next("chat.postMessage", error="internal_error")
+    post(bot, "CNEWS0001", "hello")
+
+    bot.deliver()
+    clock.advance(minutes=1)
+    bot.deliver()
+
+    assert texts(bot, "CNEWS0001") == ["hello"]
+
+
+def test_refused_for_good_is_marked_failed_with_the_reason(bot: Bot, clock: FrozenClock) -> None:
+    """`channel_not_found` fails the message (kept, with the reason) and later ones still go."""
+    bot.slack.fail_next("chat.postMessage", error="channel_not_found")
+    post(bot, "CGONE0001", "lost channel")
+    post(bot, "CGONE0001", "next one")
+
+    bot.deliver()
+
+    first, second = bot.outbox()
+    assert first.status is OutboxStatus.FAILED
+    assert first.last_error == "channel_not_found"
+    assert second.status is OutboxStatus.SENT
+
+
+def test_messages_reach_each_channel_in_order(bot: Bot, clock: FrozenClock) -> None:
+    """While a channel's first message waits out a 429, its later messages wait behind it."""
+    bot.slack.fail_next("chat.postMessage", status=429, retry_after=5)
+    for n in range(3):
+        post(bot, "CORDER001", f"message {n}")
+    post(bot, "COTHER001", "elsewhere")
+
+    bot.deliver()
+    assert texts(bot, "CORDER001") == []
+    assert texts(bot, "COTHER001") == ["elsewhere"]
+    clock.advance(seconds=5)
+    bot.deliver()
+
+    assert texts(bot, "CORDER001") == ["message 0", "message 1", "message 2"]
+
+
+def test_connection_refused_is_retried_when_slack_is_back(
+    bot: Bot, settings: Settings, clock: FrozenClock
+) -> None:
+    """With Slack unreachable nothing is lost; a later pass against Slack delivers it."""
+    post(bot, "CNEWS0001", "hello")
+    down = settings.model_copy(update={"slack_api_url": "http://127.0.0.1:9/api/"})
+    engine = make_engine(settings.database_url)
+    unreachable = OutboxDelivery(
+        lambda: UnitOfWork(make_session_factory(engine)),
+        make_client(down, for_outbox=True),
+        clock,
+    )
+
+    assert unreachable.deliver_due().delivered == 0
+    [message] = bot.outbox()
+    assert message.status is OutboxStatus.PENDING
+    assert message.last_error is not None and message.last_error.startswith("connection")
+    clock.advance(minutes=1)
+    assert bot.deliver() == 1
+    assert texts(bot, "CNEWS0001") == ["hello"]
+    engine.dispose()
+
+
+def test_a_dropped_connection_mid_request_is_retried(bot: Bot, clock: FrozenClock) -> None:
+    """Slack hanging up without an answer counts as a connection error, not a success."""
+    bot.slack.fail_next("chat.postMessage", drop=True)
+    post(bot, "CNEWS0001", "hello")
+
+    bot.deliver()
+    clock.advance(minutes=1)
+    bot.deliver()
+
+    assert texts(bot, "CNEWS0001") == ["hello"]
+
+
+def test_update_waits_for_the_message_it_edits(bot: Bot, clock: FrozenClock) -> None:
+    """A chat.update is not sent before the original post has a ts, and then edits that ts."""
+    bot.slack.fail_next("chat.postMessage", status=503)
+    post(bot, "CNEWS0001", "original", key="greeting")
+    with bot.runtime.deps.uow() as uow:
+        uow.outbox.enqueue(
+            method="chat.update",
+            channel="CNEWS0001",
+            payload={"text": "edited"},
+            at=clock(),
+            update_of="greeting",
+        )
+        uow.commit()
+
+    bot.deliver()
+    assert bot.slack.calls_to("chat.update") == []
+    clock.advance(minutes=1)
+    bot.deliver()
+
+    [update] = bot.slack.calls_to("chat.update")
+    assert update.params["ts"] == bot.slack.posts("CNEWS0001")[0]["ts"]
+
+
+def test_messages_queued_before_a_restart_are_delivered_after_it(
+    slack, schema: str, clock: FrozenClock
+) -> None:
+    """A bot stopped with undelivered messages delivers them when a new process starts."""
+    settings = make_settings(slack, schema)
+    first = build_runtime(settings, clock=clock)
+    bot = Bot(runtime=first, slack=slack, clock=clock, secret=SIGNING_SECRET)
+    slack.fail_next("chat.postMessage", times=10, status=503)
+    assert bot.share(MEMBER).status == 200
+    bot.deliver()
+    first.close()
+    assert slack.posts() == []
+
+    slack.faults.clear()
+    clock.advance(hours=1)
+    second = build_runtime(settings, clock=clock)
+    second.delivery.drain()
+    second.close()
+
+    assert len(slack.posts(REVIEW_CHANNEL)) == 1
+    assert len(slack.posts(MEMBER)) == 1
+
+
+def test_a_crash_after_posting_repeats_the_post_at_most_once(bot: Bot, clock: FrozenClock) -> None:
+    """If the process dies after Slack accepted a message but before recording it, the lease
+    expires and the message is posted once more; that single duplicate is the known cost."""
+    post(bot, "CNEWS0001", "hello")
+    with bot.runtime.deps.uow() as uow:
+        [claimed] = uow.outbox.claim_due(clock(), timedelta(seconds=60), 10)
+        uow.commit()
+    bot.runtime.delivery._call(claimed.method, {**claimed.payload, "channel": claimed.channel})
+    # ...the process dies here, before mark_sent.
+
+    assert bot.deliver() == 0  # still leased by the dead process
+    clock.advance(seconds=61)
+    assert bot.deliver() == 1
+    clock.advance(hours=1)
+    assert bot.deliver() == 0
+
+    assert texts(bot, "CNEWS0001") == ["hello", "hello"]
