@@ -23,7 +23,9 @@ To connect a real workspace:
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="ccsn-bot", description="CCSN Hub Slack bot")
     commands = parser.add_subparsers(dest="command", required=True)
-    serve = commands.add_parser("serve", help="serve Slack (HTTP, or Socket Mode with an app token)")
+    serve = commands.add_parser(
+        "serve", help="serve Slack (HTTP, or Socket Mode with an app token)"
+    )
     serve.add_argument("--port", type=int, default=3000, help="HTTP port (default 3000)")
     serve.add_argument("--workers", type=int, default=1, help="gunicorn worker processes")
     commands.add_parser("start", help="serve when Slack is configured, otherwise the demo")
@@ -35,14 +37,15 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _serve(settings: Settings, port: int, workers: int) -> None:
+    """Serve for real; never falls back to the demo. Checks the token before forking."""
     from bot import server
+    from bot.slack_client import check_token
 
+    settings.require_for_serve()
+    check_token(settings)
     if settings.socket_mode:
-        if not settings.slack_bot_token:
-            raise SettingsError("SLACK_BOT_TOKEN is not set; see .env.example")
         server.serve_socket_mode(settings)
     else:
-        settings.require_for_serve()
         server.serve_http(settings, port=port, workers=workers)
 
 
@@ -67,8 +70,6 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(CONNECT_HELP)
             run_demo(sys.stdout)
         else:
-            if args.command == "serve" and settings.socket_mode is False:
-                settings.require_for_serve()
             _serve(settings, getattr(args, "port", 3000), getattr(args, "workers", 1))
     except SettingsError as exc:
         print(f"ccsn-bot: {exc}", file=sys.stderr)

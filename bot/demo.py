@@ -15,7 +15,7 @@ import httpx
 
 from bot import simulate
 from bot.app import build_runtime
-from bot.config import Settings
+from bot.config import load_settings
 from bot.fake_slack import Call, FakeSlackServer
 from bot.local_server import LocalServer
 from bot.web import SLACK_PATH, WebApp
@@ -49,7 +49,11 @@ def _describe(call: Call) -> str | None:
         title = (view.get("title") or {}).get("text", "")
         return f"[views.open]        opened the modal “{title}”"
     if call.method in ("chat.postMessage", "chat.update", "chat.postEphemeral"):
-        label = {"chat.postMessage": "post", "chat.update": "edit", "chat.postEphemeral": "only you"}
+        label = {
+            "chat.postMessage": "post",
+            "chat.update": "edit",
+            "chat.postEphemeral": "only you",
+        }
         text = _unescape(str(params.get("text", "")))
         return f"[{call.method}] {where} ({label[call.method]}): {text}"
     return None
@@ -58,8 +62,8 @@ def _describe(call: Call) -> str | None:
 def run_demo(out: IO[str]) -> None:
     """Play one practice from sharing to publication, printing each message the bot sent."""
     with tempfile.TemporaryDirectory() as tmp, FakeSlackServer() as slack:
-        settings = Settings(
-            _env_file=None,  # type: ignore[call-arg]
+        settings = load_settings(
+            None,
             slack_bot_token=slack.fake.bot_token,
             slack_signing_secret=SECRET,
             slack_api_url=slack.url,
@@ -90,7 +94,9 @@ def run_demo(out: IO[str]) -> None:
                 return http.post(SLACK_PATH, content=body, headers=headers)
 
             form = "application/x-www-form-urlencoded"
-            out.write("CCSN Hub offline demo: the real bot, talking to a local stand-in for Slack.\n")
+            out.write(
+                "CCSN Hub offline demo: the real bot, talking to a local stand-in for Slack.\n"
+            )
             send(simulate.slash_command(practice_ids.SHARE_COMMAND, MEMBER), form)
             show("A member types /share-practice")
             values = simulate.practice_values()
@@ -102,9 +108,7 @@ def run_demo(out: IO[str]) -> None:
             )
             show("The member submits the form")
             send(
-                simulate.button_click(
-                    review_ids.APPROVE_ACTION, "1", MEMBER, channel="CREVIEW01"
-                ),
+                simulate.button_click(review_ids.APPROVE_ACTION, "1", MEMBER, channel="CREVIEW01"),
                 form,
             )
             show("The member tries to approve their own practice")

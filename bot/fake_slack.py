@@ -7,6 +7,7 @@ it can be told to fail the next calls in the ways Slack does.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import threading
 from collections import deque
@@ -135,6 +136,7 @@ class _Handler(BaseHTTPRequestHandler):
     server: _Server
 
     def do_POST(self) -> None:
+        """Answer a Web API call: `/api/<method>` with a JSON or form body."""
         length = int(self.headers.get("Content-Length") or 0)
         raw = self.rfile.read(length).decode("utf-8")
         if "json" in (self.headers.get("Content-Type") or ""):
@@ -143,10 +145,8 @@ class _Handler(BaseHTTPRequestHandler):
             params = dict(parse_qsl(raw))
             for key in ("blocks", "view", "attachments"):
                 if isinstance(params.get(key), str):
-                    try:
+                    with contextlib.suppress(ValueError):
                         params[key] = json.loads(params[key])
-                    except ValueError:
-                        pass
         auth = self.headers.get("Authorization") or ""
         token = auth.removeprefix("Bearer ") or params.get("token")
         method = self.path.rsplit("/", 1)[-1].split("?")[0]
@@ -164,8 +164,8 @@ class _Handler(BaseHTTPRequestHandler):
         self.end_headers()
         self.wfile.write(data)
 
-    def log_message(self, format: str, *args: Any) -> None:  # quiet
-        return
+    def log_message(self, format: str, *args: Any) -> None:
+        """Stay quiet: the calls are recorded instead."""
 
 
 class _Server(ThreadingHTTPServer):
@@ -181,7 +181,9 @@ class FakeSlackServer:
         self._server = _Server(("127.0.0.1", 0), _Handler)
         self._server.fake = self.fake
         self.fake.url = self.url
-        self._thread = threading.Thread(target=self._server.serve_forever, args=(0.05,), daemon=True)
+        self._thread = threading.Thread(
+            target=self._server.serve_forever, args=(0.05,), daemon=True
+        )
 
     @property
     def url(self) -> str:

@@ -12,6 +12,7 @@ class RedactSecrets(logging.Filter):
     """Masks anything shaped like a Slack token, wherever it appears in a record."""
 
     def filter(self, record: logging.LogRecord) -> bool:
+        """Rewrite the record's message with tokens masked; never drops a record."""
         message = record.getMessage()
         if _SECRET.search(message):
             record.msg = _SECRET.sub("[redacted]", message)

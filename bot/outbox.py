@@ -248,4 +248,3 @@ class OutboxWorker:
             if tried == 0:
                 self._wake.wait(self._idle)
                 self._wake.clear()
-

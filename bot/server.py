@@ -57,10 +57,12 @@ class GunicornServer(BaseApplication):  # type: ignore[misc]
         super().__init__()
 
     def load_config(self) -> None:
+        """Hand our options to gunicorn instead of reading its command line."""
         for key, value in self._options.items():
             self.cfg.set(key, value)
 
     def load(self) -> _WorkerApp:
+        """Build this worker's runtime after the fork and start its outbox."""
         runtime = build_runtime(self._settings)
         runtime.worker.start()
         log.info("worker.ready database=%s", self._settings.database_url.split(":", 1)[0])

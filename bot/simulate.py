@@ -22,7 +22,7 @@ _trigger = itertools.count(1)
 def sign(secret: str, body: str, timestamp: int | None = None) -> dict[str, str]:
     """Headers for `body` signed exactly as Slack signs requests."""
     ts = str(int(time.time()) if timestamp is None else timestamp)
-    signature = SignatureVerifier(secret).generate_signature(timestamp=ts, body=body)
+    signature = SignatureVerifier(secret).generate_signature(timestamp=ts, body=body) or ""
     return {"X-Slack-Request-Timestamp": ts, "X-Slack-Signature": signature}
 
 

@@ -1,1 +1,1 @@
-"""Storage: the only package that touches SQL. Models, repositories, the unit of work, migrations."""
+"""The only package that touches SQL: models, repositories, unit of work, migrations."""

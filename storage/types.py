@@ -22,6 +22,7 @@ class UtcDateTime(TypeDecorator[datetime]):
     cache_ok = True
 
     def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        """Refuse naive times; store UTC (naive on SQLite, which has no zones)."""
         if value is None:
             return None
         if value.tzinfo is None:
@@ -30,6 +31,7 @@ class UtcDateTime(TypeDecorator[datetime]):
         return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
 
     def process_result_value(self, value: Any, dialect: Dialect) -> datetime | None:
+        """Hand back an aware UTC time whatever the database returned."""
         if value is None:
             return None
         if value.tzinfo is None:

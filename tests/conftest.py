@@ -1,5 +1,8 @@
-"""Fixtures: a real database (SQLite, and PostgreSQL when TEST_DATABASE_URL is set), a fake
-Slack Web API over HTTP, a frozen clock, and the bot wired to all three."""
+"""Fixtures: real databases, a fake Slack Web API over HTTP, a frozen clock, and the bot.
+
+SQLite always runs; PostgreSQL runs when TEST_DATABASE_URL is set and reports itself skipped
+otherwise.
+"""
 
 from __future__ import annotations
 

@@ -15,23 +15,40 @@ class PracticeView(Protocol):
     """What the views read of a practice (a stored one or a checked form)."""
 
     @property
-    def title(self) -> str: ...
+    def title(self) -> str:
+        """Short title."""
+
     @property
-    def summary(self) -> str: ...
+    def summary(self) -> str:
+        """What was done and what changed."""
+
     @property
-    def pillars(self) -> list[str]: ...
+    def pillars(self) -> list[str]:
+        """Pillar slugs."""
+
     @property
-    def county(self) -> str: ...
+    def county(self) -> str:
+        """County name."""
+
     @property
-    def region(self) -> str: ...
+    def region(self) -> str:
+        """R-TAC region of the county."""
+
     @property
-    def organisation(self) -> str: ...
+    def organisation(self) -> str:
+        """School, district or organisation."""
+
     @property
-    def funding_streams(self) -> list[str]: ...
+    def funding_streams(self) -> list[str]:
+        """Funding stream slugs."""
+
     @property
-    def link(self) -> str | None: ...
+    def link(self) -> str | None:
+        """Optional http(s) link."""
+
     @property
-    def credit_submitter(self) -> bool: ...
+    def credit_submitter(self) -> bool:
+        """Whether the member may be named."""
 
 
 def _input(
@@ -133,12 +150,14 @@ def practice_modal(
         _input(
             ids.TITLE_BLOCK,
             "Title",
-            _text(ids.TITLE_INPUT, TITLE_MAX, initial and initial.title),
+            _text(ids.TITLE_INPUT, TITLE_MAX, initial.title if initial else None),
         ),
         _input(
             ids.SUMMARY_BLOCK,
             "Summary",
-            _text(ids.SUMMARY_INPUT, SUMMARY_MAX, initial and initial.summary, multiline=True),
+            _text(
+                ids.SUMMARY_INPUT, SUMMARY_MAX, initial.summary if initial else None, multiline=True
+            ),
             hint="What you did, for whom, and what changed.",
         ),
         _input(ids.PILLARS_BLOCK, "Pillar(s)", pillars),
@@ -146,10 +165,14 @@ def practice_modal(
         _input(
             ids.ORGANISATION_BLOCK,
             "School, district or organisation",
-            _text(ids.ORGANISATION_INPUT, ORGANISATION_MAX, initial and initial.organisation),
+            _text(
+                ids.ORGANISATION_INPUT, ORGANISATION_MAX, initial.organisation if initial else None
+            ),
         ),
         _input(ids.FUNDING_BLOCK, "Funding streams used", funding, optional=True),
-        _input(ids.LINK_BLOCK, "Link", link, optional=True, hint="A page or document to read more."),
+        _input(
+            ids.LINK_BLOCK, "Link", link, optional=True, hint="A page or document to read more."
+        ),
         _input(ids.CREDIT_BLOCK, "May we name you?", credit),
     ]
     return {

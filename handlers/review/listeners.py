@@ -72,7 +72,7 @@ def register(app: App, deps: Deps) -> None:
         problem = forms.length_error(reason, "a reason for the member", 3, REASON_MAX)
         meta = metadata(view)
         try:
-            decision = ReviewDecision(meta.get("decision"))
+            decision = ReviewDecision(str(meta.get("decision")))
         except ValueError:
             problem = problem or "This form is out of date; click the button again."
             decision = ReviewDecision.REJECT

@@ -68,7 +68,9 @@ def review_post(
             )
         )
     else:
-        verdict = f"{_DONE[decision.decision]} by {blocks.user(decision.by)} {when(decision.at, tz)}"
+        verdict = (
+            f"{_DONE[decision.decision]} by {blocks.user(decision.by)} {when(decision.at, tz)}"
+        )
         if decision.reason:
             verdict += f"\n>{blocks.quote(decision.reason, REASON_MAX * 5)}"
         body.append(blocks.section(verdict))
@@ -108,8 +110,10 @@ def reason_modal(decision: ReviewDecision, practice_id: int, title: str) -> dict
 
 def published_post(practice: PracticeView, *, submitter_id: str) -> dict[str, Any]:
     """The post in the practices channel once a coordinator approved it."""
-    credit = f"Shared by {blocks.user(submitter_id)}" if practice.credit_submitter else (
-        "Shared by a network member"
+    credit = (
+        f"Shared by {blocks.user(submitter_id)}"
+        if practice.credit_submitter
+        else ("Shared by a network member")
     )
     return {
         "text": f"New practice: {blocks.escape(practice.title)}",

@@ -82,8 +82,10 @@ class PracticeRepository:
         return bool(result.rowcount)  # type: ignore[attr-defined]
 
     def _reload(self, practice_id: int) -> None:
-        """Refresh a loaded practice after a bulk UPDATE, winner or loser, so callers see the
-        row as it now stands (including another coordinator's decision)."""
+        """Refresh a loaded practice after a bulk UPDATE, whether it matched or not.
+
+        Callers then see the row as it now stands, including another coordinator's decision.
+        """
         practice = self._session.get(Practice, practice_id)
         if practice is not None:
             self._session.refresh(practice)

@@ -190,8 +190,10 @@ def test_messages_queued_before_a_restart_are_delivered_after_it(
 
 
 def test_a_crash_after_posting_repeats_the_post_at_most_once(bot: Bot, clock: FrozenClock) -> None:
-    """If the process dies after Slack accepted a message but before recording it, the lease
-    expires and the message is posted once more; that single duplicate is the known cost."""
+    """A crash between Slack accepting a post and recording it repeats that post once.
+
+    The lease expires and the message is sent again; that single duplicate is the known cost.
+    """
     post(bot, "CNEWS0001", "hello")
     with bot.runtime.deps.uow() as uow:
         [claimed] = uow.outbox.claim_due(clock(), timedelta(seconds=60), 10)
