@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint format bench clean
+.PHONY: run test lint format migration bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -29,6 +29,12 @@ lint: $(STAMP)
 format: $(STAMP)
 	$(BIN)/ruff format bot handlers storage tests
 	$(BIN)/ruff check --fix bot handlers storage tests
+
+# New numbered migration from the models: make migration m="add ta requests"
+migration: $(STAMP)
+	$(BIN)/python -m storage.migrate $(m)
+	$(BIN)/ruff check --fix --quiet storage/migrations
+	$(BIN)/ruff format storage/migrations
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .mypy_cache

@@ -13,8 +13,9 @@ from bot.clock import Clock, utc_now
 from bot.config import Settings
 from bot.deps import Deps
 from bot.outbox import OutboxDelivery, OutboxWorker
+from bot.scheduler import JobScheduler
 from bot.slack_client import make_client
-from handlers import register_all
+from handlers import all_jobs, register_all
 from storage.db import make_engine, make_session_factory
 from storage.uow import UnitOfWork
 
@@ -50,13 +51,20 @@ class Runtime:
     app: App
     delivery: OutboxDelivery
     worker: OutboxWorker
+    scheduler: JobScheduler
     _closed: bool = field(default=False, repr=False)
+
+    def start_background(self) -> None:
+        """Start delivering the outbox and running scheduled jobs (serving processes only)."""
+        self.worker.start()
+        self.scheduler.start()
 
     def close(self) -> None:
         """Stop delivering (queued messages stay queued) and release the database."""
         if self._closed:
             return
         self._closed = True
+        self.scheduler.stop()
         self.worker.stop()
         self.engine.dispose()
 
@@ -74,6 +82,13 @@ def build_runtime(
     worker = OutboxWorker(delivery)
     deps = Deps(settings=settings, uow=lambda: UnitOfWork(sessions, worker.wake), clock=clock)
     app = create_app(deps, client, verify_token=verify_token)
+    scheduler = JobScheduler(all_jobs(deps), settings.timezone, clock)
     return Runtime(
-        settings=settings, engine=engine, deps=deps, app=app, delivery=delivery, worker=worker
+        settings=settings,
+        engine=engine,
+        deps=deps,
+        app=app,
+        delivery=delivery,
+        worker=worker,
+        scheduler=scheduler,
     )

@@ -64,7 +64,7 @@ class GunicornServer(BaseApplication):  # type: ignore[misc]
     def load(self) -> _WorkerApp:
         """Build this worker's runtime after the fork and start its outbox."""
         runtime = build_runtime(self._settings)
-        runtime.worker.start()
+        runtime.start_background()
         log.info("worker.ready database=%s", self._settings.database_url.split(":", 1)[0])
         return _WorkerApp(runtime)
 
@@ -88,7 +88,7 @@ def serve_socket_mode(settings: Settings) -> None:
 
     signal.signal(signal.SIGTERM, stop)
     signal.signal(signal.SIGINT, stop)
-    runtime.worker.start()
+    runtime.start_background()
     handler.connect()
     log.info("socket_mode.connected")
     stopped.wait()

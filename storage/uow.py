@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from storage.repositories.audit import AuditRepository
 from storage.repositories.handled_views import HandledViewRepository
+from storage.repositories.job_runs import JobRunRepository
 from storage.repositories.outbox import OutboxRepository
 from storage.repositories.practices import PracticeRepository
 
@@ -32,6 +33,7 @@ class UnitOfWork:
         self.audit = AuditRepository(self.session)
         self.outbox = OutboxRepository(self.session)
         self.handled_views = HandledViewRepository(self.session)
+        self.job_runs = JobRunRepository(self.session)
         return self
 
     def commit(self) -> None:

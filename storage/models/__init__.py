@@ -3,6 +3,7 @@
 from storage.models.audit import AuditEntry
 from storage.models.base import Base
 from storage.models.handled_view import HandledView
+from storage.models.job_run import JobRun
 from storage.models.outbox import OutboxMessage, OutboxStatus
 from storage.models.practice import Practice, PracticeStatus
 
@@ -10,6 +11,7 @@ __all__ = [
     "AuditEntry",
     "Base",
     "HandledView",
+    "JobRun",
     "OutboxMessage",
     "OutboxStatus",
     "Practice",

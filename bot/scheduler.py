@@ -1,0 +1,126 @@
+"""Scheduled jobs: APScheduler for timing, the database for "exactly once".
+
+APScheduler's in-memory store decides *when* to try; it knows nothing of other processes or
+of restarts. Each job therefore claims its run in `job_runs` inside the transaction that does
+its work, so several replicas, a restart or a retry still run it once per due time. On start,
+a cron run missed while the bot was down is caught up if it is within the job's grace window,
+and skipped (with a log line) if it is older.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from apscheduler.schedulers.background import BackgroundScheduler
+from apscheduler.triggers.base import BaseTrigger
+from apscheduler.triggers.cron import CronTrigger
+
+from bot.clock import Clock
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class PeriodicJob:
+    """A job and when it is due.
+
+    `run` receives the time the run was due (not the time it happened to start), so every
+    process computes the same period key for the same run.
+    """
+
+    name: str
+    trigger: BaseTrigger
+    run: Callable[[datetime], None]
+    grace: timedelta = timedelta(hours=24)
+    catch_up: bool = True
+
+
+def cron(expression: str, tz: ZoneInfo) -> CronTrigger:
+    """A crontab trigger evaluated in the network's time zone (DST-aware)."""
+    return CronTrigger.from_crontab(expression, timezone=tz)
+
+
+def fire_times(trigger: BaseTrigger, start: datetime, end: datetime) -> list[datetime]:
+    """Every time `trigger` fires in (start, end]."""
+    times: list[datetime] = []
+    previous: datetime | None = None
+    now = start + timedelta(microseconds=1)
+    while True:
+        next_time = trigger.get_next_fire_time(previous, now)
+        if next_time is None or next_time > end:
+            return times
+        times.append(next_time)
+        previous, now = next_time, next_time + timedelta(microseconds=1)
+
+
+def last_due(trigger: BaseTrigger, now: datetime, window: timedelta) -> datetime | None:
+    """The most recent time `trigger` was due within `window` before `now`, if any."""
+    times = fire_times(trigger, now - window, now)
+    return times[-1] if times else None
+
+
+class JobScheduler:
+    """Runs `PeriodicJob`s in a background thread of the serving process."""
+
+    def __init__(self, jobs: Sequence[PeriodicJob], tz: ZoneInfo, clock: Clock) -> None:
+        self._jobs = list(jobs)
+        self._tz = tz
+        self._clock = clock
+        self._scheduler = BackgroundScheduler(timezone=tz)
+
+    @property
+    def jobs(self) -> list[PeriodicJob]:
+        """The jobs this scheduler runs."""
+        return list(self._jobs)
+
+    def catch_up(self) -> None:
+        """Run each cron job's latest due time within its grace window, once.
+
+        A run older than the window is not attempted; it is logged as skipped so the operator
+        knows a digest (say) did not go out.
+        """
+        now = self._clock()
+        for job in self._jobs:
+            if not job.catch_up:
+                continue
+            due = last_due(job.trigger, now, job.grace)
+            if due is not None:
+                self._run(job, due)
+            else:
+                missed = last_due(job.trigger, now, job.grace * 8)
+                if missed is not None:
+                    log.warning("scheduler.skipped job=%s due=%s", job.name, missed.isoformat())
+
+    def start(self) -> None:
+        """Catch up, then run every job at its due times until `stop`."""
+        self.catch_up()
+        for job in self._jobs:
+            self._scheduler.add_job(
+                self._fire,
+                trigger=job.trigger,
+                args=[job],
+                id=job.name,
+                coalesce=True,
+                max_instances=1,
+                misfire_grace_time=int(job.grace.total_seconds()),
+            )
+        self._scheduler.start()
+
+    def stop(self) -> None:
+        """Stop scheduling; a run in progress finishes."""
+        if self._scheduler.running:
+            self._scheduler.shutdown(wait=True)
+
+    def _fire(self, job: PeriodicJob) -> None:
+        due = last_due(job.trigger, self._clock(), timedelta(minutes=5)) or self._clock()
+        self._run(job, due)
+
+    def _run(self, job: PeriodicJob, due: datetime) -> None:
+        try:
+            job.run(due)
+        except Exception:  # one failed run must not stop the scheduler
+            log.exception("scheduler.job_failed job=%s due=%s", job.name, due.isoformat())
