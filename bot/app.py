@@ -16,6 +16,7 @@ from bot.outbox import OutboxDelivery, OutboxWorker
 from bot.scheduler import JobScheduler
 from bot.slack_client import make_client
 from handlers import all_jobs, register_all
+from handlers.delivery import notify_coordinators
 from storage.db import make_engine, make_session_factory
 from storage.uow import UnitOfWork
 
@@ -77,7 +78,10 @@ def build_runtime(
     sessions = make_session_factory(engine)
     client = make_client(settings)
     delivery = OutboxDelivery(
-        lambda: UnitOfWork(sessions), make_client(settings, for_outbox=True), clock
+        lambda: UnitOfWork(sessions),
+        make_client(settings, for_outbox=True),
+        clock,
+        on_failure=notify_coordinators(settings),
     )
     worker = OutboxWorker(delivery)
     deps = Deps(settings=settings, uow=lambda: UnitOfWork(sessions, worker.wake), clock=clock)

@@ -1,4 +1,7 @@
-"""`ccsn-bot`: serve, start, demo, db upgrade. Bad settings end in one line naming the variable."""
+"""`ccsn-bot`: serve, start, demo, outbox, db upgrade.
+
+Bad settings end in one line naming the variable to fix, never a traceback.
+"""
 
 from __future__ import annotations
 
@@ -8,6 +11,7 @@ from collections.abc import Sequence
 
 from bot.config import Settings, SettingsError, load_settings
 from bot.logs import configure_logging
+from storage.models.outbox import OutboxStatus
 
 CONNECT_HELP = """\
 No Slack settings found, so here is the offline demo instead.
@@ -30,6 +34,11 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--workers", type=int, default=1, help="gunicorn worker processes")
     commands.add_parser("start", help="serve when Slack is configured, otherwise the demo")
     commands.add_parser("demo", help="play a practice through review against a local fake Slack")
+    outbox = commands.add_parser("outbox", help="list queued or failed Slack messages")
+    outbox.add_argument("action", nargs="?", choices=["list", "retry"], default="list")
+    outbox.add_argument(
+        "--status", choices=[s.value for s in OutboxStatus], help="only messages in this state"
+    )
     db = commands.add_parser("db", help="database tasks")
     db_commands = db.add_subparsers(dest="db_command", required=True)
     db_commands.add_parser("upgrade", help="apply migrations up to the latest")
@@ -49,6 +58,17 @@ def _serve(settings: Settings, port: int, workers: int) -> None:
         server.serve_http(settings, port=port, workers=workers)
 
 
+def _outbox(settings: Settings, action: str, status: str | None) -> None:
+    from bot.clock import utc_now
+    from bot.outbox_admin import outbox_report, retry_failed
+
+    if action == "retry":
+        count = retry_failed(settings.database_url, utc_now)
+        print(f"{count} failed message(s) queued again; a running bot delivers them shortly")
+    else:
+        print(outbox_report(settings.database_url, OutboxStatus(status) if status else None))
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run one command; returns the process exit status."""
     args = _parser().parse_args(argv)
@@ -60,6 +80,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
             upgrade(settings.database_url)
             print(f"database is at the latest schema ({settings.database_url.split(':')[0]})")
+        elif args.command == "outbox":
+            _outbox(settings, args.action, args.status)
         elif args.command == "demo":
             from bot.demo import run_demo
 

@@ -38,6 +38,7 @@ class Fault:
     error: str | None = None
     retry_after: int | None = None
     drop: bool = False
+    channel: str | None = None
 
 
 @dataclass
@@ -52,7 +53,11 @@ class FakeSlack:
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
     def fail_next(self, method: str = "*", times: int = 1, **fault: Any) -> None:
-        """Make the next `times` calls of `method` fail (status, error, retry_after, drop)."""
+        """Make the next `times` calls of `method` fail.
+
+        Options: `status` (429 or 5xx), `error` (an `ok: false` error), `retry_after`, `drop`
+        (hang up without answering), `channel` (only calls to that channel).
+        """
         with self._lock:
             for _ in range(times):
                 self.faults.append(Fault(method=method, **fault))
@@ -81,7 +86,14 @@ class FakeSlack:
     ) -> tuple[int, dict[str, Any], dict[str, str]]:
         """Answer one call as Slack would: (status, body, headers)."""
         with self._lock:
-            fault = next((f for f in self.faults if f.method in (method, "*")), None)
+            fault = next(
+                (
+                    f
+                    for f in self.faults
+                    if f.method in (method, "*") and f.channel in (None, params.get("channel"))
+                ),
+                None,
+            )
             if fault is not None:
                 self.faults.remove(fault)
                 if fault.drop:

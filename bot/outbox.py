@@ -12,8 +12,9 @@ import json
 import logging
 import random
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 from urllib.error import URLError
 
@@ -23,11 +24,16 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from bot.clock import Clock
 from storage.models import OutboxMessage, OutboxStatus
-from storage.uow import UnitOfWorkFactory
+from storage.uow import UnitOfWork, UnitOfWorkFactory
 
 log = logging.getLogger(__name__)
 
+# Called in the unit of work that marks a message failed, so a notice about it is enqueued
+# atomically with the failure.
+FailureHook = Callable[[UnitOfWork, OutboxMessage, str, datetime], None]
+
 LEASE = timedelta(seconds=60)
+CHANNEL_INTERVAL = timedelta(seconds=1)
 MAX_BACKOFF_SECONDS = 300
 # `ok: false` errors that mean "not now" rather than "never".
 TRANSIENT_ERRORS = frozenset(
@@ -70,10 +76,20 @@ class Attempt:
 class OutboxDelivery:
     """Sends due outbox messages through a `WebClient` and records what happened."""
 
-    def __init__(self, uow: UnitOfWorkFactory, client: WebClient, clock: Clock) -> None:
+    def __init__(
+        self,
+        uow: UnitOfWorkFactory,
+        client: WebClient,
+        clock: Clock,
+        *,
+        on_failure: FailureHook | None = None,
+        channel_interval: timedelta = CHANNEL_INTERVAL,
+    ) -> None:
         self._uow = uow
         self._client = client
         self._clock = clock
+        self._on_failure = on_failure
+        self._channel_interval = channel_interval
 
     def deliver_due(self, limit: int = 20, stop: threading.Event | None = None) -> Pass:
         """Make one pass over due messages: how many were tried, and how many Slack accepted.
@@ -130,6 +146,8 @@ class OutboxDelivery:
                     message.method,
                     attempt.failed,
                 )
+                if self._on_failure is not None:
+                    self._on_failure(uow, message, attempt.failed, now)
             elif attempt.error is not None:
                 delay = attempt.retry_after or backoff(message.attempts)
                 uow.outbox.mark_retry(message.id, error=attempt.error, retry_at=now + delay)
@@ -140,7 +158,11 @@ class OutboxDelivery:
                     delay.total_seconds(),
                 )
             else:
-                uow.outbox.mark_sent(message.id, ts=attempt.ts, at=self._clock())
+                sent_at = self._clock()
+                uow.outbox.mark_sent(message.id, ts=attempt.ts, at=sent_at)
+                if message.method == "chat.postMessage":
+                    # Slack allows about one post per second per channel: space the next ones.
+                    uow.outbox.pace_channel(message.channel, sent_at + self._channel_interval)
             uow.commit()
         return int(attempt.error is None and attempt.failed is None)
 

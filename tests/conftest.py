@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 import uuid
 from collections.abc import Iterator
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import quote
 
@@ -21,7 +21,7 @@ from bot.config import Settings
 from bot.fake_slack import FakeSlack, FakeSlackServer
 from storage.db import make_engine
 from storage.models import Base
-from tests.harness import Bot
+from tests.harness import Bot, FrozenClock
 
 SIGNING_SECRET = "test-signing-secret"
 COORDINATORS = ("UCOORD001", "UCOORD002")
@@ -39,19 +39,6 @@ def _clean_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
         if name.startswith(("SLACK_", "CCSN_")) or name == "DATABASE_URL":
             monkeypatch.delenv(name)
     monkeypatch.chdir(tmp_path)
-
-
-class FrozenClock:
-    """A clock that moves only when a test moves it."""
-
-    def __init__(self, start: datetime) -> None:
-        self.now = start
-
-    def __call__(self) -> datetime:
-        return self.now
-
-    def advance(self, **delta: float) -> None:
-        self.now += timedelta(**delta)
 
 
 @pytest.fixture

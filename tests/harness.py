@@ -4,17 +4,35 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from typing import Any
 
 from slack_bolt import BoltRequest, BoltResponse
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from bot import simulate
 from bot.app import Runtime
-from bot.clock import Clock
 from bot.fake_slack import FakeSlack
 from handlers.practices import ids as practice_ids
-from storage.models import AuditEntry, OutboxMessage, Practice
+from storage.models import AuditEntry, OutboxMessage, OutboxStatus, Practice
+
+
+class FrozenClock:
+    """A clock that moves only when a test moves it."""
+
+    def __init__(self, start: datetime) -> None:
+        self.now = start
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, **delta: float) -> None:
+        self.now += timedelta(**delta)
+
+
+# Delivery lets time pass only this far on its own: enough for per-channel pacing, never enough
+# to skip a back-off or a Retry-After that a test means to observe.
+PACING_HORIZON = timedelta(seconds=1)
 
 
 @dataclass
@@ -23,7 +41,7 @@ class Bot:
 
     runtime: Runtime
     slack: FakeSlack
-    clock: Clock
+    clock: FrozenClock
     secret: str
 
     def send(
@@ -34,8 +52,22 @@ class Bot:
         return self.runtime.app.dispatch(BoltRequest(body=body, headers=headers))
 
     def deliver(self) -> int:
-        """Deliver everything the outbox owes Slack right now."""
-        return self.runtime.delivery.drain()
+        """Deliver everything the outbox owes Slack now, letting per-channel pacing elapse."""
+        total = self.runtime.delivery.drain()
+        while True:
+            with self.runtime.deps.uow() as uow:
+                # only messages held by pacing: never tried, so no back-off is being skipped
+                due = uow.session.scalar(
+                    select(func.min(OutboxMessage.next_attempt_at)).where(
+                        OutboxMessage.status == OutboxStatus.PENDING,
+                        OutboxMessage.attempts == 0,
+                        OutboxMessage.last_error.is_(None),
+                    )
+                )
+            if due is None or due <= self.clock.now or due > self.clock.now + PACING_HORIZON:
+                return total
+            self.clock.now = due
+            total += self.runtime.delivery.drain()
 
     def share(self, user: str, view_id: str = "VSHARE001", **fields: Any) -> BoltResponse:
         """A member submits the share-a-practice form."""

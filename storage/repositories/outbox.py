@@ -132,6 +132,19 @@ class OutboxRepository:
             attempts=OutboxMessage.attempts + 1,
         )
 
+    def pace_channel(self, channel: str, not_before: datetime) -> None:
+        """Hold the channel's pending messages until `not_before` (Slack's per-channel pace)."""
+        self._session.execute(
+            update(OutboxMessage)
+            .where(
+                OutboxMessage.channel == channel,
+                OutboxMessage.status == OutboxStatus.PENDING,
+                OutboxMessage.next_attempt_at < not_before,
+            )
+            .values(next_attempt_at=not_before)
+            .execution_options(synchronize_session=False)
+        )
+
     def release(self, message_ids: list[int]) -> None:
         """Give back leases on messages this process will not try after all."""
         self._session.execute(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from datetime import timedelta
 
 from bot.app import build_runtime
@@ -11,8 +12,8 @@ from bot.slack_client import make_client
 from storage.db import make_engine, make_session_factory
 from storage.models import OutboxStatus
 from storage.uow import UnitOfWork
-from tests.conftest import MEMBER, REVIEW_CHANNEL, SIGNING_SECRET, FrozenClock, make_settings
-from tests.harness import Bot
+from tests.conftest import COORDINATORS, MEMBER, REVIEW_CHANNEL, SIGNING_SECRET, make_settings
+from tests.harness import Bot, FrozenClock
 
 
 def post(bot: Bot, channel: str, text: str, key: str | None = None) -> None:
@@ -86,10 +87,44 @@ def test_refused_for_good_is_marked_failed_with_the_reason(bot: Bot, clock: Froz
 
     bot.deliver()
 
-    first, second = bot.outbox()
+    first, second = bot.outbox()[:2]
     assert first.status is OutboxStatus.FAILED
     assert first.last_error == "channel_not_found"
     assert second.status is OutboxStatus.SENT
+
+
+def test_coordinators_are_told_once_about_a_failing_channel(bot: Bot) -> None:
+    """Each coordinator gets one DM naming the channel and error, however many messages fail."""
+    bot.slack.fail_next("chat.postMessage", times=3, error="not_in_channel", channel="CLOCKED01")
+    for n in range(3):
+        post(bot, "CLOCKED01", f"message {n}")
+
+    bot.deliver()
+
+    for coordinator in COORDINATORS:
+        [notice] = bot.slack.posts(coordinator)
+        assert "<#CLOCKED01>" in notice["text"]
+        assert "`not_in_channel`" in notice["text"]
+        assert "ccsn-bot outbox retry" in notice["text"]
+    failed = [m for m in bot.outbox() if m.status is OutboxStatus.FAILED]
+    assert len(failed) == 3
+
+
+def test_posts_to_one_channel_are_paced_about_a_second_apart(bot: Bot, clock: FrozenClock) -> None:
+    """Several posts to one channel go out one per second; another channel is not held up."""
+    for n in range(3):
+        post(bot, "CBUSY0001", f"message {n}")
+    post(bot, "CQUIET001", "elsewhere")
+    start = clock()
+
+    assert bot.runtime.delivery.drain() == 2
+    assert texts(bot, "CQUIET001") == ["elsewhere"]
+    bot.deliver()
+
+    sent = [m for m in bot.outbox() if m.channel == "CBUSY0001"]
+    gaps = [(b.sent_at - a.sent_at).total_seconds() for a, b in itertools.pairwise(sent)]
+    assert gaps == [1.0, 1.0]
+    assert sent[0].sent_at == start
 
 
 def test_messages_reach_each_channel_in_order(bot: Bot, clock: FrozenClock) -> None:

@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 from bot.scheduler import JobScheduler, PeriodicJob, cron, fire_times, last_due
 from storage.db import make_engine, make_session_factory
 from storage.uow import UnitOfWork
-from tests.conftest import FrozenClock
+from tests.harness import FrozenClock
 
 PACIFIC = ZoneInfo("America/Los_Angeles")
 

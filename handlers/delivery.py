@@ -1,0 +1,47 @@
+"""When Slack refuses a message for good, the coordinators hear about it, once.
+
+A message marked failed (the channel was archived, the bot was removed from it, ...) would
+otherwise only show in `ccsn-bot outbox`. Each coordinator gets one DM per failing channel and
+error; later failures of the same kind are counted in `ccsn-bot outbox`, not repeated.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from bot.config import Settings
+from bot.outbox import FailureHook
+from handlers import blocks
+from storage.models import OutboxMessage
+from storage.uow import UnitOfWork
+
+
+def failure_notice(channel: str, error: str) -> dict[str, object]:
+    """The DM telling a coordinator a message could not be delivered."""
+    where = f"<@{channel}>" if channel.startswith(("U", "W")) else f"<#{channel}>"
+    text = (
+        f":warning: A message to {where} could not be delivered: Slack said "
+        f"`{blocks.escape(error)}`. Fix the channel (invite the bot, unarchive it, or correct "
+        "the setting), then run `ccsn-bot outbox retry`."
+    )
+    return {"text": text, "blocks": [blocks.section(text)]}
+
+
+def notify_coordinators(settings: Settings) -> FailureHook:
+    """The outbox's failure hook: enqueue one notice per coordinator, channel and error."""
+
+    def hook(uow: UnitOfWork, message: OutboxMessage, error: str, now: datetime) -> None:
+        if message.key and message.key.startswith("failure-notice:"):
+            return  # a notice that itself failed must not start a loop
+        for coordinator in settings.ccsn_coordinators:
+            key = f"failure-notice:{message.channel}:{error}:{coordinator}"
+            if uow.outbox.by_key(key) is None:
+                uow.outbox.enqueue(
+                    method="chat.postMessage",
+                    channel=coordinator,
+                    payload=failure_notice(message.channel, error),
+                    at=now,
+                    key=key,
+                )
+
+    return hook
