@@ -13,10 +13,12 @@ def make_engine(url: str) -> Engine:
 
     SQLite gets WAL and `BEGIN IMMEDIATE`, so two threads racing to decide the same practice
     queue for the write lock instead of failing with "database is locked" on upgrade.
-    PostgreSQL gets a short connect timeout so `/healthz` answers quickly when it is down.
+    Every wait (SQLite's lock, PostgreSQL's connect and pool) is capped at 2 seconds: a listener
+    that cannot reach the database must still answer Slack within its 3-second deadline, with a
+    polite "try again" instead of a timeout.
     """
     if url.startswith("sqlite"):
-        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 15})
+        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 2})
 
         @event.listens_for(engine, "connect")
         def _on_connect(dbapi_connection: Any, _record: Any) -> None:
@@ -24,7 +26,7 @@ def make_engine(url: str) -> Engine:
             cursor = dbapi_connection.cursor()
             cursor.execute("PRAGMA journal_mode=WAL")
             cursor.execute("PRAGMA foreign_keys=ON")
-            cursor.execute("PRAGMA busy_timeout=15000")
+            cursor.execute("PRAGMA busy_timeout=2000")
             cursor.close()
 
         @event.listens_for(engine, "begin")
@@ -37,8 +39,8 @@ def make_engine(url: str) -> Engine:
         pool_pre_ping=True,
         pool_size=10,
         max_overflow=10,
-        pool_timeout=5,
-        connect_args={"connect_timeout": 3},
+        pool_timeout=2,
+        connect_args={"connect_timeout": 2},
     )
 
 

@@ -1,0 +1,72 @@
+"""A database outage: polite answers in time, /healthz says 503, recovery without a restart."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from urllib.parse import urlsplit, urlunsplit
+
+import httpx
+import pytest
+
+from bot.app import build_runtime
+from bot.fake_slack import FakeSlack
+from bot.local_server import LocalServer
+from bot.web import WebApp
+from handlers.practices import ids
+from handlers.replies import TRY_AGAIN
+from handlers.review import ids as review_ids
+from tests.conftest import COORDINATORS, MEMBER, REVIEW_CHANNEL, SIGNING_SECRET, make_settings
+from tests.harness import Bot, FrozenClock, body_json
+from tests.tcp_proxy import TcpProxy
+
+
+@pytest.fixture
+def proxied(schema: str) -> Iterator[tuple[str, TcpProxy]]:
+    """The test database reached through a proxy that can be cut (PostgreSQL only)."""
+    if not schema.startswith("postgresql"):
+        pytest.skip("an outage needs a database server; SQLite is a local file")
+    parts = urlsplit(schema)
+    proxy = TcpProxy(parts.hostname or "127.0.0.1", parts.port or 5432)
+    netloc = parts.netloc.replace(f"{parts.hostname}:{parts.port}", f"127.0.0.1:{proxy.port}")
+    if parts.port is None:
+        netloc = parts.netloc.replace(parts.hostname or "", f"127.0.0.1:{proxy.port}")
+    yield urlunsplit(parts._replace(netloc=netloc)), proxy
+    proxy.close()
+
+
+def test_outage_gets_polite_answers_in_time_and_recovers(
+    proxied: tuple[str, TcpProxy], slack: FakeSlack, clock: FrozenClock
+) -> None:
+    """During the outage Slack gets "try again" answers within 3 seconds; afterwards all works.
+
+    A submission gets a modal error and a click an ephemeral reply, nothing is saved, and once
+    the database is back the same bot process saves again and reports healthy.
+    """
+    url, proxy = proxied
+    runtime = build_runtime(make_settings(slack, url), clock=clock)
+    bot = Bot(runtime=runtime, slack=slack, clock=clock, secret=SIGNING_SECRET)
+    with LocalServer(WebApp(runtime.app, runtime.engine)) as server:
+        assert body_json(bot.share(MEMBER, view_id="VBEFORE01")) == {}
+        assert httpx.get(f"{server.url}/healthz").status_code == 200
+
+        proxy.cut()
+        started = time.monotonic()
+        during = bot.share(MEMBER, view_id="VDURING01")
+        bot.click(review_ids.APPROVE_ACTION, "1", COORDINATORS[0], REVIEW_CHANNEL)
+        elapsed = time.monotonic() - started
+        health = httpx.get(f"{server.url}/healthz", timeout=10)
+
+        assert body_json(during) == {
+            "response_action": "errors",
+            "errors": {ids.TITLE_BLOCK: TRY_AGAIN},
+        }
+        assert bot.ephemerals(COORDINATORS[0]) == [TRY_AGAIN]
+        assert elapsed < 3
+        assert health.status_code == 503
+
+        proxy.restore()
+        assert body_json(bot.share(MEMBER, view_id="VAFTER001")) == {}
+        assert httpx.get(f"{server.url}/healthz").status_code == 200
+    assert [p.title for p in bot.practices()] == ["Family resource nights"] * 2
+    runtime.close()
