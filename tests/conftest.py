@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import quote
@@ -51,14 +52,9 @@ def _postgres_schema_url(base_url: str, schema: str) -> str:
     return f"{base_url}{separator}options={quote(f'-csearch_path={schema}')}"
 
 
-@pytest.fixture(
-    params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)],
-)
-def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    """An empty database of each kind; PostgreSQL gets a schema of its own per test."""
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'test.db'}"
-        return
+@contextmanager
+def postgres_schema() -> Iterator[str]:
+    """A fresh schema on the TEST_DATABASE_URL server, dropped afterwards; skips without it."""
     if not PG_URL:
         pytest.skip("PostgreSQL half: set TEST_DATABASE_URL to run it")
     url = PG_URL.replace("postgresql://", "postgresql+psycopg://", 1)
@@ -72,6 +68,28 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str
         with admin.connect() as connection:
             connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
         admin.dispose()
+
+
+@pytest.fixture(
+    params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)],
+)
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """An empty database of each kind; PostgreSQL gets a schema of its own per test."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'test.db'}"
+        return
+    with postgres_schema() as url:
+        yield url
+
+
+@pytest.fixture
+def postgres_url() -> Iterator[str]:
+    """A PostgreSQL database with every table, for tests only a server can run."""
+    with postgres_schema() as url:
+        engine = make_engine(url)
+        Base.metadata.create_all(engine)
+        engine.dispose()
+        yield url
 
 
 @pytest.fixture

@@ -22,11 +22,9 @@ from tests.tcp_proxy import TcpProxy
 
 
 @pytest.fixture
-def proxied(schema: str) -> Iterator[tuple[str, TcpProxy]]:
-    """The test database reached through a proxy that can be cut (PostgreSQL only)."""
-    if not schema.startswith("postgresql"):
-        pytest.skip("an outage needs a database server; SQLite is a local file")
-    parts = urlsplit(schema)
+def proxied(postgres_url: str) -> Iterator[tuple[str, TcpProxy]]:
+    """The test database reached through a proxy that can be cut (a server, so PostgreSQL)."""
+    parts = urlsplit(postgres_url)
     proxy = TcpProxy(parts.hostname or "127.0.0.1", parts.port or 5432)
     netloc = parts.netloc.replace(f"{parts.hostname}:{parts.port}", f"127.0.0.1:{proxy.port}")
     if parts.port is None:
