@@ -17,6 +17,7 @@ from bot.scheduler import JobScheduler
 from bot.slack_client import make_client
 from handlers import all_jobs, register_all
 from handlers.delivery import notify_coordinators
+from handlers.events_dedupe import dedupe_events
 from storage.db import make_engine, make_session_factory
 from storage.uow import UnitOfWork
 
@@ -38,6 +39,7 @@ def create_app(deps: Deps, client: WebClient, *, verify_token: bool = True) -> A
         token_verification_enabled=verify_token,
         logger=logging.getLogger("slack_bolt"),
     )
+    app.middleware(dedupe_events(deps))
     register_all(app, deps)
     return app
 

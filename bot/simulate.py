@@ -173,3 +173,18 @@ def practice_values(**overrides: Any) -> dict[str, Any]:
         ids.LINK_BLOCK: text_state(ids.LINK_INPUT, fields["link"]),
         ids.CREDIT_BLOCK: select_state(ids.CREDIT_INPUT, fields["credit"]),
     }
+
+
+def event_callback(event: dict[str, Any], event_id: str) -> str:
+    """The JSON body of an Events API delivery."""
+    return json.dumps(
+        {
+            "token": "legacy-unused",
+            "team_id": TEAM,
+            "api_app_id": APP_ID,
+            "type": "event_callback",
+            "event_id": event_id,
+            "event_time": 1700000000,
+            "event": event,
+        }
+    )
