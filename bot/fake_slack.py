@@ -140,7 +140,7 @@ class FakeSlack:
             view = params.get("view")
             if isinstance(view, str):
                 view = json.loads(view)
-            return {"ok": True, "view": {"id": "VFAKE", **(view or {})}}
+            return {"ok": True, "view": {"id": "VFAKE", "hash": "1700000000.fake", **(view or {})}}
         return {"ok": True}
 
 

@@ -68,6 +68,27 @@ def global_shortcut(callback_id: str, user_id: str) -> str:
     )
 
 
+def message_shortcut(
+    callback_id: str, user_id: str, *, text: str, channel: str, message_ts: str
+) -> str:
+    """The body of a message shortcut used on one message."""
+    return interaction_body(
+        {
+            "type": "message_action",
+            "callback_id": callback_id,
+            "trigger_id": f"trigger-{next(_trigger)}",
+            "user": {"id": user_id, "team_id": TEAM},
+            "team": {"id": TEAM, "domain": "ccsn"},
+            "channel": {"id": channel, "name": "general"},
+            "message": {"type": "message", "ts": message_ts, "text": text, "user": "UAUTHOR01"},
+            "message_ts": message_ts,
+            "response_url": "https://hooks.slack.invalid/actions/2",
+            "action_ts": "1700000000.000003",
+            "api_app_id": APP_ID,
+        }
+    )
+
+
 def button_click(
     action_id: str,
     value: str,

@@ -2,6 +2,7 @@
 
 SHARE_COMMAND = "/share-practice"
 SHARE_SHORTCUT = "share_practice"
+SHARE_MESSAGE_SHORTCUT = "share_message_as_practice"
 PRACTICE_MODAL = "practice_modal"
 EDIT_ACTION = "practice_edit"
 

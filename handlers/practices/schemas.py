@@ -34,6 +34,31 @@ class PracticeForm(BaseModel):
         return REGION_OF_COUNTY[self.county]
 
 
+class PracticeDraft(BaseModel):
+    """A partly filled form, e.g. from a message turned into a practice."""
+
+    model_config = ConfigDict(frozen=True)
+
+    title: str = ""
+    summary: str = ""
+    pillars: list[str] = []
+    county: str = ""
+    organisation: str = ""
+    funding_streams: list[str] = []
+    link: str | None = None
+    credit_submitter: bool = True
+
+    @property
+    def region(self) -> str:
+        """The region of the county, if one is chosen."""
+        return REGION_OF_COUNTY.get(self.county, "")
+
+
+def unescape_message_text(text: str) -> str:
+    """A Slack message's text as the person typed it (entities decoded) for a form field."""
+    return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+
+
 def parse_practice_form(values: forms.StateValues) -> PracticeForm | dict[str, str]:
     """Read the modal's state: a valid form, or `{block_id: message}` for Slack to show."""
     errors: dict[str, str] = {}

@@ -8,7 +8,7 @@ from typing import Any, Protocol
 from handlers import blocks
 from handlers.practices import ids
 from handlers.practices.schemas import LINK_MAX, ORGANISATION_MAX, SUMMARY_MAX, TITLE_MAX
-from handlers.vocabulary import FUNDING_STREAMS, PILLARS, REGIONS
+from handlers.vocabulary import FUNDING_STREAMS, PILLARS, REGION_OF_COUNTY, REGIONS
 
 
 class PracticeView(Protocol):
@@ -136,7 +136,8 @@ def practice_modal(
     if initial is not None:
         if initial.pillars:
             pillars["initial_options"] = _initial(PILLARS, initial.pillars)
-        county["initial_option"] = blocks.option(initial.county, initial.county)
+        if initial.county in REGION_OF_COUNTY:
+            county["initial_option"] = blocks.option(initial.county, initial.county)
         if initial.funding_streams:
             funding["initial_options"] = _initial(FUNDING_STREAMS, initial.funding_streams)
         credit["initial_option"] = named if initial.credit_submitter else anonymous

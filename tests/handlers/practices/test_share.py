@@ -133,3 +133,26 @@ def test_outbox_holds_messages_until_delivered(bot: Bot) -> None:
 
     assert [m.status for m in bot.outbox()] == [OutboxStatus.PENDING, OutboxStatus.PENDING]
     assert bot.slack.posts() == []
+
+
+def test_message_shortcut_prefills_the_form_with_the_message_and_a_link(bot: Bot) -> None:
+    """The message shortcut opens the form with the message text and a link back to it."""
+    bot.send(
+        simulate.message_shortcut(
+            ids.SHARE_MESSAGE_SHORTCUT,
+            MEMBER,
+            text="Our COST team meets weekly &amp; triages referrals &lt;in 48h&gt;",
+            channel="CGENERAL1",
+            message_ts="1700000123.000200",
+        )
+    )
+
+    [opened] = bot.opened_views()
+    summary = next(b for b in opened["blocks"] if b.get("block_id") == ids.SUMMARY_BLOCK)
+    assert summary["element"]["initial_value"] == (
+        "Our COST team meets weekly & triages referrals <in 48h>"
+    )
+    [update] = bot.slack.calls_to("views.update")
+    assert update.params["view_id"] == "VFAKE"
+    link = next(b for b in update.params["view"]["blocks"] if b.get("block_id") == ids.LINK_BLOCK)
+    assert link["element"]["initial_value"].endswith("/archives/CGENERAL1/p1700000123000200")
