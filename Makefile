@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint format migration bench clean
+.PHONY: run test reliability lint format migration bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -21,6 +21,10 @@ test: $(STAMP)
 	$(BIN)/ruff format --check bot handlers storage tests
 	$(BIN)/mypy
 	$(BIN)/pytest -q
+
+# Faults, hostile input and scale-out only (they are part of `make test` too).
+reliability: $(STAMP)
+	$(BIN)/pytest -q -m reliability
 
 lint: $(STAMP)
 	$(BIN)/ruff check bot handlers storage tests

@@ -20,6 +20,8 @@ from tests.conftest import COORDINATORS, MEMBER, REVIEW_CHANNEL, SIGNING_SECRET,
 from tests.harness import Bot, FrozenClock, body_json
 from tests.tcp_proxy import TcpProxy
 
+pytestmark = pytest.mark.reliability
+
 
 @pytest.fixture
 def proxied(postgres_url: str) -> Iterator[tuple[str, TcpProxy]]:

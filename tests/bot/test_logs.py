@@ -16,6 +16,8 @@ from handlers.review import ids as review_ids
 from tests.conftest import COORDINATORS, MEMBER, REVIEW_CHANNEL, SIGNING_SECRET
 from tests.harness import Bot
 
+pytestmark = pytest.mark.reliability
+
 
 @pytest.fixture
 def log_output() -> Iterator[io.StringIO]:

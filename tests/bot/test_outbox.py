@@ -5,6 +5,8 @@ from __future__ import annotations
 import itertools
 from datetime import timedelta
 
+import pytest
+
 from bot.app import build_runtime
 from bot.config import Settings
 from bot.outbox import OutboxDelivery
@@ -14,6 +16,8 @@ from storage.models import OutboxStatus
 from storage.uow import UnitOfWork
 from tests.conftest import COORDINATORS, MEMBER, REVIEW_CHANNEL, SIGNING_SECRET, make_settings
 from tests.harness import Bot, FrozenClock
+
+pytestmark = pytest.mark.reliability
 
 
 def post(bot: Bot, channel: str, text: str, key: str | None = None) -> None:

@@ -18,6 +18,8 @@ from storage.uow import UnitOfWork
 from tests.bot.test_server import BIN, free_port, wait_for
 from tests.conftest import COORDINATORS, PRACTICES_CHANNEL, REVIEW_CHANNEL, SIGNING_SECRET
 
+pytestmark = pytest.mark.reliability
+
 CHANNELS = [f"CSCALE{n:03d}" for n in range(20)]
 PER_CHANNEL = 5
 

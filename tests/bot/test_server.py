@@ -22,6 +22,8 @@ from storage.db import make_engine
 from storage.models import OutboxMessage, OutboxStatus, Practice
 from tests.conftest import COORDINATORS, MEMBER, PRACTICES_CHANNEL, REVIEW_CHANNEL, SIGNING_SECRET
 
+pytestmark = pytest.mark.reliability
+
 BIN = Path(sys.executable).parent / "ccsn-bot"
 
 

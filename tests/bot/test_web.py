@@ -16,6 +16,8 @@ from storage.db import make_engine
 from tests.conftest import MEMBER, SIGNING_SECRET
 from tests.harness import Bot
 
+pytestmark = pytest.mark.reliability
+
 FORM = "application/x-www-form-urlencoded"
 
 

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import pytest
 from slack_bolt import BoltRequest
 
 from bot import simulate
 from tests.conftest import MEMBER, SIGNING_SECRET
 from tests.harness import Bot
+
+pytestmark = pytest.mark.reliability
 
 
 def deliver_event(bot: Bot, event_id: str, retry: int | None = None) -> int:

@@ -10,6 +10,7 @@ import itertools
 import json
 from typing import Any
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -19,6 +20,8 @@ from handlers.review import ids as review_ids
 from storage.models import PracticeStatus
 from tests.conftest import COORDINATORS, MEMBER
 from tests.harness import Bot, body_json
+
+pytestmark = pytest.mark.reliability
 
 _view_ids = itertools.count(1)
 
