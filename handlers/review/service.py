@@ -13,7 +13,7 @@ from bot.deps import Deps
 from handlers.practices import ids as practice_ids
 from handlers.review import views
 from handlers.review.schemas import ReviewDecision, ReviewOutcome
-from storage.models import Practice, PracticeStatus
+from storage.models import Practice, PracticeStatus, SearchDocument
 from storage.uow import UnitOfWork
 
 NOT_COORDINATOR = "Only coordinators can review submissions."
@@ -139,6 +139,21 @@ def decide(
         )
         submitter = practice.submitter_id
         if decision is ReviewDecision.APPROVE:
+            uow.search.index(
+                SearchDocument(
+                    kind="practice",
+                    ref_id=practice_id,
+                    title=practice.title,
+                    body=practice.summary,
+                    organisation=practice.organisation,
+                    county=practice.county,
+                    region=practice.region,
+                    pillars=practice.pillars,
+                    funding_streams=practice.funding_streams,
+                    post_key=published_key(practice_id),
+                    published_at=now,
+                )
+            )
             uow.outbox.enqueue(
                 method="chat.postMessage",
                 channel=settings.ccsn_practices_channel or "",

@@ -9,6 +9,7 @@ from sqlalchemy import Connection
 
 from storage.db import make_engine
 from storage.models import Base
+from storage.search_index import include_object
 from storage.types import UtcDateTime
 
 config = context.config
@@ -28,6 +29,7 @@ def _run(connection: Connection) -> None:
         target_metadata=target_metadata,
         compare_type=True,
         render_item=_render_item,
+        include_object=include_object,
         render_as_batch=connection.dialect.name == "sqlite",
     )
     with context.begin_transaction():

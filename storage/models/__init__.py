@@ -6,6 +6,7 @@ from storage.models.handled_view import HandledView
 from storage.models.job_run import JobRun
 from storage.models.outbox import OutboxMessage, OutboxStatus
 from storage.models.practice import Practice, PracticeStatus
+from storage.models.search_document import SearchDocument
 
 __all__ = [
     "AuditEntry",
@@ -16,4 +17,5 @@ __all__ = [
     "OutboxStatus",
     "Practice",
     "PracticeStatus",
+    "SearchDocument",
 ]

@@ -10,6 +10,7 @@ from bot.cli import main
 from storage.db import make_engine
 from storage.migrate import upgrade
 from storage.models import Base
+from storage.search_index import include_object
 
 
 def test_upgrade_from_empty_to_head_matches_the_models(database_url: str) -> None:
@@ -18,7 +19,9 @@ def test_upgrade_from_empty_to_head_matches_the_models(database_url: str) -> Non
 
     engine = make_engine(database_url)
     with engine.connect() as connection:
-        context = MigrationContext.configure(connection, opts={"compare_type": True})
+        context = MigrationContext.configure(
+            connection, opts={"compare_type": True, "include_object": include_object}
+        )
         differences = compare_metadata(context, Base.metadata)
         tables = set(inspect(connection).get_table_names())
     engine.dispose()

@@ -1,0 +1,1 @@
+"""Searching what the network has published: `/ccsn search`."""

@@ -1,0 +1,60 @@
+"""The full-text index beside `search_documents`, one flavour per database.
+
+SQLAlchemy has no portable full-text type, so the index is plain DDL: an FTS5 table kept in
+step by triggers on SQLite; a generated, weighted `tsvector` column with a GIN index on
+PostgreSQL. The DDL runs after `search_documents` is created (tests use `create_all`) and the
+migration writes the same statements.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import DDL, Table, event
+
+FTS_COLUMNS = "title, body, organisation"
+
+SQLITE = [
+    "CREATE VIRTUAL TABLE search_fts USING fts5("
+    f"{FTS_COLUMNS}, content='search_documents', content_rowid='id', "
+    "tokenize='porter unicode61 remove_diacritics 2')",
+    "CREATE TRIGGER search_documents_ai AFTER INSERT ON search_documents BEGIN "
+    f"INSERT INTO search_fts(rowid, {FTS_COLUMNS}) "
+    "VALUES (new.id, new.title, new.body, new.organisation); END",
+    "CREATE TRIGGER search_documents_ad AFTER DELETE ON search_documents BEGIN "
+    f"INSERT INTO search_fts(search_fts, rowid, {FTS_COLUMNS}) "
+    "VALUES ('delete', old.id, old.title, old.body, old.organisation); END",
+    "CREATE TRIGGER search_documents_au AFTER UPDATE ON search_documents BEGIN "
+    f"INSERT INTO search_fts(search_fts, rowid, {FTS_COLUMNS}) "
+    "VALUES ('delete', old.id, old.title, old.body, old.organisation); "
+    f"INSERT INTO search_fts(rowid, {FTS_COLUMNS}) "
+    "VALUES (new.id, new.title, new.body, new.organisation); END",
+]
+
+POSTGRESQL = [
+    "ALTER TABLE search_documents ADD COLUMN search_vector tsvector GENERATED ALWAYS AS ("
+    "setweight(to_tsvector('english', coalesce(title, '')), 'A') || "
+    "setweight(to_tsvector('english', coalesce(organisation, '')), 'B') || "
+    "setweight(to_tsvector('english', coalesce(body, '')), 'C')) STORED",
+    "CREATE INDEX ix_search_documents_search_vector ON search_documents USING GIN (search_vector)",
+]
+
+# Names the models do not declare, for Alembic's comparison to leave alone.
+UNMODELLED = frozenset({"search_vector", "ix_search_documents_search_vector"})
+
+
+def attach(table: Table) -> None:
+    """Create the index whenever `table` is created through the metadata."""
+    for statement in SQLITE:
+        event.listen(table, "after_create", DDL(statement).execute_if(dialect="sqlite"))
+    for statement in POSTGRESQL:
+        event.listen(table, "after_create", DDL(statement).execute_if(dialect="postgresql"))
+
+
+def include_object(
+    obj: object, name: str | None, type_: str, reflected: bool, compare_to: object
+) -> bool:
+    """Alembic filter: skip the FTS5 shadow tables and the PostgreSQL search column/index."""
+    if name is None:
+        return True
+    if type_ == "table" and name.startswith("search_fts"):
+        return False
+    return name not in UNMODELLED

@@ -1,0 +1,99 @@
+"""Full-text search on SQLite (FTS5) and PostgreSQL (tsvector + GIN) behind one interface."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from storage.db import make_engine, make_session_factory
+from storage.models import SearchDocument
+from storage.repositories.search import SearchFilters
+from storage.uow import UnitOfWork
+
+START = datetime(2026, 1, 1, tzinfo=UTC)
+
+
+@pytest.fixture
+def uow_factory(schema: str):
+    engine = make_engine(schema)
+    sessions = make_session_factory(engine)
+    yield lambda: UnitOfWork(sessions)
+    engine.dispose()
+
+
+def add(uow_factory, n: int, title: str, body: str = "", **fields) -> None:
+    values = {
+        "organisation": "Roosevelt High",
+        "county": "Fresno",
+        "region": "Central Valley",
+        "pillars": ["engagement"],
+        "funding_streams": ["ccspp"],
+    }
+    values.update(fields)
+    with uow_factory() as uow:
+        uow.search.index(
+            SearchDocument(
+                kind="practice",
+                ref_id=n,
+                title=title,
+                body=body,
+                published_at=START + timedelta(days=n),
+                **values,
+            )
+        )
+        uow.commit()
+
+
+def titles(uow_factory, words: str, **filters) -> list[str]:
+    with uow_factory() as uow:
+        return [hit.document.title for hit in uow.search.search(words, SearchFilters(**filters))]
+
+
+def test_title_matches_rank_above_body_matches(uow_factory) -> None:
+    """A word in the title outranks the same word deep in another summary."""
+    add(uow_factory, 1, "Attendance team", "We mention mentoring once in passing here.")
+    add(uow_factory, 2, "Mentoring circles", "Weekly circles for ninth graders.")
+
+    assert titles(uow_factory, "mentoring") == ["Mentoring circles", "Attendance team"]
+
+
+def test_every_word_must_match_as_a_prefix_and_stemmed(uow_factory) -> None:
+    """`famil night` finds "Family nights"; a word that appears nowhere finds nothing."""
+    add(uow_factory, 1, "Family nights", "Families meet partners monthly.")
+    add(uow_factory, 2, "Family food pantry")
+
+    assert titles(uow_factory, "famil night") == ["Family nights"]
+    assert titles(uow_factory, "family zebra") == []
+
+
+def test_filters_narrow_by_county_region_pillar_and_funding(uow_factory) -> None:
+    """Exact filters apply to the matches, alone or with words."""
+    add(uow_factory, 1, "Parent cafe", county="Alameda", region="Bay Area", pillars=["engagement"])
+    add(uow_factory, 2, "Parent academy", pillars=["leadership"], funding_streams=["elop"])
+    add(uow_factory, 3, "Clinic on campus", pillars=["supports", "engagement"])
+
+    assert titles(uow_factory, "parent", regions=("Bay Area",)) == ["Parent cafe"]
+    assert titles(uow_factory, "", pillars=("engagement",)) == ["Clinic on campus", "Parent cafe"]
+    assert titles(uow_factory, "parent", funding_streams=("elop",)) == ["Parent academy"]
+    assert titles(uow_factory, "", counties=("Fresno",), pillars=("supports",)) == [
+        "Clinic on campus"
+    ]
+
+
+def test_hostile_query_text_is_just_words(uow_factory) -> None:
+    """Operators and quotes in the query are not search syntax and never raise."""
+    add(uow_factory, 1, "Restorative circles")
+
+    for query in ['"', "circles OR 1=1", "NEAR(x y)", "a & b | !c", "*", "');--", "ü ñ 漢字"]:
+        titles(uow_factory, query)
+    assert titles(uow_factory, "restorative)") == ["Restorative circles"]
+
+
+def test_reindexing_replaces_the_old_text(uow_factory) -> None:
+    """Indexing an item again (an edit) leaves only the new words findable."""
+    add(uow_factory, 1, "Old title")
+    add(uow_factory, 1, "New title")
+
+    assert titles(uow_factory, "old") == []
+    assert titles(uow_factory, "new") == ["New title"]
