@@ -12,6 +12,7 @@ from storage.repositories.handled_views import HandledViewRepository
 from storage.repositories.job_runs import JobRunRepository
 from storage.repositories.outbox import OutboxRepository
 from storage.repositories.practices import PracticeRepository
+from storage.repositories.ta_requests import TaRequestRepository
 
 
 class UnitOfWork:
@@ -34,6 +35,7 @@ class UnitOfWork:
         self.outbox = OutboxRepository(self.session)
         self.handled_views = HandledViewRepository(self.session)
         self.job_runs = JobRunRepository(self.session)
+        self.ta_requests = TaRequestRepository(self.session)
         return self
 
     def commit(self) -> None:

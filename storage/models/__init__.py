@@ -6,6 +6,7 @@ from storage.models.handled_view import HandledView
 from storage.models.job_run import JobRun
 from storage.models.outbox import OutboxMessage, OutboxStatus
 from storage.models.practice import Practice, PracticeStatus
+from storage.models.ta_request import TaFeedback, TaRequest, TaStatus
 
 __all__ = [
     "AuditEntry",
@@ -16,4 +17,7 @@ __all__ = [
     "OutboxStatus",
     "Practice",
     "PracticeStatus",
+    "TaFeedback",
+    "TaRequest",
+    "TaStatus",
 ]
