@@ -408,8 +408,8 @@ def cancelled_for_holder_message(request: TaRequestView) -> dict[str, Any]:
 def feedback_thanks(helpful: bool) -> str:
     """The ephemeral answer to a "Was this helpful?" click."""
     if helpful:
-        return "Thank you! I've let the network know this helped."
-    return "Thank you for saying so. The coordinators will see it and follow up if they can."
+        return "Thank you! Glad it helped; your answer is saved with the request."
+    return "Thank you for saying so; your answer is saved with the request."
 
 
 def resolve_modal(request: TaRequestView) -> dict[str, Any]:

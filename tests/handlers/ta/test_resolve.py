@@ -112,7 +112,7 @@ def test_feedback_is_kept_with_the_request(bot: Bot) -> None:
     assert request.feedback is TaFeedback.HELPFUL
     assert request.feedback_at is not None
     assert bot.ephemerals(MEMBER) == [
-        "Thank you! I've let the network know this helped.",
+        "Thank you! Glad it helped; your answer is saved with the request.",
         "You already told us about this one. Thank you!",
     ]
     assert [e.action for e in bot.audit()][-1] == "feedback_helpful"
