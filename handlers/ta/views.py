@@ -103,6 +103,11 @@ def when(at: datetime, tz: ZoneInfo) -> str:
     return blocks.fmt_date(int(at.timestamp()), local.strftime("%b %d, %Y %I:%M %p %Z"))
 
 
+def blockquote(text: str, limit: int) -> str:
+    """User text as an escaped mrkdwn quote; every line is marked, not only the first."""
+    return ">" + blocks.quote(text, limit).replace("\n", "\n>")
+
+
 def _days(count: int) -> str:
     return f"{count} day" if count == 1 else f"{count} days"
 
@@ -268,8 +273,8 @@ def _status_block(request: TaRequestView, tz: ZoneInfo) -> blocks.Block:
         return blocks.section(f":raising_hand: *Claimed* by {holder}")
     if request.status == "resolved":
         at = f" {when(request.resolved_at, tz)}" if request.resolved_at else ""
-        note = blocks.quote(request.resolution or "", NOTE_MAX)
-        return blocks.section(f":white_check_mark: *Resolved* by {holder}{at}\n>{note}")
+        note = blockquote(request.resolution or "", NOTE_MAX)
+        return blocks.section(f":white_check_mark: *Resolved* by {holder}{at}\n{note}")
     at = f" {when(request.cancelled_at, tz)}" if request.cancelled_at else ""
     return blocks.section(f":no_entry_sign: *Cancelled* by the requester{at}")
 
@@ -368,10 +373,10 @@ def released_by_coordinator_message(request: TaRequestView, coordinator_id: str)
 
 def resolved_message(request: TaRequestView, provider_id: str) -> dict[str, Any]:
     """The DM with the provider's note and a one-click "Was this helpful?"."""
-    note = blocks.quote(request.resolution or "", NOTE_MAX)
+    note = blockquote(request.resolution or "", NOTE_MAX)
     text = (
         f"{blocks.user(provider_id)} marked your TA request *{reference(request.id)}* "
-        f"({topic_label(request.topic)}) resolved:\n>{note}"
+        f"({topic_label(request.topic)}) resolved:\n{note}"
     )
     value = str(request.id)
     return {

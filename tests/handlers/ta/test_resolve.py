@@ -137,3 +137,18 @@ def test_only_the_member_gives_feedback(bot: Bot) -> None:
 
     assert bot.ephemerals(BAY_PROVIDER) == ["Only the member who asked for this help can do that."]
     assert requests(bot)[0].feedback is None
+
+
+def test_a_long_hostile_note_stays_within_block_kit_limits(bot: Bot) -> None:
+    """A 2,000-character note of `&` and `<` is escaped, quoted line by line, and fits."""
+    request_id = claimed(bot)
+
+    resolve_with(bot, BAY_PROVIDER, request_id, "line one\n" + "&<" * 995, "VRESLONG1")
+    bot.deliver()
+
+    post, dm = edits(bot)[-1], bot.slack.posts(MEMBER)[-1]
+    for message in (post, dm):
+        texts = [block["text"]["text"] for block in message["blocks"] if "text" in block]
+        assert all(len(text) <= 3000 for text in texts)
+        assert "&<" not in str(message)
+    assert ">line one\n>&amp;&lt;" in dm["text"]
