@@ -15,7 +15,7 @@ from apscheduler.triggers.interval import IntervalTrigger
 
 from bot.deps import Deps
 from bot.scheduler import PeriodicJob
-from handlers.ta import routing, views
+from handlers.ta import notices, routing
 from storage.models import TaStatus
 from storage.repositories.ta_requests import claimed_period, unclaimed_period
 
@@ -69,14 +69,14 @@ def _bump_unclaimed(deps: Deps) -> int:
             uow.outbox.enqueue(
                 method="chat.postMessage",
                 channel=deps.settings.ccsn_ta_channel or "",
-                payload=views.unclaimed_bump(request, recipients=route.recipients, days=days),
+                payload=notices.unclaimed_bump(request, recipients=route.recipients, days=days),
                 at=now,
             )
             if deps.settings.ccsn_coordinator_channel:
                 uow.outbox.enqueue(
                     method="chat.postMessage",
                     channel=deps.settings.ccsn_coordinator_channel,
-                    payload=views.unclaimed_coordinator_note(request, days=days),
+                    payload=notices.unclaimed_coordinator_note(request, days=days),
                     at=now,
                 )
             uow.commit()
@@ -103,7 +103,7 @@ def _nudge_claimers(deps: Deps) -> int:
             uow.outbox.enqueue(
                 method="chat.postMessage",
                 channel=request.claimed_by,
-                payload=views.claimed_reminder(request, days=CLAIMED_REMIND_DAYS),
+                payload=notices.claimed_reminder(request, days=CLAIMED_REMIND_DAYS),
                 at=now,
             )
             uow.commit()

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from bot.deps import Deps
-from handlers.ta import routing, views
+from handlers.ta import notices, routing, views
 from handlers.ta.schemas import TaOutcome, TaRequestForm
 from storage.models import TaFeedback, TaRequest, TaStatus
 from storage.uow import UnitOfWork
@@ -144,7 +144,7 @@ def submit_request(
             at=now,
             key=post_key(request.id),
         )
-        _dm(uow, requester_id, views.receipt_message(request), now)
+        _dm(uow, requester_id, notices.receipt_message(request), now)
         uow.commit()
         return SubmitResult(request_id=request.id)
 
@@ -165,7 +165,7 @@ def claim(deps: Deps, *, actor_id: str, request_id: int) -> TaOutcome:
             return TaOutcome(False, refusal(request, TaStatus.CLAIMED) or _changed(request))
         _audit(uow, request_id, "claimed", actor_id, now)
         _update_post(uow, deps, request, now)
-        _dm(uow, request.requester_id, views.claimed_message(request, actor_id), now)
+        _dm(uow, request.requester_id, notices.claimed_message(request, actor_id), now)
         uow.commit()
     return TaOutcome(True)
 
@@ -203,9 +203,9 @@ def release(deps: Deps, *, actor_id: str, request_id: int) -> TaOutcome:
             return TaOutcome(False, problem or _changed(request))
         _audit(uow, request_id, "released", actor_id, now)
         _update_post(uow, deps, request, now)
-        _dm(uow, request.requester_id, views.released_message(request, holder), now)
+        _dm(uow, request.requester_id, notices.released_message(request, holder), now)
         if actor_id != holder:
-            _dm(uow, holder, views.released_by_coordinator_message(request, actor_id), now)
+            _dm(uow, holder, notices.released_by_coordinator_message(request, actor_id), now)
         uow.commit()
     return TaOutcome(True)
 
@@ -236,7 +236,7 @@ def resolve(deps: Deps, *, actor_id: str, request_id: int, note: str, view_id: s
             return TaOutcome(False, problem or _changed(request))
         _audit(uow, request_id, "resolved", actor_id, now, reason=note)
         _update_post(uow, deps, request, now)
-        _dm(uow, request.requester_id, views.resolved_message(request, actor_id), now)
+        _dm(uow, request.requester_id, notices.resolved_message(request, actor_id), now)
         uow.commit()
     return TaOutcome(True)
 
@@ -258,9 +258,9 @@ def cancel(deps: Deps, *, actor_id: str, request_id: int) -> TaOutcome:
             return TaOutcome(False, refusal(request, TaStatus.CANCELLED) or _changed(request))
         _audit(uow, request_id, "cancelled", actor_id, now)
         _update_post(uow, deps, request, now)
-        _dm(uow, actor_id, views.cancelled_message(request), now)
+        _dm(uow, actor_id, notices.cancelled_message(request), now)
         if was_claimed and request.claimed_by:
-            _dm(uow, request.claimed_by, views.cancelled_for_holder_message(request), now)
+            _dm(uow, request.claimed_by, notices.cancelled_for_holder_message(request), now)
         uow.commit()
     return TaOutcome(True)
 
@@ -283,4 +283,4 @@ def record_feedback(deps: Deps, *, actor_id: str, request_id: int, helpful: bool
             return TaOutcome(False, "You already told us about this one. Thank you!")
         _audit(uow, request_id, f"feedback_{feedback.value}", actor_id, now)
         uow.commit()
-    return TaOutcome(True, views.feedback_thanks(helpful))
+    return TaOutcome(True, notices.feedback_thanks(helpful))
