@@ -15,9 +15,11 @@ from pydantic import SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 USER_ID = re.compile(r"^[UW][A-Z0-9]{2,}$")
+USER_GROUP_ID = re.compile(r"^S[A-Z0-9]{2,}$")
 CHANNEL_ID = re.compile(r"^[CGD][A-Z0-9]{2,}$")
 
 UserIds = Annotated[tuple[str, ...], NoDecode]
+RegionProviders = Annotated[dict[str, tuple[str, ...]], NoDecode]
 
 
 class SettingsError(Exception):
@@ -28,6 +30,41 @@ def _split_ids(value: object) -> object:
     if isinstance(value, str):
         return tuple(part.strip() for part in value.split(",") if part.strip())
     return value
+
+
+def _parse_region_providers(value: str) -> dict[str, tuple[str, ...]]:
+    """`Bay Area=U0123|S0456; Central Valley=U0789` as {region: (ids...)}.
+
+    Region names are the R-TAC names (any case); ids are users (U…/W…) or user groups (S…).
+    """
+    # Imported here: the `handlers` package imports this module (through `bot.deps`).
+    from handlers.vocabulary import REGIONS
+
+    regions = {name.lower(): name for name in REGIONS}
+    mapping: dict[str, tuple[str, ...]] = {}
+    for entry in (part.strip() for part in value.split(";")):
+        if not entry:
+            continue
+        name, sep, ids = entry.partition("=")
+        region = regions.get(" ".join(name.split()).lower())
+        if not sep or region is None:
+            raise ValueError(
+                f"{name.strip()!r} is not an R-TAC region (write Region=U0123|S0456; regions: "
+                + ", ".join(REGIONS)
+                + ")"
+            )
+        if region in mapping:
+            raise ValueError(f"{region!r} is listed twice")
+        people = tuple(part.strip() for part in ids.split("|") if part.strip())
+        if not people:
+            raise ValueError(f"{region!r} has no user or user-group IDs")
+        for slack_id in people:
+            if not (USER_ID.match(slack_id) or USER_GROUP_ID.match(slack_id)):
+                raise ValueError(
+                    f"{slack_id!r} is not a Slack user ID (U0123ABCD) or user-group ID (S0123ABCD)"
+                )
+        mapping[region] = people
+    return mapping
 
 
 class Settings(BaseSettings):
@@ -55,6 +92,8 @@ class Settings(BaseSettings):
     ccsn_digest_channel: str | None = None
     ccsn_timezone: str = "America/Los_Angeles"
     ccsn_digest_cron: str = "0 9 * * mon"
+    ccsn_ta_region_providers: RegionProviders = {}
+    ccsn_ta_remind_days: int = 3
 
     @field_validator("ccsn_coordinators", "ccsn_ta_providers", mode="before")
     @classmethod
@@ -84,6 +123,18 @@ class Settings(BaseSettings):
         if not isinstance(value, str) or not CHANNEL_ID.match(value.strip()):
             raise ValueError(f"{value!r} is not a Slack channel ID (like C0123ABCD)")
         return value.strip()
+
+    @field_validator("ccsn_ta_region_providers", mode="before")
+    @classmethod
+    def _region_providers(cls, value: object) -> object:
+        return _parse_region_providers(value) if isinstance(value, str) else value
+
+    @field_validator("ccsn_ta_remind_days")
+    @classmethod
+    def _remind_days(cls, value: int) -> int:
+        if not 1 <= value <= 60:
+            raise ValueError("must be a whole number of days from 1 to 60")
+        return value
 
     @field_validator("slack_bot_token")
     @classmethod

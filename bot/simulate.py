@@ -163,6 +163,11 @@ def select_state(action_id: str, value: str | None) -> dict[str, Any]:
     return {action_id: {"type": "static_select", "selected_option": option}}
 
 
+def date_state(action_id: str, value: str | None) -> dict[str, Any]:
+    """The state of a datepicker (`selected_date` is YYYY-MM-DD, or None when not picked)."""
+    return {action_id: {"type": "datepicker", "selected_date": value}}
+
+
 def multi_state(action_id: str, values: list[str]) -> dict[str, Any]:
     """The state of a multi-select."""
     options = [{"value": v, "text": {"type": "plain_text", "text": v}} for v in values]

@@ -103,3 +103,12 @@ EVENT_TYPES: MappingProxyType[str, str] = MappingProxyType(
         "sbe_meeting": "State Board of Education meeting",
     }
 )
+
+TA_FORMATS: MappingProxyType[str, str] = MappingProxyType(
+    {
+        "call": "A call or video meeting",
+        "site_visit": "A site visit",
+        "written": "Written resources",
+        "peer": "A connection with a peer site",
+    }
+)

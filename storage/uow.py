@@ -13,6 +13,7 @@ from storage.repositories.job_runs import JobRunRepository
 from storage.repositories.outbox import OutboxRepository
 from storage.repositories.practices import PracticeRepository
 from storage.repositories.search import SearchRepository
+from storage.repositories.ta_requests import TaRequestRepository
 
 
 class UnitOfWork:
@@ -36,6 +37,7 @@ class UnitOfWork:
         self.handled_views = HandledViewRepository(self.session)
         self.job_runs = JobRunRepository(self.session)
         self.search = SearchRepository(self.session)
+        self.ta_requests = TaRequestRepository(self.session)
         return self
 
     def commit(self) -> None:

@@ -7,6 +7,7 @@ from storage.models.job_run import JobRun
 from storage.models.outbox import OutboxMessage, OutboxStatus
 from storage.models.practice import Practice, PracticeStatus
 from storage.models.search_document import SearchDocument
+from storage.models.ta_request import TaFeedback, TaRequest, TaStatus
 
 __all__ = [
     "AuditEntry",
@@ -18,4 +19,7 @@ __all__ = [
     "Practice",
     "PracticeStatus",
     "SearchDocument",
+    "TaFeedback",
+    "TaRequest",
+    "TaStatus",
 ]

@@ -1,0 +1,331 @@
+"""Block Kit for TA requests: the two forms and the TA channel post. Pure functions.
+
+DMs and reminders are built in `notices`, from the helpers here.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from datetime import date, datetime
+from typing import Any, Protocol
+from zoneinfo import ZoneInfo
+
+from handlers import blocks
+from handlers.practices.views import county_options
+from handlers.ta import ids
+from handlers.ta.schemas import NEED_MAX, NOTE_MAX, ORGANISATION_MAX
+from handlers.vocabulary import TA_FORMATS, TA_TOPICS
+
+
+class TaRequestView(Protocol):
+    """What the views read of a stored TA request."""
+
+    @property
+    def id(self) -> int:
+        """Database id; shown as the reference TA-<id>."""
+
+    @property
+    def status(self) -> str:
+        """open, claimed, resolved or cancelled."""
+
+    @property
+    def requester_id(self) -> str:
+        """The member who asked."""
+
+    @property
+    def topic(self) -> str:
+        """TA topic slug."""
+
+    @property
+    def need(self) -> str:
+        """What the member needs, in their words."""
+
+    @property
+    def county(self) -> str:
+        """County name."""
+
+    @property
+    def region(self) -> str:
+        """R-TAC region of the county."""
+
+    @property
+    def organisation(self) -> str:
+        """School, district or organisation."""
+
+    @property
+    def needed_by(self) -> date:
+        """When the help is needed by."""
+
+    @property
+    def format(self) -> str:
+        """Preferred format slug."""
+
+    @property
+    def claimed_by(self) -> str | None:
+        """The provider holding the request (kept after resolution)."""
+
+    @property
+    def resolution(self) -> str | None:
+        """The provider's resolution note."""
+
+    @property
+    def resolved_at(self) -> datetime | None:
+        """When it was marked resolved."""
+
+    @property
+    def cancelled_at(self) -> datetime | None:
+        """When the requester cancelled it."""
+
+
+def reference(request_id: int) -> str:
+    """The reference number members and providers quote: TA-12."""
+    return f"TA-{request_id}"
+
+
+def topic_label(topic: str) -> str:
+    """The readable topic, escaped for mrkdwn (labels contain `&`)."""
+    return blocks.escape(TA_TOPICS.get(topic, topic))
+
+
+def mention(slack_id: str) -> str:
+    """A mention of a configured user (U…/W…) or user group (S…)."""
+    return f"<!subteam^{slack_id}>" if slack_id.startswith("S") else blocks.user(slack_id)
+
+
+def day_date(day: date) -> str:
+    """A calendar date as people write it: Thu Dec 10, 2026."""
+    return f"{day:%a %b} {day.day}, {day.year}"
+
+
+def when(at: datetime, tz: ZoneInfo) -> str:
+    """A Slack date token for `at`, falling back to the network's local time."""
+    local = at.astimezone(tz)
+    return blocks.fmt_date(int(at.timestamp()), local.strftime("%b %d, %Y %I:%M %p %Z"))
+
+
+def blockquote(text: str, limit: int) -> str:
+    """User text as an escaped mrkdwn quote; every line is marked, not only the first."""
+    return ">" + blocks.quote(text, limit).replace("\n", "\n>")
+
+
+def holder_buttons(request_id: int) -> blocks.Block:
+    """Mark resolved and Release, for whoever holds the request."""
+    value = str(request_id)
+    return blocks.actions(
+        blocks.button("Mark resolved", ids.RESOLVE_ACTION, value, style="primary"),
+        blocks.button("Release", ids.RELEASE_ACTION, value),
+    )
+
+
+def _input(
+    block_id: str, label: str, element: dict[str, Any], *, hint: str | None = None
+) -> blocks.Block:
+    block: blocks.Block = {
+        "type": "input",
+        "block_id": block_id,
+        "label": blocks.plain(label, 2000),
+        "element": element,
+    }
+    if hint:
+        block["hint"] = blocks.plain(hint, 2000)
+    return block
+
+
+def request_modal() -> dict[str, Any]:
+    """The request-TA form."""
+    no_digest = blocks.option("No, keep it between me and the TA providers", "no")
+    body = [
+        blocks.section(
+            "Tell the network's technical-assistance providers what would help. The providers "
+            "for your region see it, and I'll message you when one of them picks it up."
+        ),
+        _input(
+            ids.TOPIC_BLOCK,
+            "Topic",
+            {
+                "type": "static_select",
+                "action_id": ids.TOPIC_INPUT,
+                "placeholder": blocks.plain("Choose a topic", 150),
+                "options": [blocks.option(label, value) for value, label in TA_TOPICS.items()],
+            },
+        ),
+        _input(
+            ids.NEED_BLOCK,
+            "What do you need?",
+            {
+                "type": "plain_text_input",
+                "action_id": ids.NEED_INPUT,
+                "multiline": True,
+                "max_length": NEED_MAX,
+            },
+            hint="Your situation and the help that would make a difference.",
+        ),
+        _input(
+            ids.COUNTY_BLOCK,
+            "County",
+            {
+                "type": "static_select",
+                "action_id": ids.COUNTY_INPUT,
+                "placeholder": blocks.plain("Choose a county", 150),
+                "option_groups": county_options(),
+            },
+            hint="Decides which regional TA centre sees your request.",
+        ),
+        _input(
+            ids.ORGANISATION_BLOCK,
+            "School, district or organisation",
+            {
+                "type": "plain_text_input",
+                "action_id": ids.ORGANISATION_INPUT,
+                "max_length": ORGANISATION_MAX,
+            },
+        ),
+        _input(
+            ids.NEEDED_BY_BLOCK,
+            "Needed by",
+            {
+                "type": "datepicker",
+                "action_id": ids.NEEDED_BY_INPUT,
+                "placeholder": blocks.plain("Pick a date", 150),
+            },
+            hint="If there is no deadline, pick the latest date that would still be useful.",
+        ),
+        _input(
+            ids.FORMAT_BLOCK,
+            "Preferred format",
+            {
+                "type": "radio_buttons",
+                "action_id": ids.FORMAT_INPUT,
+                "options": [blocks.option(label, value) for value, label in TA_FORMATS.items()],
+            },
+        ),
+        _input(
+            ids.DIGEST_BLOCK,
+            "May this request appear in the weekly digest?",
+            {
+                "type": "radio_buttons",
+                "action_id": ids.DIGEST_INPUT,
+                "options": [blocks.option("Yes, it may appear in the digest", "yes"), no_digest],
+                "initial_option": no_digest,
+            },
+        ),
+    ]
+    return {
+        "type": "modal",
+        "callback_id": ids.REQUEST_MODAL,
+        "title": blocks.plain("Request assistance", 24),
+        "submit": blocks.plain("Send request", 24),
+        "close": blocks.plain("Cancel", 24),
+        "blocks": body,
+    }
+
+
+def not_set_up_modal(message: str) -> dict[str, Any]:
+    """What the shortcut shows when TA requests cannot be taken yet (no submit button)."""
+    return {
+        "type": "modal",
+        "title": blocks.plain("Request assistance", 24),
+        "close": blocks.plain("Close", 24),
+        "blocks": [blocks.section(blocks.escape(message))],
+    }
+
+
+def _details(request: TaRequestView) -> str:
+    return "\n".join(
+        [
+            f"*Where:* {blocks.escape(request.organisation)} · "
+            f"{blocks.escape(request.county)} County ({blocks.escape(request.region)})",
+            f"*Needed by:* {day_date(request.needed_by)} · "
+            f"*Format:* {blocks.escape(TA_FORMATS.get(request.format, request.format))}",
+            f"*Asked by:* {blocks.user(request.requester_id)}",
+        ]
+    )
+
+
+def _routing_line(region: str, recipients: Sequence[str], regional: bool) -> str:
+    region = blocks.escape(region)
+    if not recipients:
+        return f"{region} · no TA providers are configured yet; coordinators, please route this."
+    people = " ".join(mention(r) for r in recipients)
+    return f"For the {region} TA providers: {people}" if regional else f"For {region}: {people}"
+
+
+def _status_block(request: TaRequestView, tz: ZoneInfo) -> blocks.Block:
+    holder = blocks.user(request.claimed_by) if request.claimed_by else "a provider"
+    if request.status == "open":
+        return blocks.section(":large_green_circle: *Open*: waiting for a provider to claim it.")
+    if request.status == "claimed":
+        return blocks.section(f":raising_hand: *Claimed* by {holder}")
+    if request.status == "resolved":
+        at = f" {when(request.resolved_at, tz)}" if request.resolved_at else ""
+        note = blockquote(request.resolution or "", NOTE_MAX)
+        return blocks.section(f":white_check_mark: *Resolved* by {holder}{at}\n{note}")
+    at = f" {when(request.cancelled_at, tz)}" if request.cancelled_at else ""
+    return blocks.section(f":no_entry_sign: *Cancelled* by the requester{at}")
+
+
+def channel_post(
+    request: TaRequestView,
+    *,
+    recipients: Sequence[str],
+    regional: bool,
+    tz: ZoneInfo,
+) -> dict[str, Any]:
+    """The post in the TA channel: mentions the region's providers; buttons follow the status."""
+    ref = reference(request.id)
+    body: list[blocks.Block] = [
+        blocks.header(f"TA request {ref}: {TA_TOPICS.get(request.topic, request.topic)}"),
+        blocks.section(blocks.quote(request.need, blocks.SECTION_TEXT_MAX)),
+        blocks.section(_details(request)),
+        blocks.context(_routing_line(request.region, recipients, regional)),
+        _status_block(request, tz),
+    ]
+    if request.status == "open":
+        body.append(
+            blocks.actions(
+                blocks.button("Claim", ids.CLAIM_ACTION, str(request.id), style="primary")
+            )
+        )
+    elif request.status == "claimed":
+        body.append(holder_buttons(request.id))
+    region = blocks.escape(request.region)
+    text = f"TA request {ref} ({region}, {request.status}): {topic_label(request.topic)}"
+    if request.status == "open" and recipients:
+        text += " " + " ".join(mention(r) for r in recipients)
+    return {"text": text, "blocks": body}
+
+
+def summary(request: TaRequestView) -> str:
+    """One escaped line naming the request: reference, topic, organisation, deadline."""
+    return (
+        f"*{reference(request.id)}* · {topic_label(request.topic)} · "
+        f"{blocks.escape(request.organisation)} · needed by {day_date(request.needed_by)}"
+    )
+
+
+def resolve_modal(request: TaRequestView) -> dict[str, Any]:
+    """The modal asking the provider for a short resolution note for the member."""
+    return {
+        "type": "modal",
+        "callback_id": ids.RESOLVE_MODAL,
+        "title": blocks.plain("Resolve TA request", 24),
+        "submit": blocks.plain("Mark resolved", 24),
+        "close": blocks.plain("Cancel", 24),
+        "private_metadata": json.dumps({"request_id": request.id}),
+        "blocks": [
+            blocks.section(f"{summary(request)}\nfor {blocks.user(request.requester_id)}"),
+            {
+                "type": "input",
+                "block_id": ids.NOTE_BLOCK,
+                "label": blocks.plain("What was done?"),
+                "hint": blocks.plain("The member sees this in a direct message."),
+                "element": {
+                    "type": "plain_text_input",
+                    "action_id": ids.NOTE_INPUT,
+                    "multiline": True,
+                    "max_length": NOTE_MAX,
+                },
+            },
+        ],
+    }

@@ -1,0 +1,146 @@
+"""TA requests: saving them and moving them between states atomically.
+
+Every change of status is one conditional UPDATE (compare-and-set on the status, and on who
+holds the request where that matters), so of two providers claiming at once exactly one wins,
+on SQLite and PostgreSQL alike. Which moves are legal is the service's rule; these methods only
+make each move atomic.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import ColumnElement, String, cast, exists, select, update
+from sqlalchemy.orm import Session
+
+from storage.models import JobRun, TaFeedback, TaRequest, TaStatus
+
+
+def unclaimed_period(request: TaRequest) -> str:
+    """The `job_runs` period of a request's unclaimed reminder: one per request, ever."""
+    return str(request.id)
+
+
+def claimed_period(request: TaRequest) -> str:
+    """The `job_runs` period of a claimed reminder: one per claim of the request."""
+    return f"{request.id}:{request.claims}"
+
+
+def _unclaimed_period_sql() -> ColumnElement[str]:
+    return cast(TaRequest.id, String)
+
+
+def _claimed_period_sql() -> ColumnElement[str]:
+    return cast(TaRequest.id, String) + ":" + cast(TaRequest.claims, String)
+
+
+class TaRequestRepository:
+    """Loads and changes TA requests; each state change reports whether it won."""
+
+    def __init__(self, session: Session) -> None:
+        self._session = session
+
+    def add(self, request: TaRequest) -> TaRequest:
+        """Stage a new request and give it its id."""
+        self._session.add(request)
+        self._session.flush()
+        return request
+
+    def get(self, request_id: int) -> TaRequest | None:
+        """The request with this id, if any."""
+        return self._session.get(TaRequest, request_id)
+
+    def claim(self, request_id: int, *, provider_id: str, at: datetime) -> bool:
+        """Open → claimed by `provider_id`; False if it was not open any more."""
+        return self._move(
+            request_id,
+            TaRequest.status == TaStatus.OPEN,
+            status=TaStatus.CLAIMED,
+            claimed_by=provider_id,
+            claimed_at=at,
+            claims=TaRequest.claims + 1,
+        )
+
+    def release(self, request_id: int, *, holder_id: str, at: datetime) -> bool:
+        """Claimed by `holder_id` → open again; False if it was not theirs to release."""
+        return self._move(
+            request_id,
+            TaRequest.status == TaStatus.CLAIMED,
+            TaRequest.claimed_by == holder_id,
+            status=TaStatus.OPEN,
+            claimed_by=None,
+            claimed_at=None,
+            opened_at=at,
+        )
+
+    def resolve(self, request_id: int, *, holder_id: str, note: str, at: datetime) -> bool:
+        """Claimed by `holder_id` → resolved with a note; False if it was not theirs."""
+        return self._move(
+            request_id,
+            TaRequest.status == TaStatus.CLAIMED,
+            TaRequest.claimed_by == holder_id,
+            status=TaStatus.RESOLVED,
+            resolution=note,
+            resolved_at=at,
+        )
+
+    def cancel(self, request_id: int, *, requester_id: str, at: datetime) -> bool:
+        """Open or claimed → cancelled by its requester; False if already final."""
+        return self._move(
+            request_id,
+            TaRequest.status.in_([TaStatus.OPEN, TaStatus.CLAIMED]),
+            TaRequest.requester_id == requester_id,
+            status=TaStatus.CANCELLED,
+            cancelled_at=at,
+        )
+
+    def record_feedback(
+        self, request_id: int, *, requester_id: str, feedback: TaFeedback, at: datetime
+    ) -> bool:
+        """Keep the requester's first answer to "Was this helpful?" on a resolved request."""
+        return self._move(
+            request_id,
+            TaRequest.status == TaStatus.RESOLVED,
+            TaRequest.requester_id == requester_id,
+            TaRequest.feedback.is_(None),
+            feedback=feedback,
+            feedback_at=at,
+        )
+
+    def open_since(self, cutoff: datetime, *, job: str, limit: int = 100) -> Sequence[TaRequest]:
+        """Open requests that became open at or before `cutoff` and `job` has not reminded."""
+        reminded = exists().where(JobRun.job == job, JobRun.period == _unclaimed_period_sql())
+        query = (
+            select(TaRequest)
+            .where(TaRequest.status == TaStatus.OPEN, TaRequest.opened_at <= cutoff, ~reminded)
+            .order_by(TaRequest.id)
+            .limit(limit)
+        )
+        return self._session.scalars(query).all()
+
+    def claimed_since(self, cutoff: datetime, *, job: str, limit: int = 100) -> Sequence[TaRequest]:
+        """Requests claimed at or before `cutoff`, still unresolved, this claim not reminded."""
+        reminded = exists().where(JobRun.job == job, JobRun.period == _claimed_period_sql())
+        query = (
+            select(TaRequest)
+            .where(TaRequest.status == TaStatus.CLAIMED, TaRequest.claimed_at <= cutoff, ~reminded)
+            .order_by(TaRequest.id)
+            .limit(limit)
+        )
+        return self._session.scalars(query).all()
+
+    def _move(self, request_id: int, *conditions: Any, **values: Any) -> bool:
+        result = self._session.execute(
+            update(TaRequest)
+            .where(TaRequest.id == request_id, *conditions)
+            .values(**values)
+            .execution_options(synchronize_session=False)
+        )
+        # Refresh whether or not it matched, so the caller sees the row as it now stands,
+        # including another provider's claim.
+        request = self._session.get(TaRequest, request_id)
+        if request is not None:
+            self._session.refresh(request)
+        return bool(result.rowcount)  # type: ignore[attr-defined]
