@@ -55,6 +55,7 @@ class Settings(BaseSettings):
     ccsn_digest_channel: str | None = None
     ccsn_timezone: str = "America/Los_Angeles"
     ccsn_digest_cron: str = "0 9 * * mon"
+    ccsn_digest_grace_hours: int = 24
 
     @field_validator("ccsn_coordinators", "ccsn_ta_providers", mode="before")
     @classmethod
@@ -132,6 +133,13 @@ class Settings(BaseSettings):
             CronTrigger.from_crontab(value)
         except ValueError as exc:
             raise ValueError(f"{value!r} is not a crontab expression: {exc}") from exc
+        return value
+
+    @field_validator("ccsn_digest_grace_hours")
+    @classmethod
+    def _grace_hours(cls, value: int) -> int:
+        if not 1 <= value <= 168:
+            raise ValueError("must be a number of hours from 1 to 168")
         return value
 
     @property
