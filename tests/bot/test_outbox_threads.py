@@ -87,6 +87,20 @@ def test_a_link_to_a_post_that_failed_points_at_its_channel(bot: Bot) -> None:
     assert digest["text"] == "see <https://slack.com/app_redirect?channel=CPRACTICE1|it>"
 
 
+def test_a_link_to_a_post_not_yet_sent_waits_for_it(bot: Bot, clock) -> None:
+    """A message linking a queued post goes out after the post, with its link filled in."""
+    enqueue(bot, "CDIGEST01", "see <{permalink:practice:1:published}|it>")
+    enqueue(bot, "CPRACTICE1", "a practice", key="practice:1:published")
+
+    bot.deliver()
+    assert bot.slack.posts("CDIGEST01") == []
+    clock.advance(seconds=2)
+    bot.deliver()
+
+    [digest] = bot.slack.posts("CDIGEST01")
+    assert "archives/CPRACTICE1/p" in digest["text"]
+
+
 def test_permalinks_are_fetched_once_per_post(bot: Bot) -> None:
     """Two messages linking the same post cost one `chat.getPermalink` call."""
     enqueue(bot, "CPRACTICE1", "a practice", key="practice:1:published")
