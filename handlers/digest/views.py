@@ -128,7 +128,7 @@ def subscribed_message(subscription: SubscriptionView, next_at: str, *, new: boo
     opening = "You're subscribed to" if new else "Your filters are saved for"
     text = (
         f"{opening} a personal CCSN digest: {filter_summary(subscription)}. "
-        f"The next one comes {next_at}."
+        f"The next one comes {next_at}, in any week with something for you."
     )
     return {"text": text, "blocks": [blocks.section(text), manage_buttons()]}
 
