@@ -121,7 +121,7 @@ def _chunks(lines: Sequence[str], heading: str | None, limit: int) -> list[str]:
 
 
 def _more(section: DigestSection, hidden: int) -> str:
-    return f"_…and {hidden} more {section.noun} {section.where}_"
+    return f"_…and {section.count(hidden).replace(' ', ' more ', 1)} {section.where}_"
 
 
 def render(

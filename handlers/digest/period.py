@@ -45,4 +45,5 @@ def next_due(trigger: BaseTrigger, now: datetime) -> datetime | None:
 
 def label(due: datetime, tz: ZoneInfo) -> str:
     """The period as readers see it in a header: "Nov 30, 2026"."""
-    return f"{due.astimezone(tz):%b %-d, %Y}"
+    local = due.astimezone(tz)
+    return f"{local:%b} {local.day}, {local.year}"

@@ -9,7 +9,7 @@ needs an entry type, a builder here, and a source in `sources.py`.
 from __future__ import annotations
 
 import itertools
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
@@ -67,13 +67,13 @@ class DigestSection:
 
     Attributes:
         title: plain-text header, such as "New practices".
-        noun: what the items are, for "and 12 more new practices".
+        nouns: what one item and several items are, for "and 12 more new practices".
         where: escaped mrkdwn saying where to find items not listed ("in <#C0123>").
         groups: the items as escaped mrkdwn lines, under their headings.
     """
 
     title: str
-    noun: str
+    nouns: tuple[str, str]
     where: str
     groups: tuple[DigestGroup, ...]
 
@@ -81,6 +81,10 @@ class DigestSection:
     def total(self) -> int:
         """How many items the section has, listed or not."""
         return sum(len(group.lines) for group in self.groups)
+
+    def count(self, number: int) -> str:
+        """`1 new practice`, `3 new practices`."""
+        return f"{number} {self.nouns[0] if number == 1 else self.nouns[1]}"
 
 
 @dataclass(frozen=True)
@@ -120,36 +124,34 @@ def channel_hint(channel: str | None, fallback: str) -> str:
     return f"in <#{channel}>" if channel else fallback
 
 
-def _grouped(
-    entries: Sequence[object], key: Callable[[object], str], order: Sequence[str]
-) -> list[tuple[str, list[object]]]:
-    buckets: dict[str, list[object]] = {}
-    for entry in entries:
-        buckets.setdefault(key(entry), []).append(entry)
-    ranked = sorted(buckets, key=lambda k: order.index(k) if k in order else len(order))
-    return [(k, buckets[k]) for k in ranked]
+def day(at: date) -> str:
+    """A short date such as `Tue Dec 1` (without the platform-specific `%-d`)."""
+    return f"{at:%a %b} {at.day}"
+
+
+def clock_time(at: datetime) -> str:
+    """A local clock time such as `9:00 AM PST`."""
+    return f"{at.hour % 12 or 12}:{at:%M %p %Z}"
 
 
 def new_practices(entries: Sequence[PracticeEntry], *, where: str) -> DigestSection:
     """Practices approved since the last digest, grouped by their first pillar."""
-    order = list(PILLARS)
-
-    def pillar(entry: object) -> str:
-        assert isinstance(entry, PracticeEntry)
-        return next((p for p in entry.pillars if p in PILLARS), "")
-
+    by_pillar: dict[str, list[PracticeEntry]] = {}
+    for entry in entries:
+        pillar = next((p for p in entry.pillars if p in PILLARS), "")
+        by_pillar.setdefault(pillar, []).append(entry)
     groups = []
-    for slug, members in _grouped(entries, pillar, order):
-        heading = f"*{blocks.escape(PILLARS.get(slug, 'Other practices'))}*"
-        lines = []
-        for entry in members:
-            assert isinstance(entry, PracticeEntry)
-            lines.append(
-                f"• {titled(entry.title, entry.post_key)} — {safe(entry.organisation, 150)}"
-                f" · {safe(entry.county, 40)} County"
-            )
-        groups.append(DigestGroup(heading, tuple(lines)))
-    return DigestSection("New practices", "new practices", where, tuple(groups))
+    for pillar in [*PILLARS, ""]:  # the network's order of pillars, then anything untagged
+        if pillar not in by_pillar:
+            continue
+        heading = f"*{blocks.escape(PILLARS.get(pillar, 'Other practices'))}*"
+        lines = tuple(
+            f"• {titled(e.title, e.post_key)} — {safe(e.organisation, 150)}"
+            f" · {safe(e.county, 40)} County"
+            for e in by_pillar[pillar]
+        )
+        groups.append(DigestGroup(heading, lines))
+    return DigestSection("New practices", ("new practice", "new practices"), where, tuple(groups))
 
 
 def can_you_help(entries: Sequence[HelpEntry], *, where: str) -> DigestSection:
@@ -159,24 +161,26 @@ def can_you_help(entries: Sequence[HelpEntry], *, where: str) -> DigestSection:
     for entry in sorted(entries, key=lambda e: e.needed_by or undated):
         topic = blocks.escape(TA_TOPICS.get(entry.topic, entry.topic))
         topic = f"*<{post_link(entry.post_key)}|{topic}>*" if entry.post_key else f"*{topic}*"
-        needed = f"needed by {entry.needed_by:%a %b %-d}" if entry.needed_by else "no deadline"
+        needed = f"needed by {day(entry.needed_by)}" if entry.needed_by else "no deadline"
         lines.append(f"• {topic} — {safe(entry.region, 60)} · {needed}")
     groups = (DigestGroup(None, tuple(lines)),) if lines else ()
-    return DigestSection("Can you help?", "requests for help", where, groups)
+    return DigestSection("Can you help?", ("request for help", "requests for help"), where, groups)
 
 
 def coming_up(entries: Sequence[EventEntry], *, tz: ZoneInfo, where: str) -> DigestSection:
     """Events in the coming days, by local day, each with its local start time."""
     ordered = sorted(entries, key=lambda e: e.starts_at)
     groups = []
-    for day, members in itertools.groupby(ordered, key=lambda e: e.starts_at.astimezone(tz).date()):
+    for start, members in itertools.groupby(
+        ordered, key=lambda e: e.starts_at.astimezone(tz).date()
+    ):
         lines = []
         for entry in members:
             local = entry.starts_at.astimezone(tz)
             kind = blocks.escape(EVENT_TYPES.get(entry.event_type, entry.event_type))
             region = f" · {safe(entry.region, 60)}" if entry.region else ""
             lines.append(
-                f"• {local:%-I:%M %p %Z} — {titled(entry.title, entry.post_key)} · {kind}{region}"
+                f"• {clock_time(local)} — {titled(entry.title, entry.post_key)} · {kind}{region}"
             )
-        groups.append(DigestGroup(f"*{day:%A, %B %-d}*", tuple(lines)))
-    return DigestSection("Coming up", "events", where, tuple(groups))
+        groups.append(DigestGroup(f"*{start:%A, %B} {start.day}*", tuple(lines)))
+    return DigestSection("Coming up", ("event", "events"), where, tuple(groups))

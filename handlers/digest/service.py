@@ -69,21 +69,26 @@ def jobs(deps: Deps) -> list[PeriodicJob]:
 
 
 def run_scheduled(deps: Deps, due: datetime) -> None:
-    """The scheduled run for `due`: the channel digest, then every personal digest."""
-    if deps.settings.ccsn_digest_channel:
-        outcome = post_digest(deps, due, actor_id=SCHEDULER)
-        log.info(
-            "digest.run period=%s posted=%s messages=%s",
-            outcome.period_key,
-            outcome.posted,
-            outcome.messages,
-        )
-    else:
-        log.warning("digest.no_channel hint=set CCSN_DIGEST_CHANNEL to post the weekly digest")
-    sent = send_personal_digests(deps, due)
-    log.info(
-        "digest.personal period=%s sent=%s", period.period_key(due, deps.settings.timezone), sent
-    )
+    """The scheduled run for `due`: the channel digest, then every personal digest.
+
+    Personal digests go out even if the channel digest failed; the failure is still raised
+    afterwards, so the scheduler logs it.
+    """
+    key = period.period_key(due, deps.settings.timezone)
+    try:
+        if deps.settings.ccsn_digest_channel:
+            outcome = post_digest(deps, due, actor_id=SCHEDULER)
+            log.info(
+                "digest.run period=%s posted=%s messages=%s",
+                key,
+                outcome.posted,
+                outcome.messages,
+            )
+        else:
+            log.warning("digest.no_channel period=%s setting=CCSN_DIGEST_CHANNEL", key)
+    finally:
+        sent = send_personal_digests(deps, due)
+        log.info("digest.personal period=%s sent=%s", key, sent)
 
 
 def _window(
@@ -104,7 +109,7 @@ def _collect(
 
 
 def _fallback(title: str, results: Sequence[SourceResult]) -> str:
-    counts = [f"{r.section.total} {r.section.noun}" for r in results if r.section.total]
+    counts = [r.section.count(r.section.total) for r in results if r.section.total]
     return blocks.escape(f"{title}: {', '.join(counts) or 'a quiet week'}")
 
 

@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 from handlers import blocks
 from handlers.digest import ids
 from handlers.digest.layout import Message
+from handlers.digest.sections import clock_time, day
 from handlers.vocabulary import PILLARS, REGIONS, TA_TOPICS
 
 _LINKED = re.compile(r"<\{permalink:[^{}|<>]+\}\|([^<>]*)>")
@@ -112,7 +113,8 @@ def filter_summary(subscription: SubscriptionView) -> str:
 
 def when(at: datetime, tz: ZoneInfo) -> str:
     """A scheduled time in the network's zone: "Mon Dec 7 at 9:00 AM PST"."""
-    return f"{at.astimezone(tz):%a %b %-d at %-I:%M %p %Z}"
+    local = at.astimezone(tz)
+    return f"{day(local)} at {clock_time(local)}"
 
 
 def manage_buttons() -> blocks.Block:

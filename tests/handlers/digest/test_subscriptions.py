@@ -6,9 +6,10 @@ from datetime import timedelta
 from typing import Any
 
 from bot import simulate
+from bot.app import build_runtime
 from handlers.digest import ids, service
 from storage.models import DigestSubscription, OutboxStatus
-from tests.conftest import MEMBER, FrozenClock
+from tests.conftest import MEMBER, SIGNING_SECRET, FrozenClock, make_settings
 from tests.handlers.digest.conftest import DUE, approved, section_texts
 from tests.harness import Bot, body_json
 
@@ -140,7 +141,7 @@ def test_personal_digests_keep_only_what_each_member_chose(bot: Bot, clock: Froz
     ]
     assert digest_dms(bot, "UINLAND01") == []
     [dm] = digest_dms(bot, "UBAYAREA1")
-    assert dm["text"] == "Your CCSN digest · Nov 30, 2026: 1 new practices"
+    assert dm["text"] == "Your CCSN digest · Nov 30, 2026: 1 new practice"
     assert "For Bay Area · all pillars · all TA topics" in section_texts(dm)
 
 
@@ -249,3 +250,19 @@ def test_hundreds_of_members_each_get_one_dm_at_the_pace_slack_allows(
 
     assert delivered() == members
     assert {m.status for m in bot.outbox() if m.channel in members} == {OutboxStatus.SENT}
+
+
+def test_personal_digests_go_out_without_a_digest_channel(
+    slack, schema: str, clock: FrozenClock
+) -> None:
+    """With CCSN_DIGEST_CHANNEL unset there is no channel post, but members still get theirs."""
+    runtime = build_runtime(make_settings(slack, schema), clock=clock)
+    bot = Bot(runtime=runtime, slack=slack, clock=clock, secret=SIGNING_SECRET)
+    approved(bot)
+    subscribe(bot, MEMBER)
+
+    run_digest(bot, clock)
+    runtime.close()
+
+    assert [p["channel"] for p in slack.posts() if p["text"].startswith("Your CCSN")] == [MEMBER]
+    assert [p for p in slack.posts() if p["text"].startswith("CCSN weekly")] == []
