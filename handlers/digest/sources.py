@@ -81,6 +81,16 @@ def plural(count: int, one: str, many: str) -> str:
     return f"{count} {one if count == 1 else many}"
 
 
+def linked_posts(uow: UnitOfWork, keys: Iterable[str]) -> set[str]:
+    """The outbox keys among `keys` that can be linked: queued or sent, not failed.
+
+    A source gives an entry its post's key only if it is here, so the outbox never has to
+    fill a link to a post that was never going to exist.
+    """
+    posts = uow.outbox.by_keys(list(keys))
+    return {key for key, post in posts.items() if post.status is not OutboxStatus.FAILED}
+
+
 def practices_source(
     uow: UnitOfWork, window: DigestWindow, settings: Settings, wanted: DigestFilter
 ) -> SourceResult:
@@ -90,19 +100,14 @@ def practices_source(
         for practice in uow.practices.approved_between(window.since, window.until)
         if wanted.wants_region(practice.region) and wanted.wants_pillars(practice.pillars)
     ]
-    posts = uow.outbox.by_keys([published_key(p.id) for p in approved])
-
-    def post_key(practice_id: int) -> str | None:
-        post = posts.get(published_key(practice_id))
-        return post.key if post and post.status is not OutboxStatus.FAILED else None
-
+    linked = linked_posts(uow, (published_key(p.id) for p in approved))
     entries = [
         PracticeEntry(
             title=p.title,
             organisation=p.organisation,
             county=p.county,
             pillars=p.pillars,
-            post_key=post_key(p.id),
+            post_key=published_key(p.id) if published_key(p.id) in linked else None,
         )
         for p in approved
     ]

@@ -55,7 +55,7 @@ def test_replies_fail_with_a_parent_slack_refused(bot: Bot) -> None:
 
     bot.deliver()
 
-    parent, reply = bot.outbox()
+    parent, reply = [m for m in bot.outbox() if m.channel == "CGONE0001"]
     assert parent.status is OutboxStatus.FAILED
     assert reply.status is OutboxStatus.FAILED
     assert reply.last_error == "the thread's first message (digest:1) was not sent"

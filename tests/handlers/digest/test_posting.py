@@ -272,3 +272,23 @@ def test_a_busy_week_continues_in_thread_replies(bot: Bot, clock: FrozenClock) -
             hidden += int(text.split("…and ")[1].split(" ")[0])
     assert listed + hidden == 300
     assert hidden > 0 and f"in <#{PRACTICES_CHANNEL}>" in section_texts(replies[-1])
+
+
+def test_a_practice_whose_post_failed_is_listed_without_a_link(
+    bot: Bot, clock: FrozenClock
+) -> None:
+    """If Slack refused a practice's post, the digest still lists it, just not as a link."""
+    [practice_id] = approved(bot, 1, title="Orphaned practice")
+    with bot.runtime.deps.uow() as uow:
+        post = uow.outbox.by_key(f"practice:{practice_id}:published")
+        assert post is not None
+        uow.outbox.mark_failed(post.id, error="not_in_channel")
+        uow.commit()
+    clock.now = DUE + timedelta(minutes=1)
+
+    bot.runtime.scheduler.catch_up()
+    bot.deliver()
+
+    [digest] = bot.slack.posts(DIGEST_CHANNEL)
+    assert "• *Orphaned practice* — Roosevelt High School" in section_texts(digest)
+    assert bot.slack.calls_to("chat.getPermalink") == []
