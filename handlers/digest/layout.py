@@ -74,7 +74,6 @@ class _Pages:
     """Messages being filled block by block, each kept within the limits."""
 
     def __init__(self, intro: DigestIntro, limits: Limits) -> None:
-        self.limits = limits
         self.pages: list[list[blocks.Block]] = [[blocks.header(intro.title)]]
         if intro.tally:
             self.pages[0].append(blocks.context(intro.tally))
@@ -121,7 +120,8 @@ def _chunks(lines: Sequence[str], heading: str | None, limit: int) -> list[str]:
 
 
 def _more(section: DigestSection, hidden: int) -> str:
-    return f"_…and {section.count(hidden).replace(' ', ' more ', 1)} {section.where}_"
+    more = f"…and {section.count(hidden).replace(' ', ' more ', 1)} {section.where}"
+    return f"_{more.strip()}_"
 
 
 def render(
@@ -135,6 +135,8 @@ def render(
         title = f"{section.title} ({section.total})"
         heading: blocks.Block | None = blocks.header(title)
         for group, take in zip(section.groups, shares(section.groups, count), strict=True):
+            if take == 0:
+                continue  # no heading without items under it
             for text in _chunks(group.lines[:take], group.heading, limits.section_chars):
                 pages.add(blocks.section(text), title=section.title, first=heading)
                 heading = None

@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from handlers.digest.layout import DigestIntro, Limits, layout
+from handlers.digest.layout import DigestIntro, Limits, layout, render
 from handlers.digest.sections import (
     LINK_URL_MAX,
     EventEntry,
@@ -238,3 +238,15 @@ def test_typed_link_tokens_cannot_pose_as_real_ones() -> None:
 
     line = section.groups[0].lines[0]
     assert TOKEN.findall(line) == ["{permalink:practice:0:published}"]
+
+
+def test_a_pillar_with_nothing_listed_gets_no_empty_heading() -> None:
+    """Listing 2 of 8 practices over four pillars shows two headings, each with its practice."""
+    section = new_practices(practices(8), where="in <#CPRACTICE1>")
+
+    [page] = render(INTRO, [section], [2], Limits())
+
+    texts = [b["text"]["text"] for b in page if b["type"] == "section"]
+    assert len(texts) == 2
+    assert all(text.count("\n• ") == 1 for text in texts)
+    assert "…and 6 more new practices in <#CPRACTICE1>" in str(page[-1])
