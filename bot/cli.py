@@ -1,4 +1,4 @@
-"""`ccsn-bot`: serve, start, demo, outbox, db upgrade.
+"""`ccsn-bot`: serve, start, demo, outbox, digest, db upgrade.
 
 Bad settings end in one line naming the variable to fix, never a traceback.
 """
@@ -42,6 +42,12 @@ def _parser() -> argparse.ArgumentParser:
     db = commands.add_parser("db", help="database tasks")
     db_commands = db.add_subparsers(dest="db_command", required=True)
     db_commands.add_parser("upgrade", help="apply migrations up to the latest")
+    digest = commands.add_parser("digest", help="the weekly digest")
+    digest_commands = digest.add_subparsers(dest="digest_command", required=True)
+    preview = digest_commands.add_parser("preview", help="print the coming digest as text")
+    preview.add_argument("--json", action="store_true", help="print the Block Kit payloads")
+    post = digest_commands.add_parser("post", help="post the current period's digest now, once")
+    post.set_defaults(json=False)
     return parser
 
 
@@ -82,6 +88,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(f"database is at the latest schema ({settings.database_url.split(':')[0]})")
         elif args.command == "outbox":
             _outbox(settings, args.action, args.status)
+        elif args.command == "digest":
+            from bot import digest_cli
+
+            digest_cli.run(settings, args.digest_command, sys.stdout, as_json=args.json)
         elif args.command == "demo":
             from bot.demo import run_demo
 

@@ -94,6 +94,7 @@ class Settings(BaseSettings):
     ccsn_digest_cron: str = "0 9 * * mon"
     ccsn_ta_region_providers: RegionProviders = {}
     ccsn_ta_remind_days: int = 3
+    ccsn_digest_grace_hours: int = 24
 
     @field_validator("ccsn_coordinators", "ccsn_ta_providers", mode="before")
     @classmethod
@@ -183,6 +184,13 @@ class Settings(BaseSettings):
             CronTrigger.from_crontab(value)
         except ValueError as exc:
             raise ValueError(f"{value!r} is not a crontab expression: {exc}") from exc
+        return value
+
+    @field_validator("ccsn_digest_grace_hours")
+    @classmethod
+    def _grace_hours(cls, value: int) -> int:
+        if not 1 <= value <= 168:
+            raise ValueError("must be a number of hours from 1 to 168")
         return value
 
     @property

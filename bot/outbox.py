@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import logging
 import random
+import re
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -34,6 +35,7 @@ FailureHook = Callable[[UnitOfWork, OutboxMessage, str, datetime], None]
 
 LEASE = timedelta(seconds=60)
 CHANNEL_INTERVAL = timedelta(seconds=1)
+LINK_RETRY = timedelta(seconds=30)
 MAX_BACKOFF_SECONDS = 300
 # `ok: false` errors that mean "not now" rather than "never".
 TRANSIENT_ERRORS = frozenset(
@@ -47,6 +49,13 @@ TRANSIENT_ERRORS = frozenset(
         "team_access_not_granted",
     }
 )
+
+
+# `{permalink:KEY}` inside a payload's strings becomes the permalink of the message enqueued
+# under KEY (the digest links every practice it lists to the practice's post this way).
+LINK_TOKEN = re.compile(r"\{permalink:([A-Za-z0-9:_.\-]{1,128})\}")
+# Where a link points when the message it names was never sent: that message's channel.
+CHANNEL_REDIRECT = "https://slack.com/app_redirect?channel={channel}"
 
 
 def backoff(attempts: int) -> timedelta:
@@ -90,6 +99,8 @@ class OutboxDelivery:
         self._clock = clock
         self._on_failure = on_failure
         self._channel_interval = channel_interval
+        # Permalinks never change, so each is fetched once per process, even across retries.
+        self._permalinks: dict[str, str] = {}
 
     def deliver_due(self, limit: int = 20, stop: threading.Event | None = None) -> Pass:
         """Make one pass over due messages: how many were tried, and how many Slack accepted.
@@ -167,9 +178,27 @@ class OutboxDelivery:
         return int(attempt.error is None and attempt.failed is None)
 
     def _prepare(self, uow: Any, message: OutboxMessage) -> tuple[dict[str, Any], Attempt | None]:
-        """Resolve references to earlier messages: the `ts` to edit, the link to share."""
+        """Resolve references to earlier messages: the `ts` to edit, the link to share.
+
+        A thread reply waits until its parent has a `ts` (and fails with it); link tokens wait
+        until the messages they name are sent.
+        """
         payload: dict[str, Any] = dict(message.payload)
         payload["channel"] = message.channel
+        if message.thread_of is not None:
+            parent = uow.outbox.by_key(message.thread_of)
+            if parent is None or parent.status is OutboxStatus.FAILED:
+                failed = f"the thread's first message ({message.thread_of}) was not sent"
+                return payload, Attempt(failed=failed)
+            if parent.status is OutboxStatus.PENDING:
+                return payload, Attempt(error=f"waiting for {message.thread_of}")
+            payload["thread_ts"] = parent.ts
+        keys = _link_keys(payload)
+        if keys:
+            links, wait = self._links(uow, keys)
+            if wait is not None:
+                return payload, wait
+            payload = _map_strings(payload, lambda s: _fill_links(s, links))
         for ref_key, purpose in ((message.update_of, "update"), (message.permalink_of, "link")):
             if ref_key is None:
                 continue
@@ -189,6 +218,26 @@ class OutboxDelivery:
                     return payload, Attempt(error="permalink unavailable")
                 payload = _fill_permalink(payload, link)
         return payload, None
+
+    def _links(self, uow: Any, keys: list[str]) -> tuple[dict[str, str], Attempt | None]:
+        """The URL each link token stands for, or why the message must wait."""
+        refs = uow.outbox.by_keys([k for k in keys if k not in self._permalinks])
+        links: dict[str, str] = {}
+        for key in keys:
+            if key in self._permalinks:
+                links[key] = self._permalinks[key]
+                continue
+            ref = refs.get(key)
+            if ref is None or ref.status is OutboxStatus.FAILED:
+                links[key] = CHANNEL_REDIRECT.format(channel=ref.channel if ref else "")
+                continue
+            if ref.status is OutboxStatus.PENDING:
+                return links, Attempt(error=f"waiting for {key}")
+            link = self._permalink(ref.channel, ref.ts)
+            if link is None:
+                return links, Attempt(error="permalink unavailable", retry_after=LINK_RETRY)
+            self._permalinks[key] = links[key] = link
+        return links, None
 
     def _permalink(self, channel: str, ts: str | None) -> str | None:
         try:
@@ -225,6 +274,26 @@ def _retry_after(headers: Any) -> timedelta:
             except ValueError:
                 break
     return timedelta(seconds=30)
+
+
+def _link_keys(payload: dict[str, Any]) -> list[str]:
+    """The keys named by link tokens anywhere in the payload, each once, in order."""
+    return list(dict.fromkeys(LINK_TOKEN.findall(json.dumps(payload))))
+
+
+def _fill_links(text: str, links: dict[str, str]) -> str:
+    return LINK_TOKEN.sub(lambda m: links.get(m.group(1), m.group(0)), text)
+
+
+def _map_strings(value: Any, change: Callable[[str], str]) -> Any:
+    """`value` with `change` applied to every string inside it (dicts and lists walked)."""
+    if isinstance(value, str):
+        return change(value)
+    if isinstance(value, dict):
+        return {k: _map_strings(v, change) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_map_strings(v, change) for v in value]
+    return value
 
 
 def _fill_permalink(payload: dict[str, Any], link: str) -> dict[str, Any]:

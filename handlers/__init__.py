@@ -6,15 +6,26 @@ from slack_bolt import App
 
 from bot.deps import Deps
 from bot.scheduler import PeriodicJob
-from handlers import practices, review, ta
+from handlers import ccsn, digest, practices, review, ta
 
-FEATURES = (practices, review, ta)
+FEATURES = (practices, review, ta, digest)
 
 
 def register_all(app: App, deps: Deps) -> None:
-    """Attach every feature's listeners to the app."""
+    """Attach every feature's listeners to the app, and `/ccsn` with their subcommands."""
     for feature in FEATURES:
         feature.register(app, deps)
+    ccsn.register(app, all_subcommands(deps))
+
+
+def all_subcommands(deps: Deps) -> list[ccsn.Subcommand]:
+    """Every feature's `/ccsn` subcommands (a feature offers them with `subcommands(deps)`)."""
+    found: list[ccsn.Subcommand] = []
+    for feature in FEATURES:
+        make_subcommands = getattr(feature, "subcommands", None)
+        if make_subcommands is not None:
+            found.extend(make_subcommands(deps))
+    return found
 
 
 def all_jobs(deps: Deps) -> list[PeriodicJob]:

@@ -8,6 +8,8 @@ from types import TracebackType
 from sqlalchemy.orm import Session, sessionmaker
 
 from storage.repositories.audit import AuditRepository
+from storage.repositories.digest_subscriptions import DigestSubscriptionRepository
+from storage.repositories.digests import DigestRepository
 from storage.repositories.handled_views import HandledViewRepository
 from storage.repositories.job_runs import JobRunRepository
 from storage.repositories.outbox import OutboxRepository
@@ -38,6 +40,8 @@ class UnitOfWork:
         self.job_runs = JobRunRepository(self.session)
         self.search = SearchRepository(self.session)
         self.ta_requests = TaRequestRepository(self.session)
+        self.digests = DigestRepository(self.session)
+        self.digest_subscriptions = DigestSubscriptionRepository(self.session)
         return self
 
     def commit(self) -> None:

@@ -2,6 +2,8 @@
 
 from storage.models.audit import AuditEntry
 from storage.models.base import Base
+from storage.models.digest import Digest
+from storage.models.digest_subscription import DigestSubscription
 from storage.models.handled_view import HandledView
 from storage.models.job_run import JobRun
 from storage.models.outbox import OutboxMessage, OutboxStatus
@@ -12,6 +14,8 @@ from storage.models.ta_request import TaFeedback, TaRequest, TaStatus
 __all__ = [
     "AuditEntry",
     "Base",
+    "Digest",
+    "DigestSubscription",
     "HandledView",
     "JobRun",
     "OutboxMessage",

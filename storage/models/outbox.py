@@ -25,7 +25,8 @@ class OutboxMessage(Base):
     """One Web API call to make: `chat.postMessage` or `chat.update`.
 
     `key` names a message so later rows can refer to it: `update_of` edits that message once it
-    has a `ts`, and `permalink_of` fills `{permalink}` in the text with a link to it.
+    has a `ts`, `permalink_of` fills `{permalink}` in the text with a link to it, and
+    `thread_of` posts this message as a reply in that message's thread.
     """
 
     __tablename__ = "outbox_messages"
@@ -41,6 +42,7 @@ class OutboxMessage(Base):
     payload: Mapped[dict[str, Any]] = mapped_column(JSON)
     update_of: Mapped[str | None] = mapped_column(String(128))
     permalink_of: Mapped[str | None] = mapped_column(String(128))
+    thread_of: Mapped[str | None] = mapped_column(String(128))
     status: Mapped[OutboxStatus] = mapped_column(
         str_enum(OutboxStatus, 16),
         default=OutboxStatus.PENDING,

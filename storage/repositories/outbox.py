@@ -28,6 +28,7 @@ class OutboxRepository:
         key: str | None = None,
         update_of: str | None = None,
         permalink_of: str | None = None,
+        thread_of: str | None = None,
     ) -> OutboxMessage:
         """Stage a message; it is delivered only if the surrounding transaction commits."""
         message = OutboxMessage(
@@ -37,6 +38,7 @@ class OutboxRepository:
             payload=payload,
             update_of=update_of,
             permalink_of=permalink_of,
+            thread_of=thread_of,
             status=OutboxStatus.PENDING,
             attempts=0,
             next_attempt_at=at,
@@ -95,6 +97,16 @@ class OutboxRepository:
     def by_key(self, key: str) -> OutboxMessage | None:
         """The message enqueued under `key`, if any."""
         return self._session.scalars(select(OutboxMessage).where(OutboxMessage.key == key)).first()
+
+    def by_keys(self, keys: Sequence[str]) -> dict[str, OutboxMessage]:
+        """The messages enqueued under any of `keys`, by key (missing keys are left out)."""
+        found: dict[str, OutboxMessage] = {}
+        wanted = list(dict.fromkeys(keys))
+        for start in range(0, len(wanted), 500):  # stay well under any bind-parameter limit
+            chunk = wanted[start : start + 500]
+            query = select(OutboxMessage).where(OutboxMessage.key.in_(chunk))
+            found.update({m.key: m for m in self._session.scalars(query) if m.key})
+        return found
 
     def mark_sent(self, message_id: int, *, ts: str | None, at: datetime) -> None:
         """Record a delivery and the message's `ts`, so later updates can find it."""

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import update
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from storage.models import Practice, PracticeStatus
@@ -27,6 +27,19 @@ class PracticeRepository:
     def get(self, practice_id: int) -> Practice | None:
         """The practice with this id, if any."""
         return self._session.get(Practice, practice_id)
+
+    def approved_between(self, since: datetime, until: datetime) -> Sequence[Practice]:
+        """Practices approved after `since` and up to `until`, oldest decision first."""
+        query = (
+            select(Practice)
+            .where(
+                Practice.status == PracticeStatus.APPROVED,
+                Practice.decided_at > since,
+                Practice.decided_at <= until,
+            )
+            .order_by(Practice.decided_at, Practice.id)
+        )
+        return self._session.scalars(query).all()
 
     def transition(
         self,

@@ -1,0 +1,3 @@
+"""Identifiers of the shared `/ccsn` command; `manifest.yml` declares it."""
+
+CCSN_COMMAND = "/ccsn"

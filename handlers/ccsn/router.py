@@ -1,0 +1,54 @@
+"""Subcommands of `/ccsn`: each feature offers its own, and the router finds the right one.
+
+A feature adds a subcommand by returning `Subcommand`s from a `subcommands(deps)` function in
+its package; `handlers.register_all` collects them. Anything unknown gets the help text.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from slack_bolt import Ack
+from slack_sdk import WebClient
+
+from handlers import blocks
+from handlers.ccsn import ids
+
+
+@dataclass(frozen=True)
+class CommandCall:
+    """One `/ccsn <name> <args>` to answer.
+
+    `user_id` is who asked, as Slack vouches; `args` is the text after the name. Answer with
+    `ack` within 3 seconds, or open a modal with `client` and `body["trigger_id"]`.
+    """
+
+    ack: Ack
+    body: dict[str, Any]
+    client: WebClient
+    user_id: str
+    args: str
+
+
+@dataclass(frozen=True)
+class Subcommand:
+    """A `/ccsn` subcommand: its name, a one-line description for the help, and its handler."""
+
+    name: str
+    summary: str
+    run: Callable[[CommandCall], None]
+
+
+def help_text(subcommands: Sequence[Subcommand], unknown: str = "") -> str:
+    """What `/ccsn` can do, led by a note when the member typed something it does not know."""
+    lines = [f"• `{ids.CCSN_COMMAND} {s.name}`: {s.summary}" for s in subcommands]
+    opening = f"I don't know `{blocks.quote(unknown, 50)}`. " if unknown else ""
+    return f"{opening}Here is what `{ids.CCSN_COMMAND}` can do:\n" + "\n".join(lines)
+
+
+def parse(text: str) -> tuple[str, str]:
+    """The subcommand name (lower-cased) and the rest of the text."""
+    name, _, args = (text or "").strip().partition(" ")
+    return name.lower(), args.strip()

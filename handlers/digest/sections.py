@@ -1,0 +1,186 @@
+"""The digest's sections as data: what each lists, grouped, as escaped mrkdwn lines. Pure.
+
+Each kind of content (practices, TA requests, events) has an entry dataclass and a builder
+that turns entries into a `DigestSection`. The layout (`layout.py`) knows nothing of practices
+or events: it only packs sections into messages within Slack's limits. A new kind of content
+needs an entry type, a builder here, and a source in `sources.py`.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from handlers import blocks
+from handlers.vocabulary import EVENT_TYPES, PILLARS, TA_TOPICS
+
+# A `{permalink:KEY}` token is replaced by the outbox with a link at most this long (a post's
+# permalink is about 80 characters, a thread reply's about 130); the layout counts every token
+# at this size so a filled-in section still fits its 3,000 characters.
+LINK_URL_MAX = 150
+_TOKEN_PREFIX = "{permalink:"
+
+
+def post_link(key: str) -> str:
+    """A token the outbox turns into the permalink of the message enqueued under `key`."""
+    return f"{_TOKEN_PREFIX}{key}}}"
+
+
+def measure(text: str) -> int:
+    """Characters `text` can have once its link tokens are filled in."""
+    size = len(text)
+    start = text.find(_TOKEN_PREFIX)
+    while start != -1:
+        end = text.find("}", start)
+        if end == -1:
+            break
+        size += LINK_URL_MAX - (end - start + 1)
+        start = text.find(_TOKEN_PREFIX, end)
+    return size
+
+
+def safe(text: str, limit: int) -> str:
+    """User text as escaped mrkdwn that cannot pose as a link token (a word joiner breaks it)."""
+    return blocks.quote(text, limit).replace(_TOKEN_PREFIX, "{\u2060permalink:")
+
+
+def titled(title: str, key: str | None, limit: int = 200) -> str:
+    """A bold title, linked to its post when it has one."""
+    text = safe(title, limit)
+    return f"*<{post_link(key)}|{text}>*" if key else f"*{text}*"
+
+
+@dataclass(frozen=True)
+class DigestGroup:
+    """Lines listed under one heading (a pillar, a day); `heading` is escaped mrkdwn or None."""
+
+    heading: str | None
+    lines: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class DigestSection:
+    """One titled part of a digest.
+
+    Attributes:
+        title: plain-text header, such as "New practices".
+        nouns: what one item and several items are, for "and 12 more new practices".
+        where: escaped mrkdwn saying where to find items not listed ("in <#C0123>").
+        groups: the items as escaped mrkdwn lines, under their headings.
+    """
+
+    title: str
+    nouns: tuple[str, str]
+    where: str
+    groups: tuple[DigestGroup, ...]
+
+    @property
+    def total(self) -> int:
+        """How many items the section has, listed or not."""
+        return sum(len(group.lines) for group in self.groups)
+
+    def count(self, number: int) -> str:
+        """`1 new practice`, `3 new practices`."""
+        return f"{number} {self.nouns[0] if number == 1 else self.nouns[1]}"
+
+
+@dataclass(frozen=True)
+class PracticeEntry:
+    """An approved practice as the digest shows it."""
+
+    title: str
+    organisation: str
+    county: str
+    pillars: Sequence[str]
+    post_key: str | None = None
+
+
+@dataclass(frozen=True)
+class HelpEntry:
+    """An open TA request whose requester allowed the network to see it."""
+
+    topic: str
+    region: str
+    needed_by: date | None
+    post_key: str | None = None
+
+
+@dataclass(frozen=True)
+class EventEntry:
+    """An approved event coming up."""
+
+    title: str
+    starts_at: datetime
+    event_type: str
+    region: str | None = None
+    post_key: str | None = None
+
+
+def channel_hint(channel: str | None, fallback: str) -> str:
+    """Where to find the rest: a channel mention when the channel is configured."""
+    return f"in <#{channel}>" if channel else fallback
+
+
+def day(at: date) -> str:
+    """A short date such as `Tue Dec 1` (without the platform-specific `%-d`)."""
+    return f"{at:%a %b} {at.day}"
+
+
+def clock_time(at: datetime) -> str:
+    """A local clock time such as `9:00 AM PST`."""
+    return f"{at.hour % 12 or 12}:{at:%M %p %Z}"
+
+
+def new_practices(entries: Sequence[PracticeEntry], *, where: str) -> DigestSection:
+    """Practices approved since the last digest, grouped by their first pillar."""
+    by_pillar: dict[str, list[PracticeEntry]] = {}
+    for entry in entries:
+        pillar = next((p for p in entry.pillars if p in PILLARS), "")
+        by_pillar.setdefault(pillar, []).append(entry)
+    groups = []
+    for pillar in [*PILLARS, ""]:  # the network's order of pillars, then anything untagged
+        if pillar not in by_pillar:
+            continue
+        heading = f"*{blocks.escape(PILLARS.get(pillar, 'Other practices'))}*"
+        lines = tuple(
+            f"• {titled(e.title, e.post_key)} — {safe(e.organisation, 150)}"
+            f" · {safe(e.county, 40)} County"
+            for e in by_pillar[pillar]
+        )
+        groups.append(DigestGroup(heading, lines))
+    return DigestSection("New practices", ("new practice", "new practices"), where, tuple(groups))
+
+
+def can_you_help(entries: Sequence[HelpEntry], *, where: str) -> DigestSection:
+    """Open TA requests a member could help with, soonest need first."""
+    undated = date.max
+    lines = []
+    for entry in sorted(entries, key=lambda e: e.needed_by or undated):
+        topic = blocks.escape(TA_TOPICS.get(entry.topic, entry.topic))
+        topic = f"*<{post_link(entry.post_key)}|{topic}>*" if entry.post_key else f"*{topic}*"
+        needed = f"needed by {day(entry.needed_by)}" if entry.needed_by else "no deadline"
+        lines.append(f"• {topic} — {safe(entry.region, 60)} · {needed}")
+    groups = (DigestGroup(None, tuple(lines)),) if lines else ()
+    return DigestSection("Can you help?", ("request for help", "requests for help"), where, groups)
+
+
+def coming_up(entries: Sequence[EventEntry], *, tz: ZoneInfo, where: str) -> DigestSection:
+    """Events in the coming days, by local day, each with its local start time."""
+    ordered = sorted(entries, key=lambda e: e.starts_at)
+    groups = []
+    for start, members in itertools.groupby(
+        ordered, key=lambda e: e.starts_at.astimezone(tz).date()
+    ):
+        lines = []
+        for entry in members:
+            local = entry.starts_at.astimezone(tz)
+            kind = blocks.escape(EVENT_TYPES.get(entry.event_type, entry.event_type))
+            region = f" · {safe(entry.region, 60)}" if entry.region else ""
+            lines.append(
+                f"• {clock_time(local)} — {titled(entry.title, entry.post_key)} · {kind}{region}"
+            )
+        groups.append(DigestGroup(f"*{start:%A, %B} {start.day}*", tuple(lines)))
+    return DigestSection("Coming up", ("event", "events"), where, tuple(groups))
