@@ -121,7 +121,8 @@ class Settings(BaseSettings):
     def _timezone(cls, value: str) -> str:
         try:
             ZoneInfo(value)
-        except (ZoneInfoNotFoundError, ValueError) as exc:
+        # A region name such as "Pacific" is a directory in the tzdata package: OSError.
+        except (ZoneInfoNotFoundError, ValueError, OSError) as exc:
             raise ValueError(f"{value!r} is not an IANA time zone") from exc
         return value
 

@@ -8,10 +8,12 @@ from types import TracebackType
 from sqlalchemy.orm import Session, sessionmaker
 
 from storage.repositories.audit import AuditRepository
+from storage.repositories.events import EventRepository
 from storage.repositories.handled_views import HandledViewRepository
 from storage.repositories.job_runs import JobRunRepository
 from storage.repositories.outbox import OutboxRepository
 from storage.repositories.practices import PracticeRepository
+from storage.repositories.rsvps import RsvpRepository
 
 
 class UnitOfWork:
@@ -34,6 +36,8 @@ class UnitOfWork:
         self.outbox = OutboxRepository(self.session)
         self.handled_views = HandledViewRepository(self.session)
         self.job_runs = JobRunRepository(self.session)
+        self.events = EventRepository(self.session)
+        self.rsvps = RsvpRepository(self.session)
         return self
 
     def commit(self) -> None:
