@@ -55,6 +55,8 @@ class Settings(BaseSettings):
     ccsn_digest_channel: str | None = None
     ccsn_timezone: str = "America/Los_Angeles"
     ccsn_digest_cron: str = "0 9 * * mon"
+    ccsn_public_url: str | None = None
+    ccsn_event_reminder_hours: int = 24
 
     @field_validator("ccsn_coordinators", "ccsn_ta_providers", mode="before")
     @classmethod
@@ -134,6 +136,27 @@ class Settings(BaseSettings):
         except ValueError as exc:
             raise ValueError(f"{value!r} is not a crontab expression: {exc}") from exc
         return value
+
+    @field_validator("ccsn_public_url", mode="before")
+    @classmethod
+    def _public_url(cls, value: object) -> object:
+        if value in (None, ""):
+            return None
+        if not isinstance(value, str) or not re.match(r"^https?://[^/\s]+[^\s]*$", value.strip()):
+            raise ValueError(
+                "must be the bot's public http(s) address, like https://hub.example.org"
+            )
+        return value.strip().rstrip("/")
+
+    @field_validator("ccsn_event_reminder_hours", mode="before")
+    @classmethod
+    def _reminder_hours(cls, value: object) -> object:
+        hours = value.strip() if isinstance(value, str) else value
+        if isinstance(hours, str) and hours.isdigit():
+            hours = int(hours)
+        if not isinstance(hours, int) or isinstance(hours, bool) or not 1 <= hours <= 336:
+            raise ValueError(f"{value!r} is not a whole number of hours from 1 to 336")
+        return hours
 
     @property
     def timezone(self) -> ZoneInfo:

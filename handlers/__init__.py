@@ -6,9 +6,9 @@ from slack_bolt import App
 
 from bot.deps import Deps
 from bot.scheduler import PeriodicJob
-from handlers import practices, review
+from handlers import events, practices, review
 
-FEATURES = (practices, review)
+FEATURES = (practices, review, events)
 
 
 def register_all(app: App, deps: Deps) -> None:
