@@ -7,7 +7,7 @@ committed.
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, timedelta
 
 from bot.deps import Deps
 from handlers.events import messages
@@ -66,7 +66,9 @@ def send_due_reminders(deps: Deps) -> int:
     """
     settings = deps.settings
     lead = timedelta(hours=settings.ccsn_event_reminder_hours)
-    now = deps.clock()
+    # Arithmetic on an aware time in a zone with daylight saving is wall-clock arithmetic
+    # (10:00 PST + 24h = 10:00 PDT, 23 real hours); in UTC an hour is always an hour.
+    now = deps.clock().astimezone(UTC)
     with deps.uow() as uow:
         event_ids = [event.id for event in uow.events.starting_within(now, lead)]
     sent = 0

@@ -7,6 +7,8 @@ CANCEL_MODAL = "event_cancel_modal"
 
 RSVP_ACTION = "event_rsvp"
 CALENDAR_ACTION = "event_add_to_calendar"
+JOIN_ACTION = "event_join_online"
+REGISTER_ACTION = "event_register"
 MANAGE_ACTION = "event_manage"
 EDIT_ACTION = "event_edit"
 

@@ -85,9 +85,11 @@ def register(app: App, deps: Deps) -> None:
             reply = TRY_AGAIN
         tell(client, body, reply)
 
-    @app.action(ids.CALENDAR_ACTION)
-    def calendar_link(ack: Ack) -> None:
-        ack()  # a link button: Slack opens the .ics itself, but still reports the click
+    def link_clicked(ack: Ack) -> None:
+        ack()  # a link button: Slack opens the URL itself, but still reports the click
+
+    for link_action in (ids.JOIN_ACTION, ids.REGISTER_ACTION, ids.CALENDAR_ACTION):
+        app.action(link_action)(link_clicked)
 
     def open_edit(body: dict[str, Any], client: WebClient, event_id: int) -> None:
         try:

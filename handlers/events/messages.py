@@ -14,6 +14,8 @@ from handlers.events.views import (
     EventView,
     description_block,
     event_details,
+    link_buttons,
+    link_sections,
     local_span,
     local_time,
     reader_time,
@@ -57,6 +59,7 @@ def review_post(
     heading = "Event to review" if revision == 1 else f"Event to review (edit {revision})"
     details = [
         blocks.section(event_details(event, tz)),
+        *link_sections(event),
         description_block(event),
         blocks.context(f"Announced by {blocks.user(submitter_id)} · #{event_id}"),
     ]
@@ -74,13 +77,8 @@ def announcement(event: EventView, about: Announcement, tz: ZoneInfo) -> dict[st
     """The post in the events channel: details, attendance, RSVP and Add to calendar."""
     value = str(about.event_id)
     elements: list[dict[str, Any]] = [
-        blocks.button("RSVP", ids.RSVP_ACTION, value, style="primary")
-    ]
-    if about.calendar_url:
-        elements.append(
-            blocks.button("Add to calendar", ids.CALENDAR_ACTION, value, url=about.calendar_url)
-        )
-    elements.append(
+        blocks.button("RSVP", ids.RSVP_ACTION, value, style="primary"),
+        *link_buttons(event, about.calendar_url),
         {
             "type": "overflow",
             "action_id": ids.MANAGE_ACTION,
@@ -88,8 +86,8 @@ def announcement(event: EventView, about: Announcement, tz: ZoneInfo) -> dict[st
                 blocks.option("Edit event", f"edit:{value}"),
                 blocks.option("Cancel event", f"cancel:{value}"),
             ],
-        }
-    )
+        },
+    ]
     text = (
         f"Event: {blocks.escape(event.title)}, "
         f"{blocks.escape(local_span(event.starts_at, event.ends_at, tz))}"
@@ -215,10 +213,7 @@ def _details_and_calendar(
     event: EventView, tz: ZoneInfo, calendar: str | None
 ) -> list[blocks.Block]:
     extra = [blocks.section(event_details(event, tz))]
-    if calendar:
-        extra.append(
-            blocks.actions(
-                blocks.button("Add to calendar", ids.CALENDAR_ACTION, "calendar", url=calendar)
-            )
-        )
+    buttons = link_buttons(event, calendar)
+    if buttons:
+        extra.append(blocks.actions(*buttons))
     return extra

@@ -109,13 +109,12 @@ def reader_time(at: datetime, tz: ZoneInfo) -> str:
     return f"<!date^{int(at.timestamp())}^{token}|{blocks.escape(local_time(at, tz))}>"
 
 
-def link(url: str, label: str) -> str:
-    """A mrkdwn link to a checked http(s) URL; `|` would end the URL part, so it is encoded."""
-    return f"<{blocks.escape(url).replace('|', '%7C')}|{blocks.escape(label)}>"
-
-
 def event_details(event: EventView, tz: ZoneInfo, *, with_title: bool = True) -> str:
-    """The event as escaped mrkdwn lines, for review posts, publication and DMs."""
+    """The event as escaped mrkdwn lines: what, when, where, who.
+
+    Links are shown apart (`link_sections`, `link_buttons`), so a long one can never push
+    these lines past the section limit.
+    """
     lines = [f"*{blocks.escape(event.title)}*"] if with_title else []
     lines += [
         blocks.escape(f"{type_label(event.event_type)} · {region_label(event.region)}"),
@@ -124,12 +123,39 @@ def event_details(event: EventView, tz: ZoneInfo, *, with_title: bool = True) ->
     ]
     if event.location:
         lines.append(f"*Where:* {blocks.quote(event.location, LOCATION_MAX * 5)}")
-    if event.virtual_link:
-        lines.append(f"*Online:* {link(event.virtual_link, 'Join online')}")
-    if event.registration_link:
-        lines.append(f"*Register:* {link(event.registration_link, 'Registration page')}")
+    elif event.virtual_link:
+        lines.append("*Where:* online")
     lines.append(f"*Host:* {blocks.escape(event.host_organisation)}")
     return "\n".join(lines)
+
+
+def _raw_link(url: str, limit: int) -> str:
+    """A checked http(s) URL shown in full; `|` would start a label, so it is encoded.
+
+    A URL whose escaped form would not fit is shown as text rather than cut mid-link.
+    """
+    linked = f"<{blocks.escape(url).replace('|', '%7C')}>"
+    return linked if len(linked) <= limit else blocks.quote(url, limit)
+
+
+def link_sections(event: EventView) -> list[blocks.Block]:
+    """Each link in full, one section apiece, so coordinators see where it really goes."""
+    found = [("Online", event.virtual_link), ("Registration", event.registration_link)]
+    return [
+        blocks.section(f"*{label}:* {_raw_link(url, blocks.SECTION_TEXT_MAX - 20)}")
+        for label, url in found
+        if url
+    ]
+
+
+def link_buttons(event: EventView, calendar_url: str | None) -> list[dict[str, Any]]:
+    """Join online, Register and Add to calendar as link buttons (URLs up to 3,000 characters)."""
+    found = [
+        ("Join online", ids.JOIN_ACTION, event.virtual_link),
+        ("Register", ids.REGISTER_ACTION, event.registration_link),
+        ("Add to calendar", ids.CALENDAR_ACTION, calendar_url),
+    ]
+    return [blocks.button(text, action, "link", url=url) for text, action, url in found if url]
 
 
 def description_block(event: EventView) -> blocks.Block:

@@ -104,3 +104,40 @@ def dms(bot: Bot, user: str) -> list[str]:
 def flat(message: dict[str, Any]) -> str:
     """Everything in a message as one string, for "does it mention" checks."""
     return str(message)
+
+
+def edit_event(
+    bot: Bot,
+    user: str,
+    event_id: int,
+    *,
+    starts_at: datetime = STARTS,
+    ends_at: datetime | None = None,
+    view_id: str = "VEDITEV01",
+    **fields: Any,
+) -> BoltResponse:
+    """`user` picks Edit from the announcement's menu and saves the form with these values."""
+    choose(bot, "edit", event_id, user)
+    form = bot.opened_views()[-1]
+    assert form["callback_id"] == ids.EVENT_MODAL, "the edit form did not open"
+    values = simulate.event_values(
+        starts_at, ends_at or starts_at + timedelta(minutes=90), **fields
+    )
+    body = simulate.view_submission(
+        ids.EVENT_MODAL, user, values, view_id=view_id, private_metadata=form["private_metadata"]
+    )
+    return bot.send(body)
+
+
+def cancel_event(
+    bot: Bot, user: str, event_id: int, reason: str = "", view_id: str = "VCANCEL01"
+) -> BoltResponse:
+    """`user` picks Cancel from the announcement's menu and confirms with `reason`."""
+    choose(bot, "cancel", event_id, user)
+    form = bot.opened_views()[-1]
+    assert form["callback_id"] == ids.CANCEL_MODAL, "the cancel form did not open"
+    values = {ids.CANCEL_REASON_BLOCK: simulate.text_state(ids.CANCEL_REASON_INPUT, reason)}
+    body = simulate.view_submission(
+        ids.CANCEL_MODAL, user, values, view_id=view_id, private_metadata=form["private_metadata"]
+    )
+    return bot.send(body)

@@ -63,10 +63,14 @@ def test_approve_announces_with_times_rsvp_and_calendar_link(bot: Bot) -> None:
     details = post["blocks"][1]["text"]["text"]
     assert f"<!date^{int(STARTS.timestamp())}^{{date_long_pretty}} at {{time}}|" in details
     assert "Statewide" in details
-    assert "<https://example.org/zoom/123|Join online>" in details
     assert "No RSVPs yet" in str(post["blocks"])
-    rsvp, calendar, menu = post["blocks"][-1]["elements"]
+    rsvp, join, register, calendar, menu = post["blocks"][-1]["elements"]
     assert (rsvp["text"]["text"], rsvp["action_id"]) == ("RSVP", ids.RSVP_ACTION)
+    assert (join["text"]["text"], join["url"]) == ("Join online", "https://example.org/zoom/123")
+    assert (register["text"]["text"], register["url"]) == (
+        "Register",
+        "https://example.org/register",
+    )
     assert calendar["url"] == f"{PUBLIC_URL}/events/{event.id}.ics"
     assert [o["value"] for o in menu["options"]] == [f"edit:{event.id}", f"cancel:{event.id}"]
     dm = bot.slack.posts(MEMBER)[-1]
@@ -91,6 +95,8 @@ def test_without_a_public_address_there_is_no_calendar_link(make_bot: Callable[.
     [post] = bot.slack.posts(EVENTS_CHANNEL)
     assert [e.get("action_id") for e in post["blocks"][-1]["elements"]] == [
         ids.RSVP_ACTION,
+        ids.JOIN_ACTION,
+        ids.REGISTER_ACTION,
         ids.MANAGE_ACTION,
     ]
     assert ".ics" not in str(post)
