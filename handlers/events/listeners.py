@@ -103,7 +103,7 @@ def register(app: App, deps: Deps) -> None:
         if event is None:
             tell(client, body, problem)
             return
-        view = views.event_modal(event, service.edit_metadata(event))
+        view = views.event_modal(event, service.edit_metadata(event), live=service.is_live(event))
         client.views_open(trigger_id=body["trigger_id"], view=view)
 
     def open_cancel(body: dict[str, Any], client: WebClient, event_id: int) -> None:

@@ -147,6 +147,11 @@ def load_for_edit(deps: Deps, *, user_id: str, event_id: int) -> tuple[Event | N
         return event, ""
 
 
+def is_live(event: Event) -> bool:
+    """Whether an edit of this event changes the announcement (rather than going to review)."""
+    return event.status is EventStatus.APPROVED
+
+
 def edit_metadata(event: Event) -> dict[str, int]:
     """What the edit form carries back: which event, and the version it was opened on."""
     return {"event_id": event.id, "revision": event.revision, "sequence": event.sequence}

@@ -229,13 +229,22 @@ def region_choices() -> dict[str, str]:
 
 
 def event_modal(
-    initial: EventView | None = None, metadata: dict[str, Any] | None = None
+    initial: EventView | None = None,
+    metadata: dict[str, Any] | None = None,
+    *,
+    live: bool = False,
 ) -> dict[str, Any]:
-    """The announce-an-event form, blank or filled with an event being edited."""
+    """The announce-an-event form, blank or filled with an event being edited.
+
+    `live` is an edit of an announced event, which shows at once instead of going to review.
+    """
+    intro = (
+        "Your changes show on the announcement at once, and everyone who RSVP'd is told."
+        if live
+        else "Tell the network about an event. A coordinator reviews it before it is announced."
+    )
     body = [
-        blocks.section(
-            "Tell the network about an event. A coordinator reviews it before it is announced."
-        ),
+        blocks.section(intro),
         _input(
             ids.TITLE_BLOCK,
             "Title",
@@ -310,7 +319,7 @@ def event_modal(
         "type": "modal",
         "callback_id": ids.EVENT_MODAL,
         "title": blocks.plain("Edit event" if editing else "Announce an event", 24),
-        "submit": blocks.plain("Save" if editing else "Submit for review", 24),
+        "submit": blocks.plain("Save changes" if live else "Submit for review", 24),
         "close": blocks.plain("Cancel", 24),
         "private_metadata": json.dumps(metadata or {}),
         "blocks": body,

@@ -92,6 +92,9 @@ def test_edit_moves_the_event_and_attendees_hear_what_changed(bot: Bot) -> None:
     bot.deliver()
 
     assert body_json(response) == {}
+    [form] = bot.opened_views()
+    assert form["submit"]["text"] == "Save changes"
+    assert "show on the announcement at once" in str(form["blocks"][0])
     [stored] = stored_events(bot)
     assert (stored.starts_at, stored.location, stored.sequence) == (
         new_start,
