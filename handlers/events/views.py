@@ -272,7 +272,10 @@ def event_modal(
             "Virtual link",
             _url(ids.VIRTUAL_LINK_INPUT, initial.virtual_link if initial else None),
             optional=True,
-            hint="Zoom, Teams or livestream address. Add this, a location, or both.",
+            hint=(
+                "Zoom, Teams or livestream address. Add this, a location, or both. "
+                "It also appears in the public calendar feed."
+            ),
         ),
         _input(
             ids.LOCATION_BLOCK,
