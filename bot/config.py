@@ -95,6 +95,8 @@ class Settings(BaseSettings):
     ccsn_ta_region_providers: RegionProviders = {}
     ccsn_ta_remind_days: int = 3
     ccsn_digest_grace_hours: int = 24
+    ccsn_public_url: str | None = None
+    ccsn_event_reminder_hours: int = 24
 
     @field_validator("ccsn_coordinators", "ccsn_ta_providers", mode="before")
     @classmethod
@@ -173,7 +175,8 @@ class Settings(BaseSettings):
     def _timezone(cls, value: str) -> str:
         try:
             ZoneInfo(value)
-        except (ZoneInfoNotFoundError, ValueError) as exc:
+        # A region name such as "Pacific" is a directory in the tzdata package: OSError.
+        except (ZoneInfoNotFoundError, ValueError, OSError) as exc:
             raise ValueError(f"{value!r} is not an IANA time zone") from exc
         return value
 
@@ -192,6 +195,27 @@ class Settings(BaseSettings):
         if not 1 <= value <= 168:
             raise ValueError("must be a number of hours from 1 to 168")
         return value
+
+    @field_validator("ccsn_public_url", mode="before")
+    @classmethod
+    def _public_url(cls, value: object) -> object:
+        if value in (None, ""):
+            return None
+        if not isinstance(value, str) or not re.match(r"^https?://[^/\s]+[^\s]*$", value.strip()):
+            raise ValueError(
+                "must be the bot's public http(s) address, like https://hub.example.org"
+            )
+        return value.strip().rstrip("/")
+
+    @field_validator("ccsn_event_reminder_hours", mode="before")
+    @classmethod
+    def _reminder_hours(cls, value: object) -> object:
+        hours = value.strip() if isinstance(value, str) else value
+        if isinstance(hours, str) and hours.isdigit():
+            hours = int(hours)
+        if not isinstance(hours, int) or isinstance(hours, bool) or not 1 <= hours <= 336:
+            raise ValueError(f"{value!r} is not a whole number of hours from 1 to 336")
+        return hours
 
     @property
     def timezone(self) -> ZoneInfo:

@@ -298,7 +298,7 @@ def _map_strings(value: Any, change: Callable[[str], str]) -> Any:
 
 def _fill_permalink(payload: dict[str, Any], link: str) -> dict[str, Any]:
     placeholder = "{permalink}"
-    replacement = f"<{link}|see it here>" if link else "in the practices channel"
+    replacement = f"<{link}|see it here>" if link else "in its channel"
     return dict(json.loads(json.dumps(payload).replace(placeholder, replacement)))
 
 

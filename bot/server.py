@@ -20,7 +20,7 @@ class _WorkerApp(WebApp):
     """The WSGI app of one gunicorn worker, holding its runtime so the exit hook can close it."""
 
     def __init__(self, runtime: Runtime) -> None:
-        super().__init__(runtime.app, runtime.engine)
+        super().__init__(runtime.app, runtime.engine, runtime.deps)
         self.runtime = runtime
 
 

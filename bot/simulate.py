@@ -9,6 +9,7 @@ from __future__ import annotations
 import itertools
 import json
 import time
+from datetime import datetime
 from typing import Any
 from urllib.parse import urlencode
 
@@ -122,6 +123,42 @@ def button_click(
     )
 
 
+def overflow_click(
+    action_id: str,
+    value: str,
+    user_id: str,
+    *,
+    channel: str,
+    message_ts: str = "1700000000.000001",
+) -> str:
+    """The body of a choice from an overflow (⋯) menu on a message."""
+    return interaction_body(
+        {
+            "type": "block_actions",
+            "user": {"id": user_id, "team_id": TEAM},
+            "team": {"id": TEAM},
+            "api_app_id": APP_ID,
+            "trigger_id": f"trigger-{next(_trigger)}",
+            "container": {"type": "message", "message_ts": message_ts, "channel_id": channel},
+            "channel": {"id": channel},
+            "message": {"ts": message_ts, "type": "message"},
+            "response_url": "https://hooks.slack.invalid/actions/1",
+            "actions": [
+                {
+                    "type": "overflow",
+                    "action_id": action_id,
+                    "block_id": "actions",
+                    "selected_option": {
+                        "value": value,
+                        "text": {"type": "plain_text", "text": value},
+                    },
+                    "action_ts": "1700000000.000002",
+                }
+            ],
+        }
+    )
+
+
 def view_submission(
     callback_id: str,
     user_id: str,
@@ -166,6 +203,12 @@ def select_state(action_id: str, value: str | None) -> dict[str, Any]:
 def date_state(action_id: str, value: str | None) -> dict[str, Any]:
     """The state of a datepicker (`selected_date` is YYYY-MM-DD, or None when not picked)."""
     return {action_id: {"type": "datepicker", "selected_date": value}}
+
+
+def datetime_state(action_id: str, at: datetime | None) -> dict[str, Any]:
+    """The state of a `datetimepicker`: Slack sends the chosen moment as epoch seconds."""
+    epoch = None if at is None else int(at.timestamp())
+    return {action_id: {"type": "datetimepicker", "selected_date_time": epoch}}
 
 
 def multi_state(action_id: str, values: list[str]) -> dict[str, Any]:
@@ -214,3 +257,32 @@ def event_callback(event: dict[str, Any], event_id: str) -> str:
             "event": event,
         }
     )
+
+
+def event_values(starts_at: datetime, ends_at: datetime, **overrides: Any) -> dict[str, Any]:
+    """The announce-an-event form filled in with a good event at the given times."""
+    from handlers.events import ids
+
+    fields: dict[str, Any] = {
+        "title": "Family engagement community of practice",
+        "event_type": "community_of_practice",
+        "virtual_link": "https://example.org/zoom/123",
+        "location": None,
+        "registration_link": "https://example.org/register",
+        "host": "Learning Policy Institute",
+        "region": "statewide",
+        "description": "Coordinators share how they run family resource nights and home visits.",
+    }
+    fields.update(overrides)
+    return {
+        ids.TITLE_BLOCK: text_state(ids.TITLE_INPUT, fields["title"]),
+        ids.TYPE_BLOCK: select_state(ids.TYPE_INPUT, fields["event_type"]),
+        ids.START_BLOCK: datetime_state(ids.START_INPUT, starts_at),
+        ids.END_BLOCK: datetime_state(ids.END_INPUT, ends_at),
+        ids.VIRTUAL_LINK_BLOCK: text_state(ids.VIRTUAL_LINK_INPUT, fields["virtual_link"]),
+        ids.LOCATION_BLOCK: text_state(ids.LOCATION_INPUT, fields["location"]),
+        ids.REGISTRATION_BLOCK: text_state(ids.REGISTRATION_INPUT, fields["registration_link"]),
+        ids.HOST_BLOCK: text_state(ids.HOST_INPUT, fields["host"]),
+        ids.REGION_BLOCK: select_state(ids.REGION_INPUT, fields["region"]),
+        ids.DESCRIPTION_BLOCK: text_state(ids.DESCRIPTION_INPUT, fields["description"]),
+    }

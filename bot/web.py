@@ -1,27 +1,41 @@
-"""The WSGI application served in HTTP mode: Slack's endpoint plus a health check."""
+"""The WSGI application served in HTTP mode: Slack's endpoint, a health check, calendars."""
 
 from __future__ import annotations
 
 import json
+import logging
+import re
 from collections.abc import Callable, Iterable
 from typing import Any
 
 from slack_bolt import App
 from slack_bolt.adapter.wsgi import SlackRequestHandler
 from sqlalchemy import Engine
+from sqlalchemy.exc import SQLAlchemyError
 
+from bot.deps import Deps
+from handlers.events import feed
 from storage.db import ping
 
+log = logging.getLogger(__name__)
+
 SLACK_PATH = "/slack/events"
+CALENDAR_PATH = "/calendar.ics"
+EVENT_CALENDAR_PATH = re.compile(r"^/events/([1-9][0-9]{0,11})\.ics$")
 StartResponse = Callable[..., Any]
 
 
 class WebApp:
-    """Routes `POST /slack/events` to Bolt and answers `GET /healthz`."""
+    """Routes `POST /slack/events` to Bolt; answers `GET /healthz` and the calendar files.
 
-    def __init__(self, app: App, engine: Engine) -> None:
+    The calendars are public (people without Slack subscribe to them) and show only events
+    coordinators approved. They need `deps` to read the database; without it they are 404.
+    """
+
+    def __init__(self, app: App, engine: Engine, deps: Deps | None = None) -> None:
         self._slack = SlackRequestHandler(app, path=SLACK_PATH)
         self._engine = engine
+        self._deps = deps
 
     def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
         """Route one WSGI request."""
@@ -31,7 +45,38 @@ class WebApp:
             return self._health(start_response)
         if path == SLACK_PATH:
             return self._slack(environ, start_response)
+        if method in ("GET", "HEAD") and self._deps is not None:
+            match = EVENT_CALENDAR_PATH.match(path)
+            if path == CALENDAR_PATH or match:
+                return self._calendar(start_response, method, int(match[1]) if match else None)
         return _json(start_response, "404 Not Found", {"error": "not_found"})
+
+    def _calendar(
+        self, start_response: StartResponse, method: str, event_id: int | None
+    ) -> Iterable[bytes]:
+        assert self._deps is not None
+        try:
+            if event_id is None:
+                data: bytes | None = feed.calendar_ics(self._deps)
+                name = "ccsn-events.ics"
+            else:
+                data = feed.event_ics(self._deps, event_id)
+                name = f"ccsn-event-{event_id}.ics"
+        except SQLAlchemyError:
+            log.warning("calendar.database_unavailable")
+            return _json(start_response, "503 Service Unavailable", {"error": "unavailable"})
+        if data is None:
+            return _json(start_response, "404 Not Found", {"error": "not_found"})
+        start_response(
+            "200 OK",
+            [
+                ("Content-Type", "text/calendar; charset=utf-8"),
+                ("Content-Length", str(len(data))),
+                ("Content-Disposition", f'inline; filename="{name}"'),
+                ("Cache-Control", "public, max-age=300"),
+            ],
+        )
+        return [b""] if method == "HEAD" else [data]
 
     def _health(self, start_response: StartResponse) -> Iterable[bytes]:
         if ping(self._engine):

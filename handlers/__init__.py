@@ -6,9 +6,9 @@ from slack_bolt import App
 
 from bot.deps import Deps
 from bot.scheduler import PeriodicJob
-from handlers import ccsn, digest, practices, review, ta
+from handlers import ccsn, digest, events, practices, review, ta
 
-FEATURES = (practices, review, ta, digest)
+FEATURES = (practices, review, ta, events, digest)
 
 
 def register_all(app: App, deps: Deps) -> None:

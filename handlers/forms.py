@@ -8,6 +8,7 @@ unusable, and the checks turn that into a field error on the right block.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -46,6 +47,17 @@ def selected_values(values: StateValues, block_id: str, action_id: str) -> list[
         if item["value"] not in result:
             result.append(item["value"])
     return result
+
+
+def datetime_value(values: StateValues, block_id: str, action_id: str) -> datetime | None:
+    """A `datetimepicker`'s choice as an aware UTC time (Slack sends epoch seconds)."""
+    epoch = _element(values, block_id, action_id).get("selected_date_time")
+    if isinstance(epoch, bool) or not isinstance(epoch, int):
+        return None
+    try:
+        return datetime.fromtimestamp(epoch, UTC)
+    except (OverflowError, OSError, ValueError):
+        return None
 
 
 def length_error(text: str, label: str, minimum: int, maximum: int) -> str | None:

@@ -10,10 +10,12 @@ from sqlalchemy.orm import Session, sessionmaker
 from storage.repositories.audit import AuditRepository
 from storage.repositories.digest_subscriptions import DigestSubscriptionRepository
 from storage.repositories.digests import DigestRepository
+from storage.repositories.events import EventRepository
 from storage.repositories.handled_views import HandledViewRepository
 from storage.repositories.job_runs import JobRunRepository
 from storage.repositories.outbox import OutboxRepository
 from storage.repositories.practices import PracticeRepository
+from storage.repositories.rsvps import RsvpRepository
 from storage.repositories.search import SearchRepository
 from storage.repositories.ta_requests import TaRequestRepository
 
@@ -42,6 +44,8 @@ class UnitOfWork:
         self.ta_requests = TaRequestRepository(self.session)
         self.digests = DigestRepository(self.session)
         self.digest_subscriptions = DigestSubscriptionRepository(self.session)
+        self.events = EventRepository(self.session)
+        self.rsvps = RsvpRepository(self.session)
         return self
 
     def commit(self) -> None:

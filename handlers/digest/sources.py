@@ -4,11 +4,8 @@ A source reads what it needs through the unit of work, keeps what the reader ask
 returns a section (built in `sections.py`) and a phrase for the week's one-line count. The
 digest lists sources in `SOURCES`; the layout treats them all alike.
 
-Still to plug in, once their models land (see the README, "Weekly digest"):
-- "Can you help?": open TA requests whose requester allowed it, filtered by region and TA
-  topic, as `sections.can_you_help(...)`; tally: requests resolved in the window.
-- "Coming up": approved events starting within `EVENTS_AHEAD` of the window's end, filtered
-  by region, as `sections.coming_up(...)`; tally: events coming up.
+The sections: new practices (approved in the window), "Can you help?" (open TA requests whose
+requester allowed it) and "Coming up" (approved events starting within `EVENTS_AHEAD`).
 """
 
 from __future__ import annotations
@@ -19,8 +16,19 @@ from datetime import datetime, timedelta
 from typing import Protocol
 
 from bot.config import Settings
-from handlers.digest.sections import DigestSection, PracticeEntry, channel_hint, new_practices
+from handlers.digest.sections import (
+    DigestSection,
+    EventEntry,
+    HelpEntry,
+    PracticeEntry,
+    can_you_help,
+    channel_hint,
+    coming_up,
+    new_practices,
+)
+from handlers.review.schemas import SubmissionRef
 from handlers.review.service import published_key
+from handlers.ta.service import post_key as ta_post_key
 from storage.models import OutboxStatus
 from storage.uow import UnitOfWork
 
@@ -100,14 +108,15 @@ def practices_source(
         for practice in uow.practices.approved_between(window.since, window.until)
         if wanted.wants_region(practice.region) and wanted.wants_pillars(practice.pillars)
     ]
-    linked = linked_posts(uow, (published_key(p.id) for p in approved))
+    keys = {p.id: published_key(SubmissionRef("practice", p.id)) for p in approved}
+    linked = linked_posts(uow, keys.values())
     entries = [
         PracticeEntry(
             title=p.title,
             organisation=p.organisation,
             county=p.county,
             pillars=p.pillars,
-            post_key=published_key(p.id) if published_key(p.id) in linked else None,
+            post_key=keys[p.id] if keys[p.id] in linked else None,
         )
         for p in approved
     ]
@@ -118,4 +127,60 @@ def practices_source(
     )
 
 
-SOURCES: tuple[SectionSource, ...] = (practices_source,)
+def help_source(
+    uow: UnitOfWork, window: DigestWindow, settings: Settings, wanted: DigestFilter
+) -> SourceResult:
+    """Open TA requests the requester allowed us to list, each linked to its TA-channel post."""
+    requests = [
+        r
+        for r in uow.ta_requests.open_for_digest()
+        if wanted.wants_region(r.region) and wanted.wants_topic(r.topic)
+    ]
+    keys = {r.id: ta_post_key(r.id) for r in requests}
+    linked = linked_posts(uow, keys.values())
+    entries = [
+        HelpEntry(
+            topic=r.topic,
+            region=r.region,
+            needed_by=r.needed_by,
+            post_key=keys[r.id] if keys[r.id] in linked else None,
+        )
+        for r in requests
+    ]
+    resolved = uow.ta_requests.count_resolved_between(window.since, window.until)
+    where = channel_hint(settings.ccsn_ta_channel, "in the TA channel")
+    return SourceResult(
+        can_you_help(entries, where=where),
+        plural(resolved, "TA request resolved", "TA requests resolved"),
+    )
+
+
+def events_source(
+    uow: UnitOfWork, window: DigestWindow, settings: Settings, wanted: DigestFilter
+) -> SourceResult:
+    """Approved events starting in the next two weeks; statewide ones suit every region."""
+    events = [
+        e
+        for e in uow.events.starting_within(window.until, EVENTS_AHEAD)
+        if e.region == "statewide" or wanted.wants_region(e.region)
+    ]
+    keys = {e.id: published_key(SubmissionRef("event", e.id)) for e in events}
+    linked = linked_posts(uow, keys.values())
+    entries = [
+        EventEntry(
+            title=e.title,
+            starts_at=e.starts_at,
+            event_type=e.event_type,
+            region="Statewide" if e.region == "statewide" else e.region,
+            post_key=keys[e.id] if keys[e.id] in linked else None,
+        )
+        for e in events
+    ]
+    where = channel_hint(settings.ccsn_events_channel, "in the events channel")
+    return SourceResult(
+        coming_up(entries, tz=settings.timezone, where=where),
+        plural(len(entries), "event coming up", "events coming up"),
+    )
+
+
+SOURCES: tuple[SectionSource, ...] = (practices_source, help_source, events_source)

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from bot.deps import Deps
 from handlers.practices import ids, views
+from handlers.practices.reviewable import PRACTICES
 from handlers.practices.schemas import PracticeForm
 from handlers.review import service as review
 from storage.models import Practice, PracticeStatus
@@ -69,7 +70,7 @@ def submit_practice(
             payload=views.thanks_message(form, practice.id),
             at=now,
         )
-        review.request_review(uow, deps, practice, now)
+        review.request_review(uow, deps, PRACTICES, practice, now)
         uow.commit()
         return practice.id
 
@@ -132,6 +133,6 @@ def resubmit_practice(
             payload=views.resubmitted_message(form, practice_id),
             at=now,
         )
-        review.request_review(uow, deps, practice, now)
+        review.request_review(uow, deps, PRACTICES, practice, now)
         uow.commit()
         return SubmitResult(practice_id=practice_id)

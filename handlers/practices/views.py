@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import json
 from typing import Any, Protocol
+from zoneinfo import ZoneInfo
 
 from handlers import blocks
 from handlers.practices import ids
 from handlers.practices.schemas import LINK_MAX, ORGANISATION_MAX, SUMMARY_MAX, TITLE_MAX
+from handlers.review import views as review_views
+from handlers.review.schemas import SubmissionRef
 from handlers.vocabulary import FUNDING_STREAMS, PILLARS, REGION_OF_COUNTY, REGIONS
 
 
@@ -229,3 +232,50 @@ def resubmitted_message(practice: PracticeView, practice_id: int) -> dict[str, A
         "is back with the coordinators."
     )
     return {"text": text, "blocks": [blocks.section(text)]}
+
+
+def review_post(
+    practice: PracticeView,
+    *,
+    practice_id: int,
+    submitter_id: str,
+    revision: int,
+    tz: ZoneInfo,
+    decision: review_views.DecisionView | None = None,
+) -> dict[str, Any]:
+    """The post in the coordinators' channel: buttons while pending, the verdict after."""
+    heading = "Practice to review" if revision == 1 else f"Practice to review (edit {revision})"
+    details = [
+        blocks.section(practice_details(practice)),
+        summary_block(practice),
+        blocks.context(
+            f"Shared by {blocks.user(submitter_id)} · #{practice_id} · "
+            + ("may be named" if practice.credit_submitter else "wants to stay anonymous")
+        ),
+    ]
+    return review_views.review_post(
+        heading=heading,
+        title=practice.title,
+        details=details,
+        ref=SubmissionRef("practice", practice_id),
+        tz=tz,
+        decision=decision,
+    )
+
+
+def published_post(practice: PracticeView, *, submitter_id: str) -> dict[str, Any]:
+    """The post in the practices channel once a coordinator approved it."""
+    credit = (
+        f"Shared by {blocks.user(submitter_id)}"
+        if practice.credit_submitter
+        else ("Shared by a network member")
+    )
+    return {
+        "text": f"New practice: {blocks.escape(practice.title)}",
+        "blocks": [
+            blocks.header(practice.title),
+            blocks.section(practice_details(practice)),
+            summary_block(practice),
+            blocks.context(credit),
+        ],
+    }

@@ -1,4 +1,7 @@
-"""Bolt listeners for coordinators: Approve, Request changes, Reject (with a reason)."""
+"""Bolt listeners for coordinators: Approve, Request changes, Reject (with a reason).
+
+The same listeners review every kind of submission; the button value (`event:12`) names it.
+"""
 
 from __future__ import annotations
 
@@ -11,16 +14,17 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from bot.deps import Deps
 from handlers import forms
-from handlers.replies import TRY_AGAIN, int_or_none, metadata, tell
-from handlers.review import ids, service, views
-from handlers.review.schemas import REASON_MAX, ReviewDecision
+from handlers.replies import TRY_AGAIN, metadata, tell
+from handlers.review import ids, registry, service, views
+from handlers.review.schemas import REASON_MAX, ReviewDecision, SubmissionRef
 
 log = logging.getLogger(__name__)
 
+GONE = "That submission no longer exists."
 
-def _clicked(body: dict[str, Any]) -> tuple[str, int]:
-    action = (body.get("actions") or [{}])[0]
-    return body["user"]["id"], int_or_none(action.get("value")) or 0
+
+def _clicked(body: dict[str, Any]) -> str:
+    return str((body.get("actions") or [{}])[0].get("value") or "")
 
 
 def register(app: App, deps: Deps) -> None:
@@ -29,10 +33,18 @@ def register(app: App, deps: Deps) -> None:
     @app.action(ids.APPROVE_ACTION)
     def approve(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
         ack()
-        user_id, practice_id = _clicked(body)
+        target = registry.resolve(_clicked(body))
+        if target is None:
+            tell(client, body, GONE)
+            return
+        kind, item_id = target
         try:
             outcome = service.decide(
-                deps, actor_id=user_id, practice_id=practice_id, decision=ReviewDecision.APPROVE
+                deps,
+                actor_id=body["user"]["id"],
+                kind=kind,
+                item_id=item_id,
+                decision=ReviewDecision.APPROVE,
             )
         except SQLAlchemyError:
             log.exception("review.decide_failed")
@@ -44,10 +56,13 @@ def register(app: App, deps: Deps) -> None:
     def ask_reason(decision: ReviewDecision) -> Any:
         def listener(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
             ack()
-            user_id, practice_id = _clicked(body)
+            target = registry.resolve(_clicked(body))
+            if target is None:
+                tell(client, body, GONE)
+                return
+            kind, item_id = target
             try:
-                outcome = service.check_can_review(deps, user_id, practice_id)
-                title = service.practice_title(deps, practice_id) if outcome.accepted else ""
+                outcome, title = service.check_can_review(deps, body["user"]["id"], kind, item_id)
             except SQLAlchemyError:
                 log.exception("review.check_failed")
                 tell(client, body, TRY_AGAIN)
@@ -55,9 +70,10 @@ def register(app: App, deps: Deps) -> None:
             if not outcome.accepted:
                 tell(client, body, outcome.message)
                 return
+            ref = SubmissionRef(kind.name, item_id)
             client.views_open(
                 trigger_id=body["trigger_id"],
-                view=views.reason_modal(decision, practice_id, title),
+                view=views.reason_modal(decision, ref, title, kind.noun),
             )
 
         return listener
@@ -76,14 +92,20 @@ def register(app: App, deps: Deps) -> None:
         except ValueError:
             problem = problem or "This form is out of date; click the button again."
             decision = ReviewDecision.REJECT
-        if problem:
-            ack(response_action="errors", errors={ids.REASON_BLOCK: problem})
+        # Forms opened before events existed name the practice as `practice_id`.
+        target = registry.resolve(meta.get("ref") or meta.get("practice_id"))
+        if target is None:
+            problem = problem or GONE
+        if problem is not None or target is None:
+            ack(response_action="errors", errors={ids.REASON_BLOCK: problem or GONE})
             return
+        kind, item_id = target
         try:
             outcome = service.decide(
                 deps,
                 actor_id=body["user"]["id"],
-                practice_id=int_or_none(meta.get("practice_id")) or 0,
+                kind=kind,
+                item_id=item_id,
                 decision=decision,
                 reason=reason,
             )

@@ -1,90 +1,90 @@
-"""What happens when a practice is sent for review and when a coordinator decides.
+"""What happens when something is sent for review and when a coordinator decides.
 
-Every rule of review lives here: who may decide, which states a decision may leave, and which
-Slack messages each outcome owes. The state change, its audit row and those messages are
-committed together, so a crash can delay a message but never lose it.
+Every rule of review lives here, the same for practices and events: who may decide, which
+states a decision may leave, and which Slack messages each outcome owes. A `ReviewKind`
+supplies only what differs between kinds (its rows and its Block Kit). The state change, its
+audit row and those messages are committed together, so a crash can delay a message but never
+lose it.
 """
 
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from bot.deps import Deps
-from handlers.practices import ids as practice_ids
-from handlers.review import views
-from handlers.review.schemas import ReviewDecision, ReviewOutcome
-from storage.models import Practice, PracticeStatus, SearchDocument
+from handlers.review.kinds import ReviewKind, Submission
+from handlers.review.schemas import ReviewDecision, ReviewOutcome, SubmissionRef
+from handlers.review.views import DecisionView
 from storage.uow import UnitOfWork
 
 NOT_COORDINATOR = "Only coordinators can review submissions."
 
-_NEW_STATUS = {
-    ReviewDecision.APPROVE: PracticeStatus.APPROVED,
-    ReviewDecision.REQUEST_CHANGES: PracticeStatus.CHANGES_REQUESTED,
-    ReviewDecision.REJECT: PracticeStatus.REJECTED,
-}
 _STATUS_WORDS = {
-    PracticeStatus.APPROVED: "approved",
-    PracticeStatus.CHANGES_REQUESTED: "sent back for changes",
-    PracticeStatus.REJECTED: "rejected",
-    PracticeStatus.PENDING: "pending",
+    "approved": "approved",
+    "changes_requested": "sent back for changes",
+    "rejected": "rejected",
+    "pending": "pending",
+    "cancelled": "cancelled",
 }
 
 
-def review_key(practice_id: int, revision: int) -> str:
-    """Outbox key of the coordinators' post for one revision of a practice."""
-    return f"practice:{practice_id}:review:{revision}"
+def review_key(ref: SubmissionRef, revision: int) -> str:
+    """Outbox key of the coordinators' post for one revision of a submission."""
+    return f"{ref}:review:{revision}"
 
 
-def published_key(practice_id: int) -> str:
-    """Outbox key of the practice's post in the practices channel."""
-    return f"practice:{practice_id}:published"
+def published_key(ref: SubmissionRef) -> str:
+    """Outbox key of the approved submission's post in its public channel."""
+    return f"{ref}:published"
 
 
-def request_review(uow: UnitOfWork, deps: Deps, practice: Practice, now: datetime) -> None:
+def request_review(
+    uow: UnitOfWork, deps: Deps, kind: ReviewKind[Any], item: Submission, now: datetime
+) -> None:
     """Queue the post that asks coordinators to review this revision."""
     channel = deps.settings.ccsn_coordinator_channel
     assert channel, "require_for_serve guarantees a coordinator channel"
-    message = views.review_post(
-        practice,
-        practice_id=practice.id,
-        submitter_id=practice.submitter_id,
-        revision=practice.revision,
-        tz=deps.settings.timezone,
-    )
     uow.outbox.enqueue(
         method="chat.postMessage",
         channel=channel,
-        payload=message,
+        payload=kind.review_post(item, deps.settings),
         at=now,
-        key=review_key(practice.id, practice.revision),
+        key=review_key(SubmissionRef(kind.name, item.id), item.revision),
     )
 
 
-def already_decided(practice: Practice) -> str:
+def already_decided(kind: ReviewKind[Any], item: Submission) -> str:
     """The answer for a coordinator who clicked after someone else decided."""
-    by = f" by <@{practice.decided_by}>" if practice.decided_by else ""
-    return f"This practice was already {_STATUS_WORDS[practice.status]}{by}."
+    by = f" by <@{item.decided_by}>" if item.decided_by else ""
+    status = _STATUS_WORDS.get(str(item.status), str(item.status))
+    return f"This {kind.noun} was already {status}{by}."
 
 
-def check_can_review(deps: Deps, actor_id: str, practice_id: int) -> ReviewOutcome:
-    """Whether `actor_id` may decide on this practice right now (before opening a modal)."""
+def check_can_review(
+    deps: Deps, actor_id: str, kind: ReviewKind[Any], item_id: int
+) -> tuple[ReviewOutcome, str]:
+    """Whether `actor_id` may decide on this submission now (before opening a modal).
+
+    Returns the outcome and, when it is accepted, the submission's title for the modal.
+    """
     if not deps.settings.is_coordinator(actor_id):
-        return ReviewOutcome(False, NOT_COORDINATOR)
+        return ReviewOutcome(False, NOT_COORDINATOR), ""
     with deps.uow() as uow:
-        practice = uow.practices.get(practice_id)
-        if practice is None:
-            return ReviewOutcome(False, "That practice no longer exists.")
-        if practice.status is not PracticeStatus.PENDING:
-            return ReviewOutcome(False, already_decided(practice))
-    return ReviewOutcome(True)
+        item = kind.load(uow, item_id)
+        if item is None:
+            return ReviewOutcome(False, f"That {kind.noun} no longer exists."), ""
+        if str(item.status) != "pending":
+            return ReviewOutcome(False, already_decided(kind, item)), ""
+        return ReviewOutcome(True), item.title
 
 
 def decide(
     deps: Deps,
     *,
     actor_id: str,
-    practice_id: int,
+    kind: ReviewKind[Any],
+    item_id: int,
     decision: ReviewDecision,
     reason: str | None = None,
 ) -> ReviewOutcome:
@@ -98,94 +98,56 @@ def decide(
     if decision.needs_reason and not (reason and reason.strip()):
         return ReviewOutcome(False, "Please give the member a reason.")
     settings = deps.settings
+    ref = SubmissionRef(kind.name, item_id)
     with deps.uow() as uow:
         now = deps.clock()
-        practice = uow.practices.get(practice_id)
-        if practice is None:
-            return ReviewOutcome(False, "That practice no longer exists.")
-        won = uow.practices.transition(
-            practice_id,
-            expected=PracticeStatus.PENDING,
-            to=_NEW_STATUS[decision],
-            actor_id=actor_id,
-            at=now,
-            reason=reason,
-        )
+        item = kind.load(uow, item_id)
+        if item is None:
+            return ReviewOutcome(False, f"That {kind.noun} no longer exists.")
+        won = kind.transition(uow, item_id, decision, actor_id=actor_id, at=now, reason=reason)
         if not won:
-            return ReviewOutcome(False, already_decided(practice))
+            return ReviewOutcome(False, already_decided(kind, item))
         uow.audit.record(
-            entity_type="practice",
-            entity_id=practice_id,
-            action=_NEW_STATUS[decision].value,
+            entity_type=kind.name,
+            entity_id=item_id,
+            action=decision.outcome,
             actor_id=actor_id,
             at=now,
             reason=reason,
         )
-        verdict = views.DecisionView(decision=decision, by=actor_id, at=now, reason=reason)
-        review_message = views.review_post(
-            practice,
-            practice_id=practice_id,
-            submitter_id=practice.submitter_id,
-            revision=practice.revision,
-            tz=settings.timezone,
-            decision=verdict,
-        )
+        # The review post now shows who decided, when and why, instead of the buttons.
+        verdict = DecisionView(decision=decision, by=actor_id, at=now, reason=reason)
         uow.outbox.enqueue(
             method="chat.update",
             channel=settings.ccsn_coordinator_channel or "",
-            payload=review_message,
+            payload=kind.review_post(item, settings, verdict),
             at=now,
-            update_of=review_key(practice_id, practice.revision),
+            update_of=review_key(ref, item.revision),
         )
-        submitter = practice.submitter_id
+        submitter = item.submitter_id
         if decision is ReviewDecision.APPROVE:
-            uow.search.index(
-                SearchDocument(
-                    kind="practice",
-                    ref_id=practice_id,
-                    title=practice.title,
-                    body=practice.summary,
-                    organisation=practice.organisation,
-                    county=practice.county,
-                    region=practice.region,
-                    pillars=practice.pillars,
-                    funding_streams=practice.funding_streams,
-                    post_key=published_key(practice_id),
-                    published_at=now,
-                )
-            )
+            uow.search.index(kind.search_document(item, post_key=published_key(ref), at=now))
+            # Publish, then DM the member a link to the publication once it has one.
+            publication = kind.publication(item, settings)
             uow.outbox.enqueue(
                 method="chat.postMessage",
-                channel=settings.ccsn_practices_channel or "",
-                payload=views.published_post(practice, submitter_id=submitter),
+                channel=publication.channel,
+                payload=publication.message,
                 at=now,
-                key=published_key(practice_id),
+                key=published_key(ref),
             )
-            dm = views.approved_message(practice.title)
             uow.outbox.enqueue(
                 method="chat.postMessage",
                 channel=submitter,
-                payload=dm,
+                payload=kind.approved_message(item, settings),
                 at=now,
-                permalink_of=published_key(practice_id),
+                permalink_of=published_key(ref),
             )
         elif decision is ReviewDecision.REJECT:
-            dm = views.rejected_message(practice.title, reason or "")
+            dm = kind.rejected_message(item, reason or "")
             uow.outbox.enqueue(method="chat.postMessage", channel=submitter, payload=dm, at=now)
         else:
-            dm = views.changes_message(
-                practice.title,
-                reason or "",
-                practice_id=practice_id,
-                edit_action=practice_ids.EDIT_ACTION,
-            )
+            dm = kind.changes_message(item, reason or "")
             uow.outbox.enqueue(method="chat.postMessage", channel=submitter, payload=dm, at=now)
         uow.commit()
     return ReviewOutcome(True)
-
-
-def practice_title(deps: Deps, practice_id: int) -> str:
-    """The title shown at the top of the reason modal."""
-    with deps.uow() as uow:
-        practice = uow.practices.get(practice_id)
-        return practice.title if practice else ""

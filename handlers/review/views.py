@@ -1,17 +1,20 @@
-"""Block Kit for review: the coordinators' post, the reason modal, the published post and DMs."""
+"""Block Kit for review of any kind: the coordinators' post, the reason modal, the member's DMs.
+
+Pure functions; each kind supplies the details of its own submissions.
+"""
 
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from handlers import blocks
-from handlers.practices.views import PracticeView, practice_details, summary_block
 from handlers.review import ids
-from handlers.review.schemas import REASON_MAX, ReviewDecision
+from handlers.review.schemas import REASON_MAX, ReviewDecision, SubmissionRef
 
 PERMALINK = "{permalink}"  # filled in by the outbox once the published post has a link
 
@@ -39,26 +42,20 @@ def when(at: datetime, tz: ZoneInfo) -> str:
 
 
 def review_post(
-    practice: PracticeView,
     *,
-    practice_id: int,
-    submitter_id: str,
-    revision: int,
+    heading: str,
+    title: str,
+    details: Sequence[blocks.Block],
+    ref: SubmissionRef,
     tz: ZoneInfo,
     decision: DecisionView | None = None,
 ) -> dict[str, Any]:
-    """The post in the coordinators' channel: buttons while pending, the verdict after."""
-    heading = "Practice to review" if revision == 1 else f"Practice to review (edit {revision})"
-    body: list[blocks.Block] = [
-        blocks.header(heading),
-        blocks.section(practice_details(practice)),
-        summary_block(practice),
-        blocks.context(
-            f"Shared by {blocks.user(submitter_id)} · #{practice_id} · "
-            + ("may be named" if practice.credit_submitter else "wants to stay anonymous")
-        ),
-    ]
-    value = str(practice_id)
+    """The post in the coordinators' channel: buttons while pending, the verdict after.
+
+    The buttons carry `ref` (`event:12`) so one set of listeners reviews every kind.
+    """
+    body: list[blocks.Block] = [blocks.header(heading), *details]
+    value = str(ref)
     if decision is None:
         body.append(
             blocks.actions(
@@ -75,21 +72,23 @@ def review_post(
             verdict += f"\n>{blocks.quote(decision.reason, REASON_MAX * 5)}"
         body.append(blocks.section(verdict))
     status = heading if decision is None else _DONE[decision.decision].split(" ", 1)[1]
-    text = f"{status}: {blocks.escape(practice.title)}"
+    text = f"{status}: {blocks.escape(title)}"
     return {"text": text, "blocks": body}
 
 
-def reason_modal(decision: ReviewDecision, practice_id: int, title: str) -> dict[str, Any]:
+def reason_modal(
+    decision: ReviewDecision, ref: SubmissionRef, title: str, noun: str
+) -> dict[str, Any]:
     """The modal asking a coordinator why, for Reject and Request changes."""
     rejecting = decision is ReviewDecision.REJECT
     label = "Why is it not right for the network?" if rejecting else "What should change?"
     return {
         "type": "modal",
         "callback_id": ids.REASON_MODAL,
-        "title": blocks.plain("Reject practice" if rejecting else "Request changes", 24),
+        "title": blocks.plain(f"Reject {noun}" if rejecting else "Request changes", 24),
         "submit": blocks.plain("Reject" if rejecting else "Send to member", 24),
         "close": blocks.plain("Cancel", 24),
-        "private_metadata": json.dumps({"practice_id": practice_id, "decision": decision.value}),
+        "private_metadata": json.dumps({"ref": str(ref), "decision": decision.value}),
         "blocks": [
             blocks.section(f"*{blocks.escape(title)}*"),
             {
@@ -108,32 +107,14 @@ def reason_modal(decision: ReviewDecision, practice_id: int, title: str) -> dict
     }
 
 
-def published_post(practice: PracticeView, *, submitter_id: str) -> dict[str, Any]:
-    """The post in the practices channel once a coordinator approved it."""
-    credit = (
-        f"Shared by {blocks.user(submitter_id)}"
-        if practice.credit_submitter
-        else ("Shared by a network member")
-    )
-    return {
-        "text": f"New practice: {blocks.escape(practice.title)}",
-        "blocks": [
-            blocks.header(practice.title),
-            blocks.section(practice_details(practice)),
-            summary_block(practice),
-            blocks.context(credit),
-        ],
-    }
-
-
 def approved_message(title: str) -> dict[str, Any]:
-    """The DM telling a member their practice is live, with a link to the post."""
+    """The DM telling a member their submission is live, with a link to the post."""
     text = f"Good news: *{blocks.escape(title)}* was approved and is now published: {PERMALINK}"
     return {"text": text, "blocks": [blocks.section(text)]}
 
 
 def rejected_message(title: str, reason: str) -> dict[str, Any]:
-    """The DM telling a member why their practice was not published."""
+    """The DM telling a member why their submission was not published."""
     text = (
         f"Thank you for sharing *{blocks.escape(title)}*. A coordinator decided not to publish "
         f"it:\n>{blocks.quote(reason, REASON_MAX * 5)}"
@@ -142,9 +123,9 @@ def rejected_message(title: str, reason: str) -> dict[str, Any]:
 
 
 def changes_message(
-    title: str, reason: str, *, practice_id: int, edit_action: str
+    title: str, reason: str, *, submission_id: int, edit_action: str
 ) -> dict[str, Any]:
-    """The DM asking for changes, with the button that reopens the form."""
+    """The DM asking for changes, with the button that reopens the kind's form."""
     text = (
         f"A coordinator asked for changes to *{blocks.escape(title)}* before publishing it:\n"
         f">{blocks.quote(reason, REASON_MAX * 5)}"
@@ -154,7 +135,7 @@ def changes_message(
         "blocks": [
             blocks.section(text),
             blocks.actions(
-                blocks.button("Edit and resubmit", edit_action, str(practice_id), style="primary")
+                blocks.button("Edit and resubmit", edit_action, str(submission_id), style="primary")
             ),
         ],
     }

@@ -4,10 +4,12 @@ from storage.models.audit import AuditEntry
 from storage.models.base import Base
 from storage.models.digest import Digest
 from storage.models.digest_subscription import DigestSubscription
+from storage.models.event import Event, EventStatus
 from storage.models.handled_view import HandledView
 from storage.models.job_run import JobRun
 from storage.models.outbox import OutboxMessage, OutboxStatus
 from storage.models.practice import Practice, PracticeStatus
+from storage.models.rsvp import Rsvp
 from storage.models.search_document import SearchDocument
 from storage.models.ta_request import TaFeedback, TaRequest, TaStatus
 
@@ -16,12 +18,15 @@ __all__ = [
     "Base",
     "Digest",
     "DigestSubscription",
+    "Event",
+    "EventStatus",
     "HandledView",
     "JobRun",
     "OutboxMessage",
     "OutboxStatus",
     "Practice",
     "PracticeStatus",
+    "Rsvp",
     "SearchDocument",
     "TaFeedback",
     "TaRequest",

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import exists, func, or_, select, update
+from sqlalchemy import delete, exists, func, or_, select, update
 from sqlalchemy.orm import Session, aliased
 
 from storage.models import OutboxMessage, OutboxStatus
@@ -172,6 +172,25 @@ class OutboxRepository:
             update(OutboxMessage)
             .where(OutboxMessage.status == OutboxStatus.FAILED)
             .values(status=OutboxStatus.PENDING, next_attempt_at=now, locked_until=None)
+            .execution_options(synchronize_session=False)
+        )
+        return int(result.rowcount)  # type: ignore[attr-defined]
+
+    def discard_superseded_updates(self, update_of: str, now: datetime) -> int:
+        """Drop queued edits of `update_of` that nobody is sending; returns how many.
+
+        For a message that is always rewritten whole (an event post with its RSVP count), the
+        newest edit carries everything, so older ones still waiting would only spend Slack's
+        rate limit. An edit already leased to a sender is left alone; the newer one follows it.
+        """
+        result = self._session.execute(
+            delete(OutboxMessage)
+            .where(
+                OutboxMessage.update_of == update_of,
+                OutboxMessage.method == "chat.update",
+                OutboxMessage.status == OutboxStatus.PENDING,
+                or_(OutboxMessage.locked_until.is_(None), OutboxMessage.locked_until < now),
+            )
             .execution_options(synchronize_session=False)
         )
         return int(result.rowcount)  # type: ignore[attr-defined]

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, String, cast, exists, select, update
+from sqlalchemy import ColumnElement, String, cast, exists, func, select, update
 from sqlalchemy.orm import Session
 
 from storage.models import JobRun, TaFeedback, TaRequest, TaStatus
@@ -130,6 +130,25 @@ class TaRequestRepository:
             .limit(limit)
         )
         return self._session.scalars(query).all()
+
+    def open_for_digest(self, limit: int = 500) -> Sequence[TaRequest]:
+        """Open requests whose requester allowed the digest to list them, soonest need first."""
+        query = (
+            select(TaRequest)
+            .where(TaRequest.status == TaStatus.OPEN, TaRequest.share_in_digest.is_(True))
+            .order_by(TaRequest.needed_by, TaRequest.id)
+            .limit(limit)
+        )
+        return self._session.scalars(query).all()
+
+    def count_resolved_between(self, since: datetime, until: datetime) -> int:
+        """How many requests were resolved in (since, until]: the digest's weekly count."""
+        query = select(func.count()).where(
+            TaRequest.status == TaStatus.RESOLVED,
+            TaRequest.resolved_at > since,
+            TaRequest.resolved_at <= until,
+        )
+        return int(self._session.scalar(query) or 0)
 
     def _move(self, request_id: int, *conditions: Any, **values: Any) -> bool:
         result = self._session.execute(

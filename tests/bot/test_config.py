@@ -114,3 +114,37 @@ def test_start_without_slack_runs_the_demo_after_saying_how_to_connect(
     assert out.index("manifest.yml") < out.index("offline demo:")
     assert "[chat.postMessage] #practices (post): New practice: Family resource nights" in out
     assert "Approved: Family resource nights" in out
+
+
+def test_event_settings_default_and_normalise(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Reminders default to 24 hours; the public address loses its trailing slash."""
+    assert load_settings(None).ccsn_event_reminder_hours == 24
+    assert load_settings(None).ccsn_public_url is None
+    monkeypatch.setenv("CCSN_PUBLIC_URL", "https://hub.example.org/ ")
+    monkeypatch.setenv("CCSN_EVENT_REMINDER_HOURS", "48")
+
+    settings = load_settings(None)
+
+    assert settings.ccsn_public_url == "https://hub.example.org"
+    assert settings.ccsn_event_reminder_hours == 48
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "message"),
+    [
+        ("CCSN_PUBLIC_URL", "hub.example.org", "CCSN_PUBLIC_URL: must be the bot's public"),
+        ("CCSN_EVENT_REMINDER_HOURS", "0", "CCSN_EVENT_REMINDER_HOURS: '0' is not a whole"),
+        ("CCSN_EVENT_REMINDER_HOURS", "a day", "CCSN_EVENT_REMINDER_HOURS: 'a day' is not"),
+        ("CCSN_EVENTS_CHANNEL", "#events", "CCSN_EVENTS_CHANNEL: '#events' is not"),
+    ],
+)
+def test_malformed_event_setting_is_named(
+    monkeypatch: pytest.MonkeyPatch, name: str, value: str, message: str
+) -> None:
+    """Each malformed events variable produces one line starting with its own name."""
+    monkeypatch.setenv(name, value)
+
+    with pytest.raises(SettingsError) as error:
+        load_settings(None)
+
+    assert str(error.value).startswith(message)

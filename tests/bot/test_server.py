@@ -151,3 +151,15 @@ def test_serve_without_settings_names_the_missing_variable() -> None:
     assert result.stderr.strip().splitlines() == [
         "ccsn-bot: SLACK_BOT_TOKEN is not set; see .env.example"
     ]
+
+
+def test_serve_publishes_the_calendar_feed(server: tuple[subprocess.Popen[str], str]) -> None:
+    """Each gunicorn worker serves /calendar.ics (empty until events are approved) and 404s."""
+    _process, url = server
+
+    feed = httpx.get(f"{url}/calendar.ics", timeout=10)
+
+    assert feed.status_code == 200
+    assert feed.headers["content-type"] == "text/calendar; charset=utf-8"
+    assert feed.text.startswith("BEGIN:VCALENDAR\r\n")
+    assert httpx.get(f"{url}/events/1.ics", timeout=10).status_code == 404

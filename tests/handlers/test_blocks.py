@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 
 from handlers import blocks
 from handlers.practices.schemas import PracticeForm
-from handlers.practices.views import practice_modal, thanks_message
+from handlers.practices.views import practice_modal, published_post, review_post, thanks_message
 from handlers.review import views
 from handlers.review.schemas import ReviewDecision
 
@@ -83,13 +83,13 @@ def test_messages_stay_within_block_kit_limits_for_the_longest_input() -> None:
     )
     tz = ZoneInfo("America/Los_Angeles")
     messages = [
-        views.review_post(practice, practice_id=1, submitter_id="U1", revision=1, tz=tz),
-        views.review_post(
+        review_post(practice, practice_id=1, submitter_id="U1", revision=1, tz=tz),
+        review_post(
             practice, practice_id=1, submitter_id="U1", revision=3, tz=tz, decision=decided
         ),
-        views.published_post(practice, submitter_id="U1"),
+        published_post(practice, submitter_id="U1"),
         views.rejected_message(practice.title, "<!here>" * 300),
-        views.changes_message(practice.title, "x" * 2000, practice_id=1, edit_action="e"),
+        views.changes_message(practice.title, "x" * 2000, submission_id=1, edit_action="e"),
         thanks_message(practice, 1),
     ]
     for message in messages:

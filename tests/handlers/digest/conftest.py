@@ -9,6 +9,7 @@ import pytest
 
 from bot.config import Settings
 from bot.fake_slack import FakeSlack
+from handlers.review.schemas import SubmissionRef
 from handlers.review.service import published_key
 from handlers.vocabulary import REGION_OF_COUNTY
 from storage.models import Practice, PracticeStatus
@@ -63,7 +64,7 @@ def approved(bot: Bot, count: int = 1, *, at: datetime = MIDWEEK, **fields: Any)
                 channel=PRACTICES_CHANNEL,
                 payload={"text": f"New practice: {values['title']}"},
                 at=at,
-                key=published_key(practice.id),
+                key=published_key(SubmissionRef("practice", practice.id)),
             )
             uow.outbox.mark_sent(post.id, ts=post_ts(practice.id), at=at)
             ids.append(practice.id)

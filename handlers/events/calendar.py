@@ -1,0 +1,144 @@
+"""iCalendar (RFC 5545) for events, so people without Slack can add or subscribe to them.
+
+A pure builder: events in, `.ics` bytes out. Times are written in the network's time zone
+with a VTIMEZONE covering the events, so calendars show the right hour on both sides of a
+daylight-saving change.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+from typing import Protocol
+from zoneinfo import ZoneInfo
+
+import icalendar
+
+from handlers.events.views import region_label, type_label
+
+PRODID = "-//California Community Schools Network//CCSN Hub events//EN"
+CALENDAR_NAME = "CCSN events"
+REFRESH = timedelta(hours=1)
+
+
+class CalendarEvent(Protocol):
+    """What the calendar reads of a stored event."""
+
+    @property
+    def id(self) -> int:
+        """Database id; part of the stable UID."""
+
+    @property
+    def title(self) -> str:
+        """Short title."""
+
+    @property
+    def event_type(self) -> str:
+        """Event type slug."""
+
+    @property
+    def starts_at(self) -> datetime:
+        """Start, aware UTC."""
+
+    @property
+    def ends_at(self) -> datetime:
+        """End, aware UTC."""
+
+    @property
+    def virtual_link(self) -> str | None:
+        """Optional link to join online."""
+
+    @property
+    def location(self) -> str | None:
+        """Optional place."""
+
+    @property
+    def registration_link(self) -> str | None:
+        """Optional registration page."""
+
+    @property
+    def host_organisation(self) -> str:
+        """Who hosts it."""
+
+    @property
+    def region(self) -> str:
+        """Region name or `statewide`."""
+
+    @property
+    def description(self) -> str:
+        """What it is about."""
+
+    @property
+    def status(self) -> str:
+        """`approved` or `cancelled` (nothing else is ever published)."""
+
+    @property
+    def sequence(self) -> int:
+        """How many times it changed since publication."""
+
+    @property
+    def created_at(self) -> datetime:
+        """When it was first submitted."""
+
+    @property
+    def updated_at(self) -> datetime:
+        """When it last changed."""
+
+
+def uid(event_id: int) -> str:
+    """A UID that never changes for the event, so calendars replace rather than duplicate it."""
+    return f"ccsn-event-{event_id}@ccsn-hub"
+
+
+def _description(event: CalendarEvent) -> str:
+    lines = [event.description, "", f"Host: {event.host_organisation}"]
+    lines.append(f"{type_label(event.event_type)} · {region_label(event.region)}")
+    if event.virtual_link:
+        lines.append(f"Join online: {event.virtual_link}")
+    if event.registration_link:
+        lines.append(f"Register: {event.registration_link}")
+    return "\n".join(lines)
+
+
+def _vevent(event: CalendarEvent, tz: ZoneInfo) -> icalendar.Event:
+    vevent = icalendar.Event()
+    vevent.add("uid", uid(event.id))
+    vevent.add("dtstamp", event.updated_at)
+    vevent.add("created", event.created_at)
+    vevent.add("last-modified", event.updated_at)
+    vevent.add("sequence", event.sequence)
+    vevent.add("dtstart", event.starts_at.astimezone(tz))
+    vevent.add("dtend", event.ends_at.astimezone(tz))
+    vevent.add("summary", event.title)
+    vevent.add("description", _description(event))
+    vevent.add("categories", [type_label(event.event_type)])
+    where = event.location or event.virtual_link
+    if where:
+        vevent.add("location", where)
+    url = event.registration_link or event.virtual_link
+    if url:
+        vevent.add("url", url)
+    cancelled = str(event.status) == "cancelled"
+    vevent.add("status", "CANCELLED" if cancelled else "CONFIRMED")
+    return vevent
+
+
+def calendar(events: Sequence[CalendarEvent], tz: ZoneInfo, *, name: str = CALENDAR_NAME) -> bytes:
+    """An iCalendar file with `events`, their times in `tz` and the VTIMEZONE they need."""
+    cal = icalendar.Calendar()
+    cal.add("prodid", PRODID)
+    cal.add("version", "2.0")
+    cal.add("calscale", "GREGORIAN")
+    cal.add("method", "PUBLISH")
+    cal.add("x-wr-calname", name)
+    cal.add("x-wr-timezone", tz.key)
+    cal.add("refresh-interval", REFRESH, parameters={"VALUE": "DURATION"})
+    cal.add("x-published-ttl", icalendar.vDuration(REFRESH))
+    for event in events:
+        cal.add_component(_vevent(event, tz))
+    if events:
+        # Only the years the events span: the default (1970-2038) adds kilobytes of RDATEs.
+        first = min(e.starts_at.astimezone(tz) for e in events).date() - timedelta(days=1)
+        last = max(e.ends_at.astimezone(tz) for e in events).date() + timedelta(days=1)
+        cal.add_missing_timezones(first_date=first, last_date=last)
+    return cal.to_ical()

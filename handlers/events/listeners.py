@@ -1,0 +1,164 @@
+"""Bolt listeners for events: the form, RSVP, the announcement's menu, edits and cancelling."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from slack_bolt import Ack, App
+from slack_sdk import WebClient
+from sqlalchemy.exc import SQLAlchemyError
+
+from bot.deps import Deps
+from handlers import forms
+from handlers.events import attendance, ids, service, views
+from handlers.events.schemas import CANCEL_REASON_MAX, parse_event_form
+from handlers.replies import TRY_AGAIN, int_or_none, metadata, tell
+
+log = logging.getLogger(__name__)
+
+
+def _version(value: object) -> int:
+    """A revision or sequence number from metadata (0 is valid); -1 when malformed."""
+    if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
+        return value
+    return -1
+
+
+def _action(body: dict[str, Any]) -> dict[str, Any]:
+    action = (body.get("actions") or [{}])[0]
+    return action if isinstance(action, dict) else {}
+
+
+def register(app: App, deps: Deps) -> None:
+    """Attach the events listeners."""
+
+    def open_form(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
+        ack()
+        enabled = service.events_enabled(deps.settings)
+        view = views.event_modal() if enabled else views.unavailable_modal()
+        client.views_open(trigger_id=body["trigger_id"], view=view)
+
+    app.command(ids.ANNOUNCE_COMMAND)(open_form)
+    app.shortcut(ids.ANNOUNCE_SHORTCUT)(open_form)
+
+    @app.view(ids.EVENT_MODAL)
+    def submit(ack: Ack, body: dict[str, Any], view: dict[str, Any]) -> None:
+        values = (view.get("state") or {}).get("values") or {}
+        form = parse_event_form(values, deps.clock())
+        if isinstance(form, dict):
+            ack(response_action="errors", errors=form)
+            return
+        user_id = body["user"]["id"]
+        meta = metadata(view)
+        event_id = int_or_none(meta.get("event_id"))
+        try:
+            if event_id is None:
+                service.submit_event(deps, submitter_id=user_id, form=form, view_id=view["id"])
+            else:
+                result = service.save_event_edit(
+                    deps,
+                    user_id=user_id,
+                    event_id=event_id,
+                    revision=_version(meta.get("revision")),
+                    sequence=_version(meta.get("sequence")),
+                    form=form,
+                    view_id=view["id"],
+                )
+                if result.error_block and result.error:
+                    ack(response_action="errors", errors={result.error_block: result.error})
+                    return
+        except SQLAlchemyError:
+            log.exception("event.save_failed")
+            ack(response_action="errors", errors={ids.TITLE_BLOCK: TRY_AGAIN})
+            return
+        ack()
+
+    @app.action(ids.RSVP_ACTION)
+    def rsvp(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
+        ack()
+        event_id = int_or_none(_action(body).get("value")) or 0
+        try:
+            reply = attendance.toggle_rsvp(deps, user_id=body["user"]["id"], event_id=event_id)
+        except SQLAlchemyError:
+            log.exception("event.rsvp_failed")
+            reply = TRY_AGAIN
+        tell(client, body, reply)
+
+    def link_clicked(ack: Ack) -> None:
+        ack()  # a link button: Slack opens the URL itself, but still reports the click
+
+    for link_action in (ids.JOIN_ACTION, ids.REGISTER_ACTION, ids.CALENDAR_ACTION):
+        app.action(link_action)(link_clicked)
+
+    def open_edit(body: dict[str, Any], client: WebClient, event_id: int) -> None:
+        try:
+            event, problem = service.load_for_edit(
+                deps, user_id=body["user"]["id"], event_id=event_id
+            )
+        except SQLAlchemyError:
+            log.exception("event.load_failed")
+            tell(client, body, TRY_AGAIN)
+            return
+        if event is None:
+            tell(client, body, problem)
+            return
+        view = views.event_modal(event, service.edit_metadata(event), live=service.is_live(event))
+        client.views_open(trigger_id=body["trigger_id"], view=view)
+
+    def open_cancel(body: dict[str, Any], client: WebClient, event_id: int) -> None:
+        try:
+            event, problem = service.load_for_cancel(
+                deps, user_id=body["user"]["id"], event_id=event_id
+            )
+        except SQLAlchemyError:
+            log.exception("event.load_failed")
+            tell(client, body, TRY_AGAIN)
+            return
+        if event is None:
+            tell(client, body, problem)
+            return
+        client.views_open(
+            trigger_id=body["trigger_id"], view=views.cancel_modal(event.id, event.title)
+        )
+
+    @app.action(ids.EDIT_ACTION)
+    def edit(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
+        ack()
+        open_edit(body, client, int_or_none(_action(body).get("value")) or 0)
+
+    @app.action(ids.MANAGE_ACTION)
+    def manage(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
+        ack()
+        selected = _action(body).get("selected_option") or {}
+        choice, _, number = str(selected.get("value") or "").partition(":")
+        event_id = int_or_none(number) or 0
+        if choice == "edit":
+            open_edit(body, client, event_id)
+        elif choice == "cancel":
+            open_cancel(body, client, event_id)
+
+    @app.view(ids.CANCEL_MODAL)
+    def cancel(ack: Ack, body: dict[str, Any], view: dict[str, Any]) -> None:
+        values = (view.get("state") or {}).get("values") or {}
+        reason = forms.text_value(values, ids.CANCEL_REASON_BLOCK, ids.CANCEL_REASON_INPUT)
+        if len(reason) > CANCEL_REASON_MAX:
+            message = f"Please keep this under {CANCEL_REASON_MAX} characters."
+            ack(response_action="errors", errors={ids.CANCEL_REASON_BLOCK: message})
+            return
+        try:
+            result = service.cancel_event(
+                deps,
+                user_id=body["user"]["id"],
+                event_id=int_or_none(metadata(view).get("event_id")) or 0,
+                reason=reason or None,
+                view_id=view["id"],
+            )
+        except SQLAlchemyError:
+            log.exception("event.cancel_failed")
+            ack(response_action="errors", errors={ids.CANCEL_REASON_BLOCK: TRY_AGAIN})
+            return
+        if result.error_block and result.error:
+            ack(response_action="errors", errors={result.error_block: result.error})
+            return
+        ack()

@@ -1,0 +1,41 @@
+"""Events need an events channel (and, for calendar links, a public address)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+
+import pytest
+
+from bot.app import build_runtime
+from bot.config import Settings
+from bot.fake_slack import FakeSlack
+from tests.conftest import SIGNING_SECRET, FrozenClock, make_settings
+from tests.handlers.events.helpers import EVENTS_CHANNEL, PUBLIC_URL
+from tests.harness import Bot
+
+
+@pytest.fixture
+def settings(slack: FakeSlack, schema: str) -> Settings:
+    return make_settings(
+        slack, schema, ccsn_events_channel=EVENTS_CHANNEL, ccsn_public_url=PUBLIC_URL
+    )
+
+
+@pytest.fixture
+def make_bot(slack: FakeSlack, schema: str, clock: FrozenClock) -> Iterator[Callable[..., Bot]]:
+    """Another bot process on the same database and fake Slack, with settings overridden."""
+    runtimes = []
+
+    def make(**overrides: object) -> Bot:
+        values: dict[str, object] = {
+            "ccsn_events_channel": EVENTS_CHANNEL,
+            "ccsn_public_url": PUBLIC_URL,
+            **overrides,
+        }
+        runtime = build_runtime(make_settings(slack, schema, **values), clock=clock)
+        runtimes.append(runtime)
+        return Bot(runtime=runtime, slack=slack, clock=clock, secret=SIGNING_SECRET)
+
+    yield make
+    for runtime in runtimes:
+        runtime.close()
