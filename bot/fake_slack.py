@@ -198,6 +198,19 @@ class _Handler(BaseHTTPRequestHandler):
         self.end_headers()
         self.wfile.write(data)
 
+    def do_GET(self) -> None:
+        """`GET /_counts`: calls answered per method, for a fake running in another process."""
+        if self.path != "/_counts":
+            self.send_error(404)
+            return
+        with self.server.fake._lock:
+            data = json.dumps(dict(self.server.fake.counts)).encode()
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
     def log_message(self, format: str, *args: Any) -> None:
         """Stay quiet: the calls are recorded instead."""
 
