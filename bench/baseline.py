@@ -67,10 +67,10 @@ class BareWebApp:
 class BareGunicornServer(BaseApplication):  # type: ignore[misc]
     """gunicorn with the bot's options, loading the bare app after the fork as the bot does."""
 
-    def __init__(self, settings: Settings, *, port: int) -> None:
+    def __init__(self, settings: Settings, *, port: int, workers: int) -> None:
         self._settings = settings
         self._options = {
-            **gunicorn_options(port=port, workers=1, threads=THREADS),
+            **gunicorn_options(port=port, workers=workers, threads=THREADS),
             "proc_name": "ccsn-bare",
         }
         super().__init__()
@@ -89,9 +89,10 @@ def main() -> None:
     """Serve the bare app until SIGTERM, on the port given."""
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--port", type=int, required=True)
+    parser.add_argument("--workers", type=int, default=1)
     args = parser.parse_args()
     configure_logging()
-    BareGunicornServer(load_settings(None), port=args.port).run()
+    BareGunicornServer(load_settings(None), port=args.port, workers=args.workers).run()
 
 
 if __name__ == "__main__":

@@ -82,7 +82,7 @@ def measure_footprint(stack: Stack, *, requests: int, clients: int = 8) -> list[
         ),
         Row(f"serve: resident memory after {requests:,} requests", "MB", bot_end, bare_end),
         Row(
-            f"serve: memory growth over requests {requests // 10:,}-{requests:,}",
+            f"serve: memory growth over requests {int(requests * WARM_SHARE):,}-{requests:,}",
             "MB",
             growth,
             bare_end - bare_warm,

@@ -143,11 +143,18 @@ def practices(
 
 
 def outbox_messages(
-    engine: Engine, count: int, *, channels: int, now: datetime, prefix: str = "CBENCH"
+    engine: Engine,
+    count: int,
+    *,
+    channels: int,
+    now: datetime,
+    prefix: str = "CBENCH",
+    delivered: bool = False,
 ) -> list[str]:
     """Queue `count` posts due at `now`, dealt round-robin over `channels` channels.
 
-    Returns the channel IDs, in the order the messages were dealt.
+    With `delivered`, they are stored as already sent at `now` instead: the history that
+    accumulates behind the queue. Returns the channel IDs, in the order they were dealt.
     """
     names = [f"{prefix}{c:04d}" for c in range(channels)]
     rows = (
@@ -155,10 +162,12 @@ def outbox_messages(
             "method": "chat.postMessage",
             "channel": names[i % channels],
             "payload": {"text": f"Benchmark message {i}"},
-            "status": OutboxStatus.PENDING,
-            "attempts": 0,
+            "status": OutboxStatus.SENT if delivered else OutboxStatus.PENDING,
+            "attempts": 1 if delivered else 0,
             "next_attempt_at": now,
             "created_at": now,
+            "sent_at": now if delivered else None,
+            "ts": f"1600000000.{i:06d}" if delivered else None,
         }
         for i in range(count)
     )

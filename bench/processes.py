@@ -160,17 +160,20 @@ class Stack:
 
 
 @contextmanager
-def stack(database_url: str, workdir: Path) -> Iterator[Stack]:
+def stack(database_url: str, workdir: Path, *, workers: int = 1) -> Iterator[Stack]:
     """Start the fake Slack, then the bot, then the bare app, one after the other.
 
     They start one at a time so each one's time to healthy is measured without the other
-    competing for the CPU. `database_url` must already be migrated.
+    competing for the CPU. `database_url` must already be migrated. Both apps get the same
+    number of gunicorn `workers` (1 is `ccsn-bot serve`'s default).
     """
     with ExitStack() as stack:
         slack = stack.enter_context(fake_slack(workdir))
         env = bot_environment(slack.url, database_url)
-        bot = stack.enter_context(serve("bot", [str(CCSN_BOT), "serve"], env, workdir))
-        bare_command = [sys.executable, "-m", "bench.baseline"]
+        scale = ["--workers", str(workers)]
+        bot_command = [str(CCSN_BOT), "serve", *scale]
+        bot = stack.enter_context(serve("bot", bot_command, env, workdir))
+        bare_command = [sys.executable, "-m", "bench.baseline", *scale]
         bare = stack.enter_context(serve("bare", bare_command, env, workdir))
         yield Stack(slack=slack, bot=bot, bare=bare, database_url=database_url)
 

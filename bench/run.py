@@ -24,6 +24,7 @@ from sqlalchemy import create_engine, text
 from bench.databases import driver_url, fresh_database, label
 from bench.digest import measure_digest
 from bench.footprint import measure_footprint
+from bench.history import measure_outbox_history
 from bench.modal import measure_modal
 from bench.outbox import measure_outbox
 from bench.processes import ROOT, stack
@@ -32,7 +33,7 @@ from bench.search import measure_search
 from bench.submission import measure_submission
 
 OUT = ROOT / "bench" / "out" / "results.json"
-MEASURES = ("modal", "submission", "outbox", "footprint", "digest", "search")
+MEASURES = ("modal", "submission", "outbox", "history", "footprint", "digest", "search")
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -51,7 +52,13 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--limited-per-channel", type=int, default=4, help="rate-limited run, per channel (4)"
     )
+    parser.add_argument(
+        "--history", type=int, default=100_000, help="delivered messages behind the queue"
+    )
     parser.add_argument("--memory-requests", type=int, default=10_000, help="per app (10000)")
+    parser.add_argument(
+        "--workers", type=int, default=1, help="gunicorn workers for both apps (1, as serve)"
+    )
     parser.add_argument("--out", type=Path, default=OUT, help=f"JSON file (default {OUT})")
     return parser
 
@@ -62,6 +69,7 @@ def _quick(args: argparse.Namespace) -> None:
     args.outbox_messages = 60
     args.limited_per_channel = 2
     args.memory_requests = 100
+    args.history = 1000
 
 
 def _say(message: str) -> None:
@@ -115,7 +123,10 @@ def run(args: argparse.Namespace, workdir: Path) -> list[Row]:
     rows: list[Row] = []
     if only & {"modal", "submission"}:
         for kind in kinds:
-            with fresh_database(kind, workdir, args.postgres_url) as url, stack(url, workdir) as s:
+            with (
+                fresh_database(kind, workdir, args.postgres_url) as url,
+                stack(url, workdir, workers=args.workers) as s,
+            ):
                 if "modal" in only and kind == kinds[0]:  # no database on this path
                     _say(f"slash command -> modal ({label(url)} stack)")
                     rows += measure_modal(s, requests=args.modal_requests)
@@ -132,8 +143,16 @@ def run(args: argparse.Namespace, workdir: Path) -> list[Row]:
                     messages=args.outbox_messages,
                     per_channel_limited=args.limited_per_channel,
                 )
+    if "history" in only:
+        for kind in kinds:
+            with fresh_database(kind, workdir, args.postgres_url) as url:
+                _say(f"outbox claim with {args.history:,} delivered messages ({label(url)})")
+                rows += measure_outbox_history(url, history=args.history)
     if "footprint" in only:
-        with fresh_database(kinds[0], workdir, args.postgres_url) as url, stack(url, workdir) as s:
+        with (
+            fresh_database(kinds[0], workdir, args.postgres_url) as url,
+            stack(url, workdir, workers=args.workers) as s,
+        ):
             _say(f"memory and start-up ({label(url)}, {args.memory_requests:,} requests)")
             rows += measure_footprint(s, requests=args.memory_requests)
     if "digest" in only:
@@ -151,7 +170,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.quick:
         _quick(args)
     kinds = ["sqlite"] + ([] if args.no_postgres or not args.postgres_url else ["postgresql"])
-    info = machine(kinds, args.postgres_url)
+    info = {**machine(kinds, args.postgres_url), "gunicorn_workers": args.workers}
     if info["load_average_at_start"][0] > 0.5:
         _say(
             f"load average {info['load_average_at_start'][0]:.1f} at start: other work on this "

@@ -17,6 +17,7 @@ from bench import run
 from bench.databases import fresh_database
 from bench.digest import measure_digest
 from bench.footprint import measure_footprint
+from bench.history import measure_outbox_history
 from bench.modal import measure_modal
 from bench.outbox import measure_outbox
 from bench.processes import Stack, stack
@@ -69,6 +70,16 @@ def test_outbox_benchmark_delivers_everything_in_order(schema: str, tmp_path: Pa
     assert len(rows) == 2
     assert all(row.met is True for row in rows), [row.note for row in rows]
     assert "40/40 sent" in rows[1].note
+
+
+def test_history_benchmark_times_the_claim_with_and_without_history(schema: str) -> None:
+    """The outbox claim is timed on an empty outbox and behind delivered messages."""
+    rows = measured(measure_outbox_history(schema, history=200))
+
+    assert len(rows) == 1
+    row = next(iter(rows.values()))
+    assert "200 delivered behind the queue" in row.measure
+    assert row.baseline is not None and row.baseline > 0
 
 
 def test_footprint_benchmark_reports_start_up_and_memory(sqlite_stack: Stack) -> None:

@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 
 from bench import generate
 from storage.db import make_engine
-from storage.models import OutboxMessage, Practice, PracticeStatus
+from storage.models import OutboxMessage, OutboxStatus, Practice, PracticeStatus
 
 
 def test_the_same_seed_gives_the_same_practices() -> None:
@@ -63,3 +63,17 @@ def test_outbox_messages_are_dealt_over_the_channels(schema: str) -> None:
 
     assert channels == ["CTEST0000", "CTEST0001", "CTEST0002"]
     assert per_channel == {"CTEST0000": 4, "CTEST0001": 3, "CTEST0002": 3}
+
+
+def test_delivered_history_is_stored_as_sent(schema: str) -> None:
+    """History rows are `sent` with a `ts`, so they sit behind the queue, not in it."""
+    engine = make_engine(schema)
+    try:
+        generate.outbox_messages(engine, 5, channels=2, now=generate.DEFAULT_NOW, delivered=True)
+        with engine.connect() as connection:
+            rows = connection.execute(select(OutboxMessage.status, OutboxMessage.ts)).all()
+    finally:
+        engine.dispose()
+
+    assert {status for status, _ts in rows} == {OutboxStatus.SENT}
+    assert all(ts for _status, ts in rows)
