@@ -178,12 +178,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         )
     with tempfile.TemporaryDirectory(prefix="ccsn-bench-") as tmp:
         rows = run(args, Path(tmp))
+    info["load_average_at_end"] = list(os.getloadavg())
     write_json(args.out, rows, info)
     print(table(rows))
     print(
         f"\n{info['cpu']}, {info['cores']} cores, {info['memory_gb']} GB, Python "
         f"{info['python']}, SQLite {info['sqlite']}"
         + (f", PostgreSQL {info['postgresql']}" if "postgresql" in info else "")
-        + f"; results in {args.out}"
+        + f"; load average {info['load_average_at_start'][0]:.1f} at start, "
+        f"{info['load_average_at_end'][0]:.1f} at end; results in {args.out}"
     )
     return 0
