@@ -39,7 +39,7 @@ MEASURES = ("modal", "submission", "outbox", "history", "footprint", "digest", "
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
     parser.add_argument("--quick", action="store_true", help="toy sizes: checks it all runs")
-    parser.add_argument("--only", default=",".join(MEASURES), help="comma-separated measures")
+    parser.add_argument("--only", default=",".join(MEASURES), help=f"some of: {','.join(MEASURES)}")
     parser.add_argument(
         "--postgres-url",
         default=os.environ.get("BENCH_DATABASE_URL") or os.environ.get("TEST_DATABASE_URL"),
@@ -116,10 +116,15 @@ def _git_commit() -> str:
     return result.stdout.strip() or "unknown"
 
 
+def databases(args: argparse.Namespace) -> list[str]:
+    """SQLite always; PostgreSQL when a server was named and not turned off."""
+    return ["sqlite"] + ([] if args.no_postgres or not args.postgres_url else ["postgresql"])
+
+
 def run(args: argparse.Namespace, workdir: Path) -> list[Row]:
     """Every selected measure, on every database, in the order of the issue."""
     only = set(args.only.split(","))
-    kinds = ["sqlite"] + ([] if args.no_postgres or not args.postgres_url else ["postgresql"])
+    kinds = databases(args)
     rows: list[Row] = []
     if only & {"modal", "submission"}:
         for kind in kinds:
@@ -169,8 +174,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     if args.quick:
         _quick(args)
-    kinds = ["sqlite"] + ([] if args.no_postgres or not args.postgres_url else ["postgresql"])
-    info = {**machine(kinds, args.postgres_url), "gunicorn_workers": args.workers}
+    info = {**machine(databases(args), args.postgres_url), "gunicorn_workers": args.workers}
     if info["load_average_at_start"][0] > 0.5:
         _say(
             f"load average {info['load_average_at_start'][0]:.1f} at start: other work on this "
