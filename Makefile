@@ -1,4 +1,4 @@
-# Two commands matter: `make run` and `make test`. Both bootstrap .venv first.
+# Two commands matter: `make run` and `make test`. Both bootstrap .venv first (so does `make bench`).
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
@@ -17,8 +17,8 @@ run: $(STAMP)
 	$(BIN)/ccsn-bot start
 
 test: $(STAMP)
-	$(BIN)/ruff check bot handlers storage tests
-	$(BIN)/ruff format --check bot handlers storage tests
+	$(BIN)/ruff check bot handlers storage bench tests
+	$(BIN)/ruff format --check bot handlers storage bench tests
 	$(BIN)/mypy
 	$(BIN)/pytest -q
 
@@ -27,18 +27,23 @@ reliability: $(STAMP)
 	$(BIN)/pytest -q -m reliability
 
 lint: $(STAMP)
-	$(BIN)/ruff check bot handlers storage tests
+	$(BIN)/ruff check bot handlers storage bench tests
 	$(BIN)/mypy
 
 format: $(STAMP)
-	$(BIN)/ruff format bot handlers storage tests
-	$(BIN)/ruff check --fix bot handlers storage tests
+	$(BIN)/ruff format bot handlers storage bench tests
+	$(BIN)/ruff check --fix bot handlers storage bench tests
 
 # New numbered migration from the models: make migration m="add ta requests"
 migration: $(STAMP)
 	$(BIN)/python -m storage.migrate $(m)
 	$(BIN)/ruff check --fix --quiet storage/migrations
 	$(BIN)/ruff format storage/migrations
+
+# Benchmarks against a bare Bolt app; prints one table, writes bench/out/results.json.
+# PostgreSQL too with BENCH_DATABASE_URL=postgresql://...; ARGS="--quick" or longer sizes.
+bench: $(STAMP)
+	$(BIN)/python -m bench $(ARGS)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .mypy_cache

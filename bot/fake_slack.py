@@ -9,8 +9,11 @@ from __future__ import annotations
 
 import contextlib
 import json
+import math
 import threading
-from collections import deque
+import time
+from collections import Counter, deque
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
@@ -43,13 +46,23 @@ class Fault:
 
 @dataclass
 class FakeSlack:
-    """The fake Web API's state: recorded calls, posted messages, planned faults."""
+    """The fake Web API's state: recorded calls, posted messages, planned faults.
+
+    `channel_interval` (seconds) makes `chat.postMessage` answer 429 with `Retry-After` when a
+    channel is posted to again sooner, like Slack's one message per second per channel.
+    `record=False` keeps only `counts`, so a long benchmark does not grow the fake's memory.
+    """
 
     calls: list[Call] = field(default_factory=list)
     faults: deque[Fault] = field(default_factory=deque)
     bot_token: str = "xoxb-fake"
     url: str = ""
+    channel_interval: float | None = None
+    record: bool = True
+    counts: Counter[str] = field(default_factory=Counter)
+    monotonic: Callable[[], float] = time.monotonic
     _ts: int = 0
+    _last_post: dict[str, float] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
     def fail_next(self, method: str = "*", times: int = 1, **fault: Any) -> None:
@@ -76,10 +89,12 @@ class FakeSlack:
         ]
 
     def reset(self) -> None:
-        """Forget calls and faults."""
+        """Forget calls, counts, faults and the rate limiter's memory."""
         with self._lock:
             self.calls.clear()
             self.faults.clear()
+            self.counts.clear()
+            self._last_post.clear()
 
     def handle(
         self, method: str, params: dict[str, Any], token: str | None
@@ -104,13 +119,32 @@ class FakeSlack:
                 if fault.status >= 500:
                     return fault.status, {"ok": False, "error": "service_unavailable"}, headers
                 return 200, {"ok": False, "error": fault.error or "fatal_error"}, headers
+            wait = self._rate_limit_wait(method, params)
+            if wait is not None:
+                self.counts["ratelimited"] += 1
+                headers = {"Retry-After": str(max(1, math.ceil(wait)))}
+                return 429, {"ok": False, "error": "ratelimited"}, headers
+            self.counts[method] += 1
             call = Call(method=method, params=params, token=token)
-            self.calls.append(call)
+            if self.record:
+                self.calls.append(call)
             if token != self.bot_token:
                 call.response = {"ok": False, "error": "invalid_auth"}
             else:
                 call.response = self._answer(method, params)
             return 200, call.response, {}
+
+    def _rate_limit_wait(self, method: str, params: dict[str, Any]) -> float | None:
+        """Seconds until this post is allowed, or None when it may go now (and is counted)."""
+        if self.channel_interval is None or method != "chat.postMessage":
+            return None
+        channel = str(params.get("channel", ""))
+        now = self.monotonic()
+        last = self._last_post.get(channel)
+        if last is not None and now - last < self.channel_interval:
+            return self.channel_interval - (now - last)
+        self._last_post[channel] = now
+        return None
 
     def _answer(self, method: str, params: dict[str, Any]) -> dict[str, Any]:
         channel = str(params.get("channel", ""))
@@ -173,6 +207,19 @@ class _Handler(BaseHTTPRequestHandler):
         self.send_header("Content-Length", str(len(data)))
         for name, value in headers.items():
             self.send_header(name, value)
+        self.end_headers()
+        self.wfile.write(data)
+
+    def do_GET(self) -> None:
+        """`GET /_counts`: calls answered per method, for a fake running in another process."""
+        if self.path != "/_counts":
+            self.send_error(404)
+            return
+        with self.server.fake._lock:
+            data = json.dumps(dict(self.server.fake.counts)).encode()
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(data)))
         self.end_headers()
         self.wfile.write(data)
 

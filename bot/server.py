@@ -31,6 +31,23 @@ def _worker_exit(_server: Any, worker: Any) -> None:
         log.info("worker.stopped pid=%s", worker.pid)
 
 
+def gunicorn_options(*, port: int, workers: int, threads: int) -> dict[str, Any]:
+    """How `ccsn-bot serve` runs gunicorn; the benchmarks serve their bare app the same way."""
+    return {
+        "bind": f"0.0.0.0:{port}",
+        "workers": workers,
+        "worker_class": "gthread",
+        "threads": threads,
+        "graceful_timeout": 20,
+        "timeout": 30,
+        "accesslog": None,
+        "errorlog": "-",
+        "loglevel": "info",
+        "worker_exit": _worker_exit,
+        "proc_name": "ccsn-bot",
+    }
+
+
 class GunicornServer(BaseApplication):  # type: ignore[misc]
     """gunicorn with threaded workers, each building its own runtime after the fork.
 
@@ -41,19 +58,7 @@ class GunicornServer(BaseApplication):  # type: ignore[misc]
 
     def __init__(self, settings: Settings, *, port: int, workers: int, threads: int) -> None:
         self._settings = settings
-        self._options = {
-            "bind": f"0.0.0.0:{port}",
-            "workers": workers,
-            "worker_class": "gthread",
-            "threads": threads,
-            "graceful_timeout": 20,
-            "timeout": 30,
-            "accesslog": None,
-            "errorlog": "-",
-            "loglevel": "info",
-            "worker_exit": _worker_exit,
-            "proc_name": "ccsn-bot",
-        }
+        self._options = gunicorn_options(port=port, workers=workers, threads=threads)
         super().__init__()
 
     def load_config(self) -> None:
@@ -69,7 +74,10 @@ class GunicornServer(BaseApplication):  # type: ignore[misc]
         return _WorkerApp(runtime)
 
 
-def serve_http(settings: Settings, *, port: int, workers: int = 1, threads: int = 8) -> None:
+THREADS = 8
+
+
+def serve_http(settings: Settings, *, port: int, workers: int = 1, threads: int = THREADS) -> None:
     """Serve Slack's requests over HTTP until SIGTERM or SIGINT."""
     GunicornServer(settings, port=port, workers=workers, threads=threads).run()
 

@@ -1,0 +1,17 @@
+"""Query plans of what the outbox runs, on each database."""
+
+from __future__ import annotations
+
+from bench.plans import outbox_claim_plans
+
+
+def test_each_distinct_claim_query_gets_one_plan(schema: str) -> None:
+    """The candidate query and the per-message reload each appear once, with a plan under it."""
+    plans = outbox_claim_plans(schema, history=50, pending=30)
+
+    assert len(plans) == 2
+    candidates = next(plan for plan in plans if "NOT (EXISTS" in plan)
+    sql, plan = candidates.split("\n\n", 1)
+    assert sql.startswith("SELECT outbox_messages.id")
+    assert "outbox_messages" in plan
+    assert any(plan.startswith("-- run 40 times") for plan in plans)
