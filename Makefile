@@ -37,8 +37,8 @@ format: $(STAMP)
 # New numbered migration from the models: make migration m="add ta requests"
 migration: $(STAMP)
 	$(BIN)/python -m storage.migrate $(m)
-	$(BIN)/ruff check --fix --quiet storage/migrations
 	$(BIN)/ruff format storage/migrations
+	$(BIN)/ruff check --fix --quiet storage/migrations
 
 # Benchmarks against a bare Bolt app; prints one table, writes bench/out/results.json.
 # PostgreSQL too with BENCH_DATABASE_URL=postgresql://...; ARGS="--quick" or longer sizes.

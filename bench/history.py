@@ -43,7 +43,7 @@ def _claim_ms(engine: Engine, history: int) -> float:
     for _ in range(CLAIMS):
         with UnitOfWork(sessions) as uow:
             began = time.perf_counter()
-            uow.outbox.claim_due(now, LEASE, 20)
+            uow.outbox.claim_due(now, LEASE, 20, "bench")
             times.append(time.perf_counter() - began)
             uow.rollback()  # leave the same messages due for the next claim
     return percentile(times, 50) * 1000

@@ -66,7 +66,7 @@ def outbox_claim_plans(database_url: str, history: int, pending: int = 100) -> l
         generate.outbox_messages(engine, pending, channels=20, now=now, prefix="CPEND")
         with engine.begin() as connection:  # planners need fresh statistics to choose indexes
             connection.exec_driver_sql("ANALYZE")
-        return explain_queries(engine, lambda uow: uow.outbox.claim_due(now, LEASE, 20))
+        return explain_queries(engine, lambda uow: uow.outbox.claim_due(now, LEASE, 20, "bench"))
     finally:
         engine.dispose()
 

@@ -13,9 +13,11 @@ import logging
 import random
 import re
 import threading
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from http.client import HTTPException
 from typing import Any
 from urllib.error import URLError
 
@@ -102,23 +104,37 @@ class OutboxDelivery:
         # Permalinks never change, so each is fetched once per process, even across retries.
         self._permalinks: dict[str, str] = {}
 
-    def deliver_due(self, limit: int = 20, stop: threading.Event | None = None) -> Pass:
+    def deliver_due(self, limit: int = 10, stop: threading.Event | None = None) -> Pass:
         """Make one pass over due messages: how many were tried, and how many Slack accepted.
 
-        When `stop` is set mid-pass, the messages not yet tried are released at once, so a
-        restarted process need not wait for their lease to run out.
+        The pass holds its leases under one token; each message's lease is renewed just before
+        it is sent, so a pass slowed past its lease skips what another worker has taken instead
+        of sending it twice. When `stop` is set mid-pass, the messages not yet tried are
+        released at once, so a restarted process need not wait for their lease to run out.
         """
+        token = uuid.uuid4().hex
         with self._uow() as uow:
-            messages = uow.outbox.claim_due(self._clock(), LEASE, limit)
+            messages = uow.outbox.claim_due(self._clock(), LEASE, limit, token)
             uow.commit()
         delivered = 0
         for index, message in enumerate(messages):
             if stop is not None and stop.is_set():
                 with self._uow() as uow:
-                    uow.outbox.release([m.id for m in messages[index:]])
+                    uow.outbox.release([m.id for m in messages[index:]], token)
                     uow.commit()
                 break
-            delivered += self._deliver(message)
+            try:
+                delivered += self._deliver(message, token)
+            except SQLAlchemyError:
+                raise  # the database is the problem: the worker backs off as a whole
+            except Exception:  # one malformed message must not stall the rest of the pass
+                log.exception("outbox.message_error id=%s", message.id)
+                with self._uow() as uow:
+                    retry_at = self._clock() + backoff(message.attempts)
+                    uow.outbox.mark_retry(
+                        message.id, error="internal error", retry_at=retry_at, token=token
+                    )
+                    uow.commit()
         return Pass(tried=len(messages), delivered=delivered)
 
     def drain(self, max_passes: int = 100) -> int:
@@ -134,23 +150,29 @@ class OutboxDelivery:
                 break
         return total
 
-    def _deliver(self, message: OutboxMessage) -> int:
+    def _deliver(self, message: OutboxMessage, token: str) -> int:
         now = self._clock()
         with self._uow() as uow:
             payload, wait = self._prepare(uow, message)
+            if wait is None and not uow.outbox.renew(message.id, token, now + LEASE):
+                log.info("outbox.lease_lost id=%s", message.id)
+                return 0
+            uow.commit()
         if wait is not None:
             with self._uow() as uow:
                 if wait.failed:
-                    uow.outbox.mark_failed(message.id, error=wait.failed)
+                    uow.outbox.mark_failed(message.id, error=wait.failed, token=token)
                 else:
                     retry_at = now + (wait.retry_after or timedelta(seconds=2))
-                    uow.outbox.postpone(message.id, reason=wait.error or "", retry_at=retry_at)
+                    uow.outbox.postpone(
+                        message.id, reason=wait.error or "", retry_at=retry_at, token=token
+                    )
                 uow.commit()
             return 0
         attempt = self._call(message.method, payload)
         with self._uow() as uow:
             if attempt.failed is not None:
-                uow.outbox.mark_failed(message.id, error=attempt.failed)
+                uow.outbox.mark_failed(message.id, error=attempt.failed, token=token)
                 log.warning(
                     "outbox.failed id=%s method=%s error=%s",
                     message.id,
@@ -161,7 +183,9 @@ class OutboxDelivery:
                     self._on_failure(uow, message, attempt.failed, now)
             elif attempt.error is not None:
                 delay = attempt.retry_after or backoff(message.attempts)
-                uow.outbox.mark_retry(message.id, error=attempt.error, retry_at=now + delay)
+                uow.outbox.mark_retry(
+                    message.id, error=attempt.error, retry_at=now + delay, token=token
+                )
                 log.info(
                     "outbox.retry id=%s error=%s in_seconds=%.1f",
                     message.id,
@@ -170,7 +194,8 @@ class OutboxDelivery:
                 )
             else:
                 sent_at = self._clock()
-                uow.outbox.mark_sent(message.id, ts=attempt.ts, at=sent_at)
+                if not uow.outbox.mark_sent(message.id, ts=attempt.ts, at=sent_at, token=token):
+                    log.warning("outbox.sent_after_lease_lost id=%s", message.id)
                 if message.method == "chat.postMessage":
                     # Slack allows about one post per second per channel: space the next ones.
                     uow.outbox.pace_channel(message.channel, sent_at + self._channel_interval)
@@ -242,7 +267,7 @@ class OutboxDelivery:
     def _permalink(self, channel: str, ts: str | None) -> str | None:
         try:
             response = self._client.chat_getPermalink(channel=channel, message_ts=ts or "")
-        except (SlackApiError, URLError, OSError):
+        except (SlackApiError, URLError, OSError, HTTPException):
             return None
         link = response.get("permalink")
         return link if isinstance(link, str) else None
@@ -256,10 +281,13 @@ class OutboxDelivery:
             if status == 429:
                 retry_after = _retry_after(exc.response.headers)
                 return Attempt(error="ratelimited", retry_after=retry_after)
-            if status >= 500 or error in TRANSIENT_ERRORS:
-                return Attempt(error=error)
-            return Attempt(failed=error)
-        except (URLError, OSError) as exc:  # refused, reset, timed out
+            if status >= 500 or status in (401, 403, 407) or error in TRANSIENT_ERRORS:
+                return Attempt(error=error[:200])
+            if not isinstance(exc.response.data, dict) or " " in error:
+                # Not Slack's JSON (a proxy's HTML page, a truncated body): not Slack's verdict.
+                return Attempt(error=f"unexpected response (HTTP {status})")
+            return Attempt(failed=error[:200])
+        except (URLError, OSError, HTTPException) as exc:  # refused, reset, timed out, cut short
             return Attempt(error=f"connection: {type(exc).__name__}")
         ts = response.get("ts")
         return Attempt(ts=ts if isinstance(ts, str) else None)

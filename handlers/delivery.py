@@ -7,6 +7,7 @@ error; later failures of the same kind are counted in `ccsn-bot outbox`, not rep
 
 from __future__ import annotations
 
+import hashlib
 from datetime import datetime
 
 from bot.config import Settings
@@ -34,7 +35,9 @@ def notify_coordinators(settings: Settings) -> FailureHook:
         if message.key and message.key.startswith("failure-notice:"):
             return  # a notice that itself failed must not start a loop
         for coordinator in settings.ccsn_coordinators:
-            key = f"failure-notice:{message.channel}:{error}:{coordinator}"
+            # The error text may be long (a proxy's page): a digest of it keeps the key short.
+            digest = hashlib.sha256(error.encode()).hexdigest()[:12]
+            key = f"failure-notice:{message.channel}:{digest}:{coordinator}"
             if uow.outbox.by_key(key) is None:
                 uow.outbox.enqueue(
                     method="chat.postMessage",

@@ -6,7 +6,7 @@ import enum
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, Index, String, Text
+from sqlalchemy import JSON, Index, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from storage.models.base import Base
@@ -30,9 +30,22 @@ class OutboxMessage(Base):
     """
 
     __tablename__ = "outbox_messages"
+    # Partial indexes over pending rows only: claiming stays as fast with a million delivered
+    # messages in the table as with none.
     __table_args__ = (
-        Index("ix_outbox_messages_due", "status", "next_attempt_at"),
-        Index("ix_outbox_messages_channel_status", "channel", "status"),
+        Index(
+            "ix_outbox_messages_pending_due",
+            "next_attempt_at",
+            sqlite_where=text("status = 'pending'"),
+            postgresql_where=text("status = 'pending'"),
+        ),
+        Index(
+            "ix_outbox_messages_pending_channel",
+            "channel",
+            "id",
+            sqlite_where=text("status = 'pending'"),
+            postgresql_where=text("status = 'pending'"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -50,6 +63,8 @@ class OutboxMessage(Base):
     attempts: Mapped[int] = mapped_column(default=0)
     next_attempt_at: Mapped[datetime] = mapped_column(UtcDateTime())
     locked_until: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    # Who holds the lease: outcomes are recorded, and sends made, only by the holder.
+    lease_token: Mapped[str | None] = mapped_column(String(36))
     last_error: Mapped[str | None] = mapped_column(Text)
     ts: Mapped[str | None] = mapped_column(String(32))
     created_at: Mapped[datetime] = mapped_column(UtcDateTime())

@@ -48,8 +48,10 @@ class OutboxRepository:
         self._session.flush()
         return message
 
-    def claim_due(self, now: datetime, lease: timedelta, limit: int) -> list[OutboxMessage]:
-        """Lease up to `limit` due messages, each the oldest pending one of its channel.
+    def claim_due(
+        self, now: datetime, lease: timedelta, limit: int, token: str
+    ) -> list[OutboxMessage]:
+        """Lease up to `limit` due messages to `token`, each the oldest pending one of its channel.
 
         Only a channel's head is eligible, so messages reach each channel in order and a
         channel waiting on back-off holds its later messages back. On PostgreSQL the candidates
@@ -75,20 +77,33 @@ class OutboxRepository:
             .limit(limit)
             .with_for_update(skip_locked=True)
         ).all()
-        claimed: list[OutboxMessage] = []
-        for message_id in candidates:
-            result = self._session.execute(
-                update(OutboxMessage)
-                .where(OutboxMessage.id == message_id, free)
-                .values(locked_until=now + lease)
-                .execution_options(synchronize_session=False)
+        if not candidates:
+            return []
+        claimed = self._session.scalars(
+            update(OutboxMessage)
+            .where(OutboxMessage.id.in_(candidates), free)
+            .values(locked_until=now + lease, lease_token=token)
+            .returning(OutboxMessage)
+            .execution_options(populate_existing=True)
+        ).all()
+        return sorted(claimed, key=lambda message: message.id)
+
+    def renew(self, message_id: int, token: str, until: datetime) -> bool:
+        """Extend the lease just before sending; False if another worker has taken the message.
+
+        A worker slowed down past its lease must not send a message someone else now holds.
+        """
+        result = self._session.execute(
+            update(OutboxMessage)
+            .where(
+                OutboxMessage.id == message_id,
+                OutboxMessage.lease_token == token,
+                OutboxMessage.status == OutboxStatus.PENDING,
             )
-            if result.rowcount:  # type: ignore[attr-defined]
-                message = self._session.get(OutboxMessage, message_id)
-                if message is not None:
-                    self._session.refresh(message)
-                    claimed.append(message)
-        return claimed
+            .values(locked_until=until)
+            .execution_options(synchronize_session=False)
+        )
+        return bool(result.rowcount)  # type: ignore[attr-defined]
 
     def get(self, message_id: int) -> OutboxMessage | None:
         """One message by id."""
@@ -108,10 +123,11 @@ class OutboxRepository:
             found.update({m.key: m for m in self._session.scalars(query) if m.key})
         return found
 
-    def mark_sent(self, message_id: int, *, ts: str | None, at: datetime) -> None:
+    def mark_sent(self, message_id: int, *, ts: str | None, at: datetime, token: str) -> bool:
         """Record a delivery and the message's `ts`, so later updates can find it."""
-        self._set(
+        return self._set(
             message_id,
+            token,
             status=OutboxStatus.SENT,
             ts=ts,
             sent_at=at,
@@ -120,24 +136,28 @@ class OutboxRepository:
             attempts=OutboxMessage.attempts + 1,
         )
 
-    def mark_retry(self, message_id: int, *, error: str, retry_at: datetime) -> None:
+    def mark_retry(self, message_id: int, *, error: str, retry_at: datetime, token: str) -> bool:
         """Record a failed attempt that Slack may accept later."""
-        self._set(
+        return self._set(
             message_id,
+            token,
             last_error=error,
             next_attempt_at=retry_at,
             locked_until=None,
             attempts=OutboxMessage.attempts + 1,
         )
 
-    def postpone(self, message_id: int, *, reason: str, retry_at: datetime) -> None:
+    def postpone(self, message_id: int, *, reason: str, retry_at: datetime, token: str) -> bool:
         """Wait without counting an attempt (e.g. for the message this one edits)."""
-        self._set(message_id, last_error=reason, next_attempt_at=retry_at, locked_until=None)
+        return self._set(
+            message_id, token, last_error=reason, next_attempt_at=retry_at, locked_until=None
+        )
 
-    def mark_failed(self, message_id: int, *, error: str) -> None:
+    def mark_failed(self, message_id: int, *, error: str, token: str) -> bool:
         """Give up on a message Slack refuses for good; it stays listed with its reason."""
-        self._set(
+        return self._set(
             message_id,
+            token,
             status=OutboxStatus.FAILED,
             last_error=error,
             locked_until=None,
@@ -157,11 +177,11 @@ class OutboxRepository:
             .execution_options(synchronize_session=False)
         )
 
-    def release(self, message_ids: list[int]) -> None:
+    def release(self, message_ids: list[int], token: str) -> None:
         """Give back leases on messages this process will not try after all."""
         self._session.execute(
             update(OutboxMessage)
-            .where(OutboxMessage.id.in_(message_ids))
+            .where(OutboxMessage.id.in_(message_ids), OutboxMessage.lease_token == token)
             .values(locked_until=None)
             .execution_options(synchronize_session=False)
         )
@@ -207,10 +227,12 @@ class OutboxRepository:
         query = select(func.count()).where(OutboxMessage.status == OutboxStatus.PENDING)
         return int(self._session.scalar(query) or 0)
 
-    def _set(self, message_id: int, **values: Any) -> None:
-        self._session.execute(
+    def _set(self, message_id: int, token: str, **values: Any) -> bool:
+        """Record an outcome only while `token` still holds the message's lease."""
+        result = self._session.execute(
             update(OutboxMessage)
-            .where(OutboxMessage.id == message_id)
+            .where(OutboxMessage.id == message_id, OutboxMessage.lease_token == token)
             .values(**values)
             .execution_options(synchronize_session=False)
         )
+        return bool(result.rowcount)  # type: ignore[attr-defined]

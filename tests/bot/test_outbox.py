@@ -235,7 +235,7 @@ def test_a_crash_after_posting_repeats_the_post_at_most_once(bot: Bot, clock: Fr
     """
     post(bot, "CNEWS0001", "hello")
     with bot.runtime.deps.uow() as uow:
-        [claimed] = uow.outbox.claim_due(clock(), timedelta(seconds=60), 10)
+        [claimed] = uow.outbox.claim_due(clock(), timedelta(seconds=60), 10, "dead-process")
         uow.commit()
     bot.runtime.delivery._call(claimed.method, {**claimed.payload, "channel": claimed.channel})
     # ...the process dies here, before mark_sent.
@@ -247,3 +247,21 @@ def test_a_crash_after_posting_repeats_the_post_at_most_once(bot: Bot, clock: Fr
     assert bot.deliver() == 0
 
     assert texts(bot, "CNEWS0001") == ["hello", "hello"]
+
+
+def test_a_worker_slowed_past_its_lease_does_not_send_what_another_took(
+    bot: Bot, clock: FrozenClock
+) -> None:
+    """Worker A's lease runs out mid-pass; B takes and sends the messages; A then skips them."""
+    for n in range(3):
+        post(bot, f"CLEASE{n:03d}", f"message {n}")
+    with bot.runtime.deps.uow() as uow:
+        slow_pass = uow.outbox.claim_due(clock(), timedelta(seconds=60), 10, "worker-a")
+        uow.commit()
+
+    clock.advance(seconds=61)
+    assert bot.deliver() == 3  # worker B, after A's lease expired
+    sent_by_a = [bot.runtime.delivery._deliver(message, "worker-a") for message in slow_pass]
+
+    assert sent_by_a == [0, 0, 0]
+    assert sorted(p["text"] for p in bot.slack.posts()) == [f"message {n}" for n in range(3)]

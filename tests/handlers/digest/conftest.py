@@ -12,7 +12,7 @@ from bot.fake_slack import FakeSlack
 from handlers.review.schemas import SubmissionRef
 from handlers.review.service import published_key
 from handlers.vocabulary import REGION_OF_COUNTY
-from storage.models import Practice, PracticeStatus
+from storage.models import OutboxStatus, Practice, PracticeStatus
 from tests.conftest import COORDINATORS, PRACTICES_CHANNEL, make_settings
 from tests.harness import Bot
 
@@ -66,7 +66,7 @@ def approved(bot: Bot, count: int = 1, *, at: datetime = MIDWEEK, **fields: Any)
                 at=at,
                 key=published_key(SubmissionRef("practice", practice.id)),
             )
-            uow.outbox.mark_sent(post.id, ts=post_ts(practice.id), at=at)
+            post.status, post.ts, post.sent_at = OutboxStatus.SENT, post_ts(practice.id), at
             ids.append(practice.id)
         uow.commit()
     return ids

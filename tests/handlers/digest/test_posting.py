@@ -14,7 +14,7 @@ from bot.app import build_runtime
 from bot.config import Settings
 from bot.scheduler import fire_times
 from handlers.digest import jobs, period, service
-from storage.models import Digest
+from storage.models import Digest, OutboxStatus
 from tests.conftest import PRACTICES_CHANNEL, FrozenClock
 from tests.handlers.digest.conftest import (
     DIGEST_CHANNEL,
@@ -282,7 +282,7 @@ def test_a_practice_whose_post_failed_is_listed_without_a_link(
     with bot.runtime.deps.uow() as uow:
         post = uow.outbox.by_key(f"practice:{practice_id}:published")
         assert post is not None
-        uow.outbox.mark_failed(post.id, error="not_in_channel")
+        post.status, post.last_error = OutboxStatus.FAILED, "not_in_channel"
         uow.commit()
     clock.now = DUE + timedelta(minutes=1)
 
