@@ -12,6 +12,7 @@ from sqlalchemy import Engine
 from bot.clock import Clock, utc_now
 from bot.config import Settings
 from bot.deps import Deps
+from bot.guard import GuardedApp, error_handler
 from bot.outbox import OutboxDelivery, OutboxWorker
 from bot.scheduler import JobScheduler
 from bot.slack_client import make_client
@@ -32,7 +33,7 @@ def create_app(deps: Deps, client: WebClient, *, verify_token: bool = True) -> A
     slow part (talking to Slack) is left to the outbox.
     """
     secret = deps.settings.slack_signing_secret
-    app = App(
+    app = GuardedApp(
         client=client,
         signing_secret=secret.get_secret_value() if secret else "",
         process_before_response=True,
@@ -40,6 +41,7 @@ def create_app(deps: Deps, client: WebClient, *, verify_token: bool = True) -> A
         logger=logging.getLogger("slack_bolt"),
     )
     app.middleware(dedupe_events(deps))
+    app.error(error_handler(client))
     register_all(app, deps)
     return app
 

@@ -68,7 +68,9 @@ class GunicornServer(BaseApplication):  # type: ignore[misc]
 
     def load(self) -> _WorkerApp:
         """Build this worker's runtime after the fork and start its outbox."""
-        runtime = build_runtime(self._settings)
+        # The master checked the token before forking: a Slack hiccup now must not stop a
+        # worker from booting.
+        runtime = build_runtime(self._settings, verify_token=False)
         runtime.start_background()
         log.info("worker.ready database=%s", self._settings.database_url.split(":", 1)[0])
         return _WorkerApp(runtime)

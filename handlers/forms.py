@@ -24,7 +24,10 @@ def _element(values: StateValues, block_id: str, action_id: str) -> Mapping[str,
 def text_value(values: StateValues, block_id: str, action_id: str) -> str:
     """A text input's value, stripped; empty when absent or not text."""
     value = _element(values, block_id, action_id).get("value")
-    return value.strip() if isinstance(value, str) else ""
+    if not isinstance(value, str):
+        return ""
+    # NUL cannot be stored in PostgreSQL text and has no meaning in a form: drop it.
+    return value.replace("\x00", "").strip()
 
 
 def selected_value(values: StateValues, block_id: str, action_id: str) -> str | None:

@@ -8,14 +8,18 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 from collections.abc import Mapping
+from http.client import HTTPException
 from typing import Any
+from urllib.error import URLError
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 log = logging.getLogger(__name__)
 
+_ID = re.compile(r"[1-9][0-9]{0,10}")  # ASCII digits only: "²".isdigit() is True
 TRY_AGAIN = "Sorry, I couldn't save that just now. Please try again in a minute."
 
 
@@ -31,6 +35,8 @@ def tell(client: WebClient, body: Mapping[str, Any], text: str) -> None:
         client.chat_postEphemeral(channel=channel, user=user, text=text)
     except SlackApiError as exc:
         log.warning("reply.ephemeral_failed error=%s", exc.response.get("error"))
+    except (URLError, OSError, HTTPException) as exc:  # an answer we could not deliver
+        log.warning("reply.ephemeral_failed error=%s", type(exc).__name__)
 
 
 def metadata(view: Mapping[str, Any]) -> dict[str, Any]:
@@ -46,6 +52,6 @@ def int_or_none(value: object) -> int | None:
     """A positive id from an untrusted button value or metadata field."""
     if isinstance(value, int) and not isinstance(value, bool):
         return value if value > 0 else None
-    if isinstance(value, str) and value.isdigit() and len(value) < 12:
+    if isinstance(value, str) and _ID.fullmatch(value):
         return int(value)
     return None

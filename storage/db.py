@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event, text
@@ -18,7 +19,9 @@ def make_engine(url: str) -> Engine:
     polite "try again" instead of a timeout.
     """
     if url.startswith("sqlite"):
-        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 2})
+        engine = create_engine(
+            url, hide_parameters=True, connect_args={"check_same_thread": False, "timeout": 2}
+        )
 
         @event.listens_for(engine, "connect")
         def _on_connect(dbapi_connection: Any, _record: Any) -> None:
@@ -40,7 +43,17 @@ def make_engine(url: str) -> Engine:
         pool_size=10,
         max_overflow=10,
         pool_timeout=2,
-        connect_args={"connect_timeout": 2},
+        hide_parameters=True,  # member text must not reach the logs inside an error message
+        connect_args={
+            "connect_timeout": 2,
+            # A server that stops answering (not refusing) must be noticed in seconds, not
+            # after the kernel's default of about fifteen minutes.
+            "keepalives": 1,
+            "keepalives_idle": 5,
+            "keepalives_interval": 2,
+            "keepalives_count": 2,
+            "tcp_user_timeout": 2000,
+        },
     )
 
 
@@ -49,11 +62,18 @@ def make_session_factory(engine: Engine) -> sessionmaker[Session]:
     return sessionmaker(engine, expire_on_commit=False)
 
 
-def ping(engine: Engine) -> bool:
-    """Whether the database answers a trivial query right now."""
-    try:
+_pinger = ThreadPoolExecutor(max_workers=2, thread_name_prefix="healthz")
+
+
+def ping(engine: Engine, timeout: float = 2.0) -> bool:
+    """Whether the database answers a trivial query within `timeout` seconds."""
+
+    def select_one() -> None:
         with engine.connect() as connection:
             connection.execute(text("SELECT 1"))
+
+    try:
+        _pinger.submit(select_one).result(timeout=timeout)
         return True
-    except Exception:  # any driver error means "not reachable" to a health check
+    except Exception:  # any driver error or a timeout means "not reachable" to a health check
         return False

@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import socket
 import threading
+import time
 
 
 class TcpProxy:
@@ -15,6 +16,7 @@ class TcpProxy:
         self._listener = socket.create_server(("127.0.0.1", 0))
         self.port = int(self._listener.getsockname()[1])
         self._up = True
+        self._stalled = threading.Event()
         self._sockets: list[socket.socket] = []
         self._lock = threading.Lock()
         threading.Thread(target=self._accept, daemon=True).start()
@@ -29,8 +31,13 @@ class TcpProxy:
                     sock.close()
             self._sockets.clear()
 
+    def stall(self) -> None:
+        """The network "blackholes": connections stay open but nothing gets through."""
+        self._stalled.set()
+
     def restore(self) -> None:
         """The database is back."""
+        self._stalled.clear()
         with self._lock:
             self._up = True
 
@@ -57,10 +64,11 @@ class TcpProxy:
             for a, b in ((client, upstream), (upstream, client)):
                 threading.Thread(target=self._pipe, args=(a, b), daemon=True).start()
 
-    @staticmethod
-    def _pipe(source: socket.socket, sink: socket.socket) -> None:
+    def _pipe(self, source: socket.socket, sink: socket.socket) -> None:
         try:
             while data := source.recv(65536):
+                while self._stalled.is_set():  # hold the bytes, as a dead network would
+                    time.sleep(0.01)
                 sink.sendall(data)
         except OSError:
             pass

@@ -70,3 +70,33 @@ def test_outage_gets_polite_answers_in_time_and_recovers(
         assert httpx.get(f"{server.url}/healthz").status_code == 200
     assert [p.title for p in bot.practices()] == ["Family resource nights"] * 2
     runtime.close()
+
+
+def test_a_stalled_network_still_gets_answers_within_three_seconds(
+    proxied: tuple[str, TcpProxy], slack: FakeSlack, clock: FrozenClock
+) -> None:
+    """Packets held, not refused: a click, a submission and /healthz still answer in time."""
+    url, proxy = proxied
+    runtime = build_runtime(make_settings(slack, url), clock=clock)
+    bot = Bot(runtime=runtime, slack=slack, clock=clock, secret=SIGNING_SECRET)
+    with LocalServer(WebApp(runtime.app, runtime.engine)) as server:
+        assert body_json(bot.share(MEMBER, view_id="VBEFORE02")) == {}
+
+        proxy.stall()
+        timings = []
+        for action in (
+            lambda: bot.click(review_ids.APPROVE_ACTION, "1", COORDINATORS[0], REVIEW_CHANNEL),
+            lambda: bot.share(MEMBER, view_id="VSTALL001"),
+            lambda: httpx.get(f"{server.url}/healthz", timeout=10),
+        ):
+            started = time.monotonic()
+            answers = action()
+            timings.append((time.monotonic() - started, answers))
+        proxy.restore()
+
+    (click_s, _), (share_s, shared), (health_s, health) = timings
+    assert max(click_s, share_s, health_s) < 3
+    assert bot.ephemerals(COORDINATORS[0]) == [TRY_AGAIN]
+    assert body_json(shared)["errors"] == {ids.TITLE_BLOCK: TRY_AGAIN}
+    assert health.status_code == 503
+    runtime.close()

@@ -6,6 +6,7 @@ import pytest
 
 from bot import simulate
 from handlers.practices import ids
+from handlers.replies import TRY_AGAIN
 from storage.models import OutboxStatus, PracticeStatus
 from tests.conftest import MEMBER, PRACTICES_CHANNEL, REVIEW_CHANNEL
 from tests.harness import Bot, body_json
@@ -156,3 +157,23 @@ def test_message_shortcut_prefills_the_form_with_the_message_and_a_link(bot: Bot
     assert update.params["view_id"] == "VFAKE"
     link = next(b for b in update.params["view"]["blocks"] if b.get("block_id") == ids.LINK_BLOCK)
     assert link["element"]["initial_value"].endswith("/archives/CGENERAL1/p1700000123000200")
+
+
+def test_an_expired_trigger_gets_a_polite_answer_not_an_error(bot: Bot) -> None:
+    """If Slack refuses to open the modal (trigger_expired), the member sees "try again"."""
+    bot.slack.fail_next("views.open", error="trigger_expired")
+
+    response = bot.send(simulate.slash_command(ids.SHARE_COMMAND, MEMBER))
+
+    assert response.status == 200
+    assert body_json(response) == {"response_type": "ephemeral", "text": TRY_AGAIN}
+
+
+def test_a_dropped_connection_while_answering_a_click_is_not_a_500(bot: Bot) -> None:
+    """The ephemeral refusal cannot be delivered (Slack hung up): the click still gets 200."""
+    bot.share(MEMBER)
+    bot.slack.fail_next("chat.postEphemeral", drop=True)
+
+    response = bot.click("review_approve", "1", MEMBER, REVIEW_CHANNEL)
+
+    assert response.status == 200
