@@ -68,6 +68,7 @@ def review_post(
         title=event.title,
         details=details,
         ref=SubmissionRef("event", event_id),
+        revision=revision,
         tz=tz,
         decision=decision,
     )

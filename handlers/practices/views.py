@@ -258,6 +258,7 @@ def review_post(
         title=practice.title,
         details=details,
         ref=SubmissionRef("practice", practice_id),
+        revision=revision,
         tz=tz,
         decision=decision,
     )

@@ -14,7 +14,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from bot.deps import Deps
 from handlers import forms
-from handlers.replies import TRY_AGAIN, metadata, tell
+from handlers.replies import TRY_AGAIN, int_or_none, metadata, tell
 from handlers.review import ids, registry, service, views
 from handlers.review.schemas import REASON_MAX, ReviewDecision, SubmissionRef
 
@@ -23,8 +23,14 @@ log = logging.getLogger(__name__)
 GONE = "That submission no longer exists."
 
 
-def _clicked(body: dict[str, Any]) -> str:
-    return str((body.get("actions") or [{}])[0].get("value") or "")
+def _clicked(body: dict[str, Any]) -> tuple[str, int | None]:
+    """The submission a button names and the revision it showed (`practice:7@2`).
+
+    Buttons posted before revisions were recorded carry no `@`: they check nothing extra.
+    """
+    value = str((body.get("actions") or [{}])[0].get("value") or "")
+    ref, _, revision = value.partition("@")
+    return ref, int_or_none(revision)
 
 
 def register(app: App, deps: Deps) -> None:
@@ -33,7 +39,8 @@ def register(app: App, deps: Deps) -> None:
     @app.action(ids.APPROVE_ACTION)
     def approve(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
         ack()
-        target = registry.resolve(_clicked(body))
+        value, revision = _clicked(body)
+        target = registry.resolve(value)
         if target is None:
             tell(client, body, GONE)
             return
@@ -45,6 +52,7 @@ def register(app: App, deps: Deps) -> None:
                 kind=kind,
                 item_id=item_id,
                 decision=ReviewDecision.APPROVE,
+                revision=revision,
             )
         except SQLAlchemyError:
             log.exception("review.decide_failed")
@@ -56,7 +64,8 @@ def register(app: App, deps: Deps) -> None:
     def ask_reason(decision: ReviewDecision) -> Any:
         def listener(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
             ack()
-            target = registry.resolve(_clicked(body))
+            value, revision = _clicked(body)
+            target = registry.resolve(value)
             if target is None:
                 tell(client, body, GONE)
                 return
@@ -73,7 +82,7 @@ def register(app: App, deps: Deps) -> None:
             ref = SubmissionRef(kind.name, item_id)
             client.views_open(
                 trigger_id=body["trigger_id"],
-                view=views.reason_modal(decision, ref, title, kind.noun),
+                view=views.reason_modal(decision, ref, title, kind.noun, revision),
             )
 
         return listener
@@ -108,6 +117,7 @@ def register(app: App, deps: Deps) -> None:
                 item_id=item_id,
                 decision=decision,
                 reason=reason,
+                revision=int_or_none(meta.get("revision")),
             )
         except SQLAlchemyError:
             log.exception("review.decide_failed")

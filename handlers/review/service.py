@@ -87,8 +87,12 @@ def decide(
     item_id: int,
     decision: ReviewDecision,
     reason: str | None = None,
+    revision: int | None = None,
 ) -> ReviewOutcome:
     """Apply a coordinator's decision; exactly one of several racing decisions wins.
+
+    `revision` is the edit the coordinator was looking at: if the member has resubmitted
+    since, the decision is refused rather than applied to text nobody reviewed.
 
     Authorisation comes from settings and the acting user Slack vouched for, never from the
     payload's values or metadata.
@@ -104,6 +108,10 @@ def decide(
         item = kind.load(uow, item_id)
         if item is None:
             return ReviewOutcome(False, f"That {kind.noun} no longer exists.")
+        if revision is not None and item.revision != revision:
+            return ReviewOutcome(
+                False, f"This {kind.noun} was edited since; please review the newer version."
+            )
         won = kind.transition(uow, item_id, decision, actor_id=actor_id, at=now, reason=reason)
         if not won:
             return ReviewOutcome(False, already_decided(kind, item))

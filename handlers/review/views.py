@@ -47,15 +47,17 @@ def review_post(
     title: str,
     details: Sequence[blocks.Block],
     ref: SubmissionRef,
+    revision: int,
     tz: ZoneInfo,
     decision: DecisionView | None = None,
 ) -> dict[str, Any]:
     """The post in the coordinators' channel: buttons while pending, the verdict after.
 
-    The buttons carry `ref` (`event:12`) so one set of listeners reviews every kind.
+    The buttons carry `ref` and the revision shown (`event:12@2`), so one set of listeners
+    reviews every kind, and a decision never lands on an edit nobody has seen.
     """
     body: list[blocks.Block] = [blocks.header(heading), *details]
-    value = str(ref)
+    value = f"{ref}@{revision}"
     if decision is None:
         body.append(
             blocks.actions(
@@ -77,7 +79,7 @@ def review_post(
 
 
 def reason_modal(
-    decision: ReviewDecision, ref: SubmissionRef, title: str, noun: str
+    decision: ReviewDecision, ref: SubmissionRef, title: str, noun: str, revision: int | None
 ) -> dict[str, Any]:
     """The modal asking a coordinator why, for Reject and Request changes."""
     rejecting = decision is ReviewDecision.REJECT
@@ -88,7 +90,9 @@ def reason_modal(
         "title": blocks.plain(f"Reject {noun}" if rejecting else "Request changes", 24),
         "submit": blocks.plain("Reject" if rejecting else "Send to member", 24),
         "close": blocks.plain("Cancel", 24),
-        "private_metadata": json.dumps({"ref": str(ref), "decision": decision.value}),
+        "private_metadata": json.dumps(
+            {"ref": str(ref), "decision": decision.value, "revision": revision}
+        ),
         "blocks": [
             blocks.section(f"*{blocks.escape(title)}*"),
             {

@@ -143,7 +143,7 @@ def test_valid_event_is_saved_pending_and_sent_for_review(bot: Bot) -> None:
     assert "Thu, Dec 10, 2026, 10:00 AM \N{EN DASH} 11:30 AM PST" in str(review["blocks"])
     buttons = review["blocks"][-1]["elements"]
     assert [b["text"]["text"] for b in buttons] == ["Approve", "Request changes", "Reject"]
-    assert {b["value"] for b in buttons} == {f"event:{event.id}"}
+    assert {b["value"] for b in buttons} == {f"event:{event.id}@1"}
     assert bot.slack.posts(EVENTS_CHANNEL) == []
     assert [entry.action for entry in bot.audit()] == ["submitted"]
 

@@ -33,7 +33,11 @@ def pending_event(bot: Bot) -> str:
 def give_reason(bot: Bot, user: str, value: str, decision: str, reason: str, view: str):
     values = {review_ids.REASON_BLOCK: simulate.text_state(review_ids.REASON_INPUT, reason)}
     return bot.submit(
-        review_ids.REASON_MODAL, user, values, {"ref": value, "decision": decision}, view_id=view
+        review_ids.REASON_MODAL,
+        user,
+        values,
+        {"ref": value.partition("@")[0], "decision": decision},
+        view_id=view,
     )
 
 
@@ -178,7 +182,8 @@ def test_only_the_member_can_resubmit_their_event(bot: Bot) -> None:
     value = pending_event(bot)
     give_reason(bot, COORD, value, "request_changes", "Add a registration deadline", "VRE3")
 
-    bot.click(ids.EDIT_ACTION, value.split(":")[1], "USTRANGER", "DSTRANGE1")
+    event_id = value.partition("@")[0].split(":")[1]
+    bot.click(ids.EDIT_ACTION, event_id, "USTRANGER", "DSTRANGE1")
 
     assert bot.opened_views() == []
     assert bot.ephemerals("USTRANGER") == ["Only the member who announced this event can edit it."]

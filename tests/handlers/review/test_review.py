@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import threading
 
 from bot import simulate
@@ -207,3 +208,44 @@ def test_concurrent_approvals_publish_once(bot: Bot) -> None:
     refusals = bot.ephemerals(COORD) + bot.ephemerals(OTHER_COORD)
     assert len(refusals) == 1
     assert refusals[0].startswith("This practice was already approved by")
+
+
+def test_a_decision_on_an_old_revision_is_refused(bot: Bot) -> None:
+    """A reason form opened on the first version cannot reject the member's later edit."""
+    practice_id = shared(bot)
+    bot.click(ids.REJECT_ACTION, f"practice:{practice_id}@1", COORD, REVIEW_CHANNEL)
+    [stale_form] = bot.opened_views()
+    give_reason(bot, OTHER_COORD, practice_id, "request_changes", "Add outcomes data", "VR5")
+    bot.deliver()
+    edit = bot.slack.posts(MEMBER)[-1]["blocks"][-1]["elements"][0]
+    bot.click(practice_ids.EDIT_ACTION, edit["value"], MEMBER, "DMEMBER01")
+    resubmission = simulate.view_submission(
+        practice_ids.PRACTICE_MODAL,
+        MEMBER,
+        simulate.practice_values(title="With outcomes"),
+        view_id="VEDIT0002",
+        private_metadata=bot.opened_views()[-1]["private_metadata"],
+    )
+    bot.send(resubmission)
+
+    values = {ids.REASON_BLOCK: simulate.text_state(ids.REASON_INPUT, "Not a fit")}
+    response = bot.submit(
+        ids.REASON_MODAL, COORD, values, json.loads(stale_form["private_metadata"]), "VR6"
+    )
+
+    assert body_json(response)["errors"] == {
+        ids.REASON_BLOCK: "This practice was edited since; please review the newer version."
+    }
+    [practice] = bot.practices()
+    assert practice.status is PracticeStatus.PENDING
+    assert practice.revision == 2
+
+
+def test_review_buttons_name_the_revision_they_show(bot: Bot) -> None:
+    """Each review post's buttons carry the edit number they were posted for."""
+    practice_id = shared(bot)
+
+    [review] = bot.slack.posts(REVIEW_CHANNEL)
+
+    values = {e["value"] for e in review["blocks"][-1]["elements"]}
+    assert values == {f"practice:{practice_id}@1"}
