@@ -20,8 +20,32 @@ MESSAGE_BLOCKS_MAX = 50
 VIEW_BLOCKS_MAX = 100
 
 
+# mrkdwn has no escape for its formatting marks, so user text gets look-alikes that Slack does
+# not treat as markup: a title like "a *b* c" cannot turn the rest of a message bold.
+_FORMATTING = str.maketrans({"*": "\u2217", "_": "\u02cd", "~": "\u223c", "`": "\u02cb"})
+
+
 def escape(text: str) -> str:
-    """Escape user text for mrkdwn and message `text`: `&` first, then `<` and `>`."""
+    """Make user text inert in mrkdwn and message `text`.
+
+    `&`, `<` and `>` become entities (`&` first), so `<!channel>` and `<@U…>` never ping;
+    `*`, `_`, `~` and backticks become look-alikes, so they cannot open or close formatting
+    around the bot's own markup.
+    """
+    return _entities(text).translate(_FORMATTING)
+
+
+def code(text: str) -> str:
+    """Text shown in `code` style (an error name): entities escaped, backticks removed."""
+    return "`" + _entities(text).replace("`", "'") + "`"
+
+
+def escape_url(url: str) -> str:
+    """Escape a URL placed inside `<url|label>`: entities only, and `|` percent-encoded."""
+    return _entities(url).replace("|", "%7C")
+
+
+def _entities(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 

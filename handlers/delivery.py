@@ -22,7 +22,7 @@ def failure_notice(channel: str, error: str) -> dict[str, object]:
     where = f"<@{channel}>" if channel.startswith(("U", "W")) else f"<#{channel}>"
     text = (
         f":warning: A message to {where} could not be delivered: Slack said "
-        f"`{blocks.escape(error)}`. Fix the channel (invite the bot, unarchive it, or correct "
+        f"{blocks.code(error)}. Fix the channel (invite the bot, unarchive it, or correct "
         "the setting), then run `ccsn-bot outbox retry`."
     )
     return {"text": text, "blocks": [blocks.section(text)]}

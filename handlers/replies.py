@@ -55,3 +55,14 @@ def int_or_none(value: object) -> int | None:
     if isinstance(value, str) and _ID.fullmatch(value):
         return int(value)
     return None
+
+
+_MENTION = re.compile(r"<@[UW][A-Z0-9]+>")
+
+
+def for_modal(message: str) -> str:
+    """A message fit for a modal's field error, which Slack shows as plain text.
+
+    Mentions would appear raw (`<@U123>`) there, so they become a plain phrase.
+    """
+    return _MENTION.sub("someone else", message)

@@ -134,7 +134,7 @@ def _raw_link(url: str, limit: int) -> str:
 
     A URL whose escaped form would not fit is shown as text rather than cut mid-link.
     """
-    linked = f"<{blocks.escape(url).replace('|', '%7C')}>"
+    linked = f"<{blocks.escape_url(url)}>"
     return linked if len(linked) <= limit else blocks.quote(url, limit)
 
 

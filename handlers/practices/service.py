@@ -108,12 +108,14 @@ def resubmit_practice(
     """Save a member's edit and send it back to the coordinators as a new revision."""
     with deps.uow() as uow:
         now = deps.clock()
+        # A repeat of a submission already saved is answered as that success was, before any
+        # check that the first submission itself changed the answer to.
+        if not uow.handled_views.claim(view_id, now):
+            return SubmitResult(practice_id=practice_id)
         practice = uow.practices.get(practice_id)
         problem = can_edit(practice, submitter_id)
         if problem is not None or practice is None:
             return SubmitResult(error_block=ids.TITLE_BLOCK, error=problem)
-        if not uow.handled_views.claim(view_id, now):
-            return SubmitResult(practice_id=practice_id)
         if not uow.practices.resubmit(
             practice_id, revision=revision, changes=_fields(form), at=now
         ):

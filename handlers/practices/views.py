@@ -208,7 +208,7 @@ def practice_details(practice: PracticeView) -> str:
 
 def link(url: str, label: str = "Read more") -> str:
     """A mrkdwn link to a checked http(s) URL; `|` would end the URL part, so it is encoded."""
-    return f"<{blocks.escape(url).replace('|', '%7C')}|{blocks.escape(label)}>"
+    return f"<{blocks.escape_url(url)}|{blocks.escape(label)}>"
 
 
 def summary_block(practice: PracticeView) -> blocks.Block:

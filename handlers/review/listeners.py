@@ -14,7 +14,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from bot.deps import Deps
 from handlers import forms
-from handlers.replies import TRY_AGAIN, int_or_none, metadata, tell
+from handlers.replies import TRY_AGAIN, for_modal, int_or_none, metadata, tell
 from handlers.review import ids, registry, service, views
 from handlers.review.schemas import REASON_MAX, ReviewDecision, SubmissionRef
 
@@ -124,6 +124,6 @@ def register(app: App, deps: Deps) -> None:
             ack(response_action="errors", errors={ids.REASON_BLOCK: TRY_AGAIN})
             return
         if not outcome.accepted:
-            ack(response_action="errors", errors={ids.REASON_BLOCK: outcome.message})
+            ack(response_action="errors", errors={ids.REASON_BLOCK: for_modal(outcome.message)})
             return
         ack()

@@ -43,7 +43,7 @@ def results_message(query: str, results: list[SearchResult], problems: list[str]
     for result in results[:MAX_RESULTS]:
         label = "Practice" if result.kind == "practice" else "Event"
         title = blocks.escape(result.title)
-        heading = f"<{blocks.escape(result.link)}|{title}>" if result.link else f"*{title}*"
+        heading = f"<{blocks.escape_url(result.link)}|{title}>" if result.link else f"*{title}*"
         where = ", ".join(blocks.escape(p) for p in (result.county, result.region) if p)
         body.append(
             blocks.section(

@@ -12,7 +12,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from bot.deps import Deps
 from handlers import forms
-from handlers.replies import TRY_AGAIN, int_or_none, metadata, tell
+from handlers.replies import TRY_AGAIN, for_modal, int_or_none, metadata, tell
 from handlers.ta import ids, service, views
 from handlers.ta.schemas import NOTE_MAX, NOTE_MIN, TaOutcome, parse_ta_form
 
@@ -142,6 +142,6 @@ def register(app: App, deps: Deps) -> None:
             ack(response_action="errors", errors={ids.NOTE_BLOCK: TRY_AGAIN})
             return
         if not outcome.accepted:
-            ack(response_action="errors", errors={ids.NOTE_BLOCK: outcome.message})
+            ack(response_action="errors", errors={ids.NOTE_BLOCK: for_modal(outcome.message)})
             return
         ack()

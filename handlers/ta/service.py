@@ -184,7 +184,9 @@ def _holder_problem(deps: Deps, request: TaRequest, actor_id: str, to: TaStatus)
     if to is TaStatus.OPEN and deps.settings.is_coordinator(actor_id):
         return None
     verb = "mark it resolved" if to is TaStatus.RESOLVED else "release it"
-    return f"Only <@{request.claimed_by}>, who claimed {views.reference(request.id)}, can {verb}."
+    return (
+        f"{views.reference(request.id)} is held by <@{request.claimed_by}>; only they can {verb}."
+    )
 
 
 def release(deps: Deps, *, actor_id: str, request_id: int) -> TaOutcome:

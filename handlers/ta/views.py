@@ -227,7 +227,7 @@ def not_set_up_modal(message: str) -> dict[str, Any]:
         "type": "modal",
         "title": blocks.plain("Request assistance", 24),
         "close": blocks.plain("Close", 24),
-        "blocks": [blocks.section(blocks.escape(message))],
+        "blocks": [{"type": "section", "text": blocks.plain(message)}],
     }
 
 

@@ -111,3 +111,12 @@ def test_modal_fits_view_limits_even_when_prefilled() -> None:
             for option in element.get("options", []):
                 assert len(option["text"]["text"]) <= 75
             assert len(element.get("initial_value", "")) <= element.get("max_length", 3000)
+
+
+def test_formatting_marks_in_user_text_cannot_restyle_the_message() -> None:
+    """`*`, `_`, `~` and backticks typed by a member become look-alikes, not markup."""
+    escaped = blocks.escape("a *bold* _it_ ~gone~ `code`")
+
+    assert not any(mark in escaped for mark in "*_~`")
+    assert escaped == "a \u2217bold\u2217 \u02cdit\u02cd \u223cgone\u223c \u02cbcode\u02cb"
+    assert blocks.escape_url("https://x.org/a_b|c") == "https://x.org/a_b%7Cc"

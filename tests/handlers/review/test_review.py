@@ -249,3 +249,15 @@ def test_review_buttons_name_the_revision_they_show(bot: Bot) -> None:
 
     values = {e["value"] for e in review["blocks"][-1]["elements"]}
     assert values == {f"practice:{practice_id}@1"}
+
+
+def test_a_late_reason_form_says_who_decided_in_plain_words(bot: Bot) -> None:
+    """Field errors are plain text, so the refusal there names no raw `<@U…>` mention."""
+    practice_id = shared(bot)
+    bot.click(ids.APPROVE_ACTION, practice_id, COORD, REVIEW_CHANNEL)
+
+    response = give_reason(bot, OTHER_COORD, practice_id, "reject", "Too late", "VLATE0001")
+
+    assert body_json(response)["errors"] == {
+        ids.REASON_BLOCK: "This practice was already approved by someone else."
+    }

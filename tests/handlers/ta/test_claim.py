@@ -139,7 +139,7 @@ def test_only_the_claimer_may_release(bot: Bot) -> None:
     bot.click(ids.RELEASE_ACTION, request_id, NETWORK_PROVIDER, TA_CHANNEL)
 
     assert bot.ephemerals(NETWORK_PROVIDER) == [
-        f"Only <@{BAY_PROVIDER}>, who claimed TA-{request_id}, can release it."
+        f"TA-{request_id} is held by <@{BAY_PROVIDER}>; only they can release it."
     ]
     assert requests(bot)[0].claimed_by == BAY_PROVIDER
 

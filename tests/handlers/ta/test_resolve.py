@@ -68,10 +68,12 @@ def test_only_the_claimer_may_resolve(bot: Bot) -> None:
     bot.click(ids.RESOLVE_ACTION, request_id, NETWORK_PROVIDER, TA_CHANNEL)
     response = resolve_with(bot, NETWORK_PROVIDER, request_id, "Done by me", "VFORGED02")
 
-    refusal = f"Only <@{BAY_PROVIDER}>, who claimed TA-{request_id}, can mark it resolved."
+    refusal = f"TA-{request_id} is held by <@{BAY_PROVIDER}>; only they can mark it resolved."
     assert bot.ephemerals(NETWORK_PROVIDER) == [refusal]
     assert bot.opened_views() == []
-    assert body_json(response)["errors"] == {ids.NOTE_BLOCK: refusal}
+    assert body_json(response)["errors"] == {
+        ids.NOTE_BLOCK: f"TA-{request_id} is held by someone else; only they can mark it resolved."
+    }
     assert requests(bot)[0].status is TaStatus.CLAIMED
 
 
