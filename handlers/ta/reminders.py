@@ -9,6 +9,7 @@ needs no catching up: the next run finds everything that became due meanwhile.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from apscheduler.triggers.interval import IntervalTrigger
@@ -48,23 +49,33 @@ def send_reminders(deps: Deps) -> int:
     return _bump_unclaimed(deps) + _nudge_claimers(deps)
 
 
+def _each(request_ids: list[int], remind: Callable[[int], bool], job: str) -> int:
+    """Run `remind` for each request in its own transaction; one failure skips only itself."""
+    sent = 0
+    for request_id in request_ids:
+        try:
+            sent += remind(request_id)
+        except Exception:  # the rest are still owed their reminders
+            log.exception("ta.reminder_failed job=%s request=%s", job, request_id)
+    return sent
+
+
 def _bump_unclaimed(deps: Deps) -> int:
     days = deps.settings.ccsn_ta_remind_days
     now = deps.clock()
     cutoff = now - timedelta(days=days)
     with deps.uow() as uow:
         due = [request.id for request in uow.ta_requests.open_since(cutoff, job=UNCLAIMED_JOB)]
-    sent = 0
-    for request_id in due:
-        # One transaction per reminder: one that fails does not hold back the others.
+
+    def bump(request_id: int) -> bool:
         with deps.uow() as uow:
             request = uow.ta_requests.get(request_id)
             if request is None or request.status is not TaStatus.OPEN:
-                continue
+                return False
             if request.opened_at > cutoff:
-                continue
+                return False
             if not uow.job_runs.claim(UNCLAIMED_JOB, unclaimed_period(request), now):
-                continue  # another process sent it
+                return False  # another process sent it
             route = routing.route(deps.settings, request.region)
             uow.outbox.enqueue(
                 method="chat.postMessage",
@@ -80,9 +91,10 @@ def _bump_unclaimed(deps: Deps) -> int:
                     at=now,
                 )
             uow.commit()
-            sent += 1
-            log.info("ta.unclaimed_reminder request=%s", request_id)
-    return sent
+        log.info("ta.unclaimed_reminder request=%s", request_id)
+        return True
+
+    return _each(due, bump, UNCLAIMED_JOB)
 
 
 def _nudge_claimers(deps: Deps) -> int:
@@ -90,16 +102,16 @@ def _nudge_claimers(deps: Deps) -> int:
     cutoff = now - timedelta(days=CLAIMED_REMIND_DAYS)
     with deps.uow() as uow:
         due = [request.id for request in uow.ta_requests.claimed_since(cutoff, job=CLAIMED_JOB)]
-    sent = 0
-    for request_id in due:
+
+    def nudge(request_id: int) -> bool:
         with deps.uow() as uow:
             request = uow.ta_requests.get(request_id)
             if request is None or request.status is not TaStatus.CLAIMED:
-                continue
+                return False
             if not _claimed_before(request.claimed_at, cutoff) or not request.claimed_by:
-                continue
+                return False
             if not uow.job_runs.claim(CLAIMED_JOB, claimed_period(request), now):
-                continue
+                return False
             uow.outbox.enqueue(
                 method="chat.postMessage",
                 channel=request.claimed_by,
@@ -107,9 +119,10 @@ def _nudge_claimers(deps: Deps) -> int:
                 at=now,
             )
             uow.commit()
-            sent += 1
-            log.info("ta.claimed_reminder request=%s", request_id)
-    return sent
+        log.info("ta.claimed_reminder request=%s", request_id)
+        return True
+
+    return _each(due, nudge, CLAIMED_JOB)
 
 
 def _claimed_before(claimed_at: datetime | None, cutoff: datetime) -> bool:
