@@ -7,7 +7,9 @@ Slack reads `<!channel>`, `<@U…>` and `<url|text>` in mrkdwn and in a message'
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 Block = dict[str, Any]
 
@@ -143,3 +145,45 @@ def user(user_id: str) -> str:
 def fmt_date(epoch: int, fallback: str) -> str:
     """Slack's date token, so each reader sees the time in their own zone."""
     return f"<!date^{epoch}^{{date_short_pretty}} at {{time}}|{escape(fallback)}>"
+
+
+def input_block(
+    block_id: str,
+    label: str,
+    element: dict[str, Any],
+    *,
+    optional: bool = False,
+    hint: str | None = None,
+) -> Block:
+    """A modal input block; label and hint are plain text within their 2,000-character limit."""
+    block: Block = {
+        "type": "input",
+        "block_id": block_id,
+        "label": plain(label, 2000),
+        "element": element,
+        "optional": optional,
+    }
+    if hint:
+        block["hint"] = plain(hint, 2000)
+    return block
+
+
+def text_input(
+    action_id: str, max_length: int, initial: str | None = None, **extra: Any
+) -> dict[str, Any]:
+    """A `plain_text_input`, prefilled (within its own limit) when `initial` is given."""
+    element: dict[str, Any] = {
+        "type": "plain_text_input",
+        "action_id": action_id,
+        "max_length": max_length,
+        **extra,
+    }
+    if initial:
+        element["initial_value"] = initial[:max_length]
+    return element
+
+
+def when(at: datetime, tz: ZoneInfo) -> str:
+    """A Slack date token for `at`: each reader sees their own time, the fallback is local."""
+    local = at.astimezone(tz)
+    return fmt_date(int(at.timestamp()), local.strftime("%b %d, %Y %I:%M %p %Z"))

@@ -163,38 +163,6 @@ def description_block(event: EventView) -> blocks.Block:
     return blocks.section(blocks.quote(event.description, blocks.SECTION_TEXT_MAX))
 
 
-def _input(
-    block_id: str,
-    label: str,
-    element: dict[str, Any],
-    *,
-    optional: bool = False,
-    hint: str | None = None,
-) -> blocks.Block:
-    block: blocks.Block = {
-        "type": "input",
-        "block_id": block_id,
-        "label": blocks.plain(label, 2000),
-        "element": element,
-        "optional": optional,
-    }
-    if hint:
-        block["hint"] = blocks.plain(hint, 2000)
-    return block
-
-
-def _text(action_id: str, max_length: int, initial: str | None, **extra: Any) -> dict[str, Any]:
-    element: dict[str, Any] = {
-        "type": "plain_text_input",
-        "action_id": action_id,
-        "max_length": max_length,
-        **extra,
-    }
-    if initial:
-        element["initial_value"] = initial[:max_length]
-    return element
-
-
 def _url(action_id: str, initial: str | None) -> dict[str, Any]:
     element: dict[str, Any] = {"type": "url_text_input", "action_id": action_id}
     if initial:
@@ -245,12 +213,12 @@ def event_modal(
     )
     body = [
         blocks.section(intro),
-        _input(
+        blocks.input_block(
             ids.TITLE_BLOCK,
             "Title",
-            _text(ids.TITLE_INPUT, TITLE_MAX, initial.title if initial else None),
+            blocks.text_input(ids.TITLE_INPUT, TITLE_MAX, initial.title if initial else None),
         ),
-        _input(
+        blocks.input_block(
             ids.TYPE_BLOCK,
             "Type of event",
             _select(
@@ -260,14 +228,16 @@ def event_modal(
                 initial.event_type if initial else None,
             ),
         ),
-        _input(
+        blocks.input_block(
             ids.START_BLOCK,
             "Starts",
             _when(ids.START_INPUT, initial.starts_at if initial else None),
             hint="In your own time zone; everyone sees it in theirs.",
         ),
-        _input(ids.END_BLOCK, "Ends", _when(ids.END_INPUT, initial.ends_at if initial else None)),
-        _input(
+        blocks.input_block(
+            ids.END_BLOCK, "Ends", _when(ids.END_INPUT, initial.ends_at if initial else None)
+        ),
+        blocks.input_block(
             ids.VIRTUAL_LINK_BLOCK,
             "Virtual link",
             _url(ids.VIRTUAL_LINK_INPUT, initial.virtual_link if initial else None),
@@ -277,25 +247,29 @@ def event_modal(
                 "It also appears in the public calendar feed."
             ),
         ),
-        _input(
+        blocks.input_block(
             ids.LOCATION_BLOCK,
             "Location",
-            _text(ids.LOCATION_INPUT, LOCATION_MAX, initial.location if initial else None),
+            blocks.text_input(
+                ids.LOCATION_INPUT, LOCATION_MAX, initial.location if initial else None
+            ),
             optional=True,
             hint="Venue and address, if people meet in person.",
         ),
-        _input(
+        blocks.input_block(
             ids.REGISTRATION_BLOCK,
             "Registration link",
             _url(ids.REGISTRATION_INPUT, initial.registration_link if initial else None),
             optional=True,
         ),
-        _input(
+        blocks.input_block(
             ids.HOST_BLOCK,
             "Host organisation",
-            _text(ids.HOST_INPUT, HOST_MAX, initial.host_organisation if initial else None),
+            blocks.text_input(
+                ids.HOST_INPUT, HOST_MAX, initial.host_organisation if initial else None
+            ),
         ),
-        _input(
+        blocks.input_block(
             ids.REGION_BLOCK,
             "Region",
             _select(
@@ -305,10 +279,10 @@ def event_modal(
                 initial.region if initial else None,
             ),
         ),
-        _input(
+        blocks.input_block(
             ids.DESCRIPTION_BLOCK,
             "Description",
-            _text(
+            blocks.text_input(
                 ids.DESCRIPTION_INPUT,
                 DESCRIPTION_MAX,
                 initial.description if initial else None,
@@ -343,10 +317,10 @@ def cancel_modal(event_id: int, title: str) -> dict[str, Any]:
                 f"Cancel *{blocks.escape(title)}*? The announcement will say so, and everyone "
                 "who RSVP'd gets a direct message."
             ),
-            _input(
+            blocks.input_block(
                 ids.CANCEL_REASON_BLOCK,
                 "Reason",
-                _text(ids.CANCEL_REASON_INPUT, CANCEL_REASON_MAX, None, multiline=True),
+                blocks.text_input(ids.CANCEL_REASON_INPUT, CANCEL_REASON_MAX, None, multiline=True),
                 optional=True,
                 hint="Sent to the people who RSVP'd.",
             ),

@@ -54,38 +54,6 @@ class PracticeView(Protocol):
         """Whether the member may be named."""
 
 
-def _input(
-    block_id: str,
-    label: str,
-    element: dict[str, Any],
-    *,
-    optional: bool = False,
-    hint: str | None = None,
-) -> blocks.Block:
-    block: blocks.Block = {
-        "type": "input",
-        "block_id": block_id,
-        "label": blocks.plain(label, 2000),
-        "element": element,
-        "optional": optional,
-    }
-    if hint:
-        block["hint"] = blocks.plain(hint, 2000)
-    return block
-
-
-def _text(action_id: str, max_length: int, initial: str | None, **extra: Any) -> dict[str, Any]:
-    element: dict[str, Any] = {
-        "type": "plain_text_input",
-        "action_id": action_id,
-        "max_length": max_length,
-        **extra,
-    }
-    if initial:
-        element["initial_value"] = initial[:max_length]
-    return element
-
-
 def _options(labels: dict[str, str] | Any) -> list[dict[str, Any]]:
     return [blocks.option(label, value) for value, label in labels.items()]
 
@@ -151,33 +119,33 @@ def practice_modal(
             "Tell the network about something that works at your community school. "
             "A coordinator reviews it before it is published."
         ),
-        _input(
+        blocks.input_block(
             ids.TITLE_BLOCK,
             "Title",
-            _text(ids.TITLE_INPUT, TITLE_MAX, initial.title if initial else None),
+            blocks.text_input(ids.TITLE_INPUT, TITLE_MAX, initial.title if initial else None),
         ),
-        _input(
+        blocks.input_block(
             ids.SUMMARY_BLOCK,
             "Summary",
-            _text(
+            blocks.text_input(
                 ids.SUMMARY_INPUT, SUMMARY_MAX, initial.summary if initial else None, multiline=True
             ),
             hint="What you did, for whom, and what changed.",
         ),
-        _input(ids.PILLARS_BLOCK, "Pillar(s)", pillars),
-        _input(ids.COUNTY_BLOCK, "County", county),
-        _input(
+        blocks.input_block(ids.PILLARS_BLOCK, "Pillar(s)", pillars),
+        blocks.input_block(ids.COUNTY_BLOCK, "County", county),
+        blocks.input_block(
             ids.ORGANISATION_BLOCK,
             "School, district or organisation",
-            _text(
+            blocks.text_input(
                 ids.ORGANISATION_INPUT, ORGANISATION_MAX, initial.organisation if initial else None
             ),
         ),
-        _input(ids.FUNDING_BLOCK, "Funding streams used", funding, optional=True),
-        _input(
+        blocks.input_block(ids.FUNDING_BLOCK, "Funding streams used", funding, optional=True),
+        blocks.input_block(
             ids.LINK_BLOCK, "Link", link, optional=True, hint="A page or document to read more."
         ),
-        _input(ids.CREDIT_BLOCK, "May we name you?", credit),
+        blocks.input_block(ids.CREDIT_BLOCK, "May we name you?", credit),
     ]
     return {
         "type": "modal",

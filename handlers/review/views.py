@@ -35,12 +35,6 @@ class DecisionView:
     reason: str | None
 
 
-def when(at: datetime, tz: ZoneInfo) -> str:
-    """A Slack date token for `at`, falling back to the network's local time."""
-    local = at.astimezone(tz)
-    return blocks.fmt_date(int(at.timestamp()), local.strftime("%b %d, %Y %I:%M %p %Z"))
-
-
 def review_post(
     *,
     heading: str,
@@ -67,9 +61,8 @@ def review_post(
             )
         )
     else:
-        verdict = (
-            f"{_DONE[decision.decision]} by {blocks.user(decision.by)} {when(decision.at, tz)}"
-        )
+        decided = blocks.when(decision.at, tz)
+        verdict = f"{_DONE[decision.decision]} by {blocks.user(decision.by)} {decided}"
         if decision.reason:
             verdict += f"\n>{blocks.quote(decision.reason, REASON_MAX * 5)}"
         body.append(blocks.section(verdict))

@@ -98,12 +98,6 @@ def day_date(day: date) -> str:
     return f"{day:%a %b} {day.day}, {day.year}"
 
 
-def when(at: datetime, tz: ZoneInfo) -> str:
-    """A Slack date token for `at`, falling back to the network's local time."""
-    local = at.astimezone(tz)
-    return blocks.fmt_date(int(at.timestamp()), local.strftime("%b %d, %Y %I:%M %p %Z"))
-
-
 def blockquote(text: str, limit: int) -> str:
     """User text as an escaped mrkdwn quote; every line is marked, not only the first."""
     return ">" + blocks.quote(text, limit).replace("\n", "\n>")
@@ -118,20 +112,6 @@ def holder_buttons(request_id: int) -> blocks.Block:
     )
 
 
-def _input(
-    block_id: str, label: str, element: dict[str, Any], *, hint: str | None = None
-) -> blocks.Block:
-    block: blocks.Block = {
-        "type": "input",
-        "block_id": block_id,
-        "label": blocks.plain(label, 2000),
-        "element": element,
-    }
-    if hint:
-        block["hint"] = blocks.plain(hint, 2000)
-    return block
-
-
 def request_modal() -> dict[str, Any]:
     """The request-TA form."""
     no_digest = blocks.option("No, keep it between me and the TA providers", "no")
@@ -140,7 +120,7 @@ def request_modal() -> dict[str, Any]:
             "Tell the network's technical-assistance providers what would help. The providers "
             "for your region see it, and I'll message you when one of them picks it up."
         ),
-        _input(
+        blocks.input_block(
             ids.TOPIC_BLOCK,
             "Topic",
             {
@@ -150,7 +130,7 @@ def request_modal() -> dict[str, Any]:
                 "options": [blocks.option(label, value) for value, label in TA_TOPICS.items()],
             },
         ),
-        _input(
+        blocks.input_block(
             ids.NEED_BLOCK,
             "What do you need?",
             {
@@ -161,7 +141,7 @@ def request_modal() -> dict[str, Any]:
             },
             hint="Your situation and the help that would make a difference.",
         ),
-        _input(
+        blocks.input_block(
             ids.COUNTY_BLOCK,
             "County",
             {
@@ -172,7 +152,7 @@ def request_modal() -> dict[str, Any]:
             },
             hint="Decides which regional TA centre sees your request.",
         ),
-        _input(
+        blocks.input_block(
             ids.ORGANISATION_BLOCK,
             "School, district or organisation",
             {
@@ -181,7 +161,7 @@ def request_modal() -> dict[str, Any]:
                 "max_length": ORGANISATION_MAX,
             },
         ),
-        _input(
+        blocks.input_block(
             ids.NEEDED_BY_BLOCK,
             "Needed by",
             {
@@ -191,7 +171,7 @@ def request_modal() -> dict[str, Any]:
             },
             hint="If there is no deadline, pick the latest date that would still be useful.",
         ),
-        _input(
+        blocks.input_block(
             ids.FORMAT_BLOCK,
             "Preferred format",
             {
@@ -200,7 +180,7 @@ def request_modal() -> dict[str, Any]:
                 "options": [blocks.option(label, value) for value, label in TA_FORMATS.items()],
             },
         ),
-        _input(
+        blocks.input_block(
             ids.DIGEST_BLOCK,
             "May this request appear in the weekly digest?",
             {
@@ -258,10 +238,10 @@ def _status_block(request: TaRequestView, tz: ZoneInfo) -> blocks.Block:
     if request.status == "claimed":
         return blocks.section(f":raising_hand: *Claimed* by {holder}")
     if request.status == "resolved":
-        at = f" {when(request.resolved_at, tz)}" if request.resolved_at else ""
+        at = f" {blocks.when(request.resolved_at, tz)}" if request.resolved_at else ""
         note = blockquote(request.resolution or "", NOTE_MAX)
         return blocks.section(f":white_check_mark: *Resolved* by {holder}{at}\n{note}")
-    at = f" {when(request.cancelled_at, tz)}" if request.cancelled_at else ""
+    at = f" {blocks.when(request.cancelled_at, tz)}" if request.cancelled_at else ""
     return blocks.section(f":no_entry_sign: *Cancelled* by the requester{at}")
 
 
