@@ -16,6 +16,7 @@ from urllib.parse import urlencode
 from slack_sdk.signature import SignatureVerifier
 
 TEAM = "TCCSN0001"
+TEAM_DOMAIN = "ccsn-demo"  # the workspace's subdomain, as the fake Web API's permalinks use
 APP_ID = "ACCSNHUB1"
 _trigger = itertools.count(1)
 
@@ -43,6 +44,7 @@ def slash_command(command: str, user_id: str, text: str = "", channel: str = "CG
         {
             "token": "legacy-unused",
             "team_id": TEAM,
+            "team_domain": TEAM_DOMAIN,
             "api_app_id": APP_ID,
             "channel_id": channel,
             "user_id": user_id,

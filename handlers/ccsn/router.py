@@ -34,11 +34,18 @@ class CommandCall:
 
 @dataclass(frozen=True)
 class Subcommand:
-    """A `/ccsn` subcommand: its name, a one-line description for the help, and its handler."""
+    """A `/ccsn` subcommand: its name, a one-line description for the help, and its handler.
+
+    `run` answers within Slack's 3 seconds. Work that may take longer goes in `later`, which
+    Bolt runs as a lazy listener once the answer has gone back (its `ack` does nothing), so
+    `run` answers first, for example "Preparing…", and `later` checks everything again: it
+    runs for every call of the subcommand, including ones `run` refused.
+    """
 
     name: str
     summary: str
     run: Callable[[CommandCall], None]
+    later: Callable[[CommandCall], None] | None = None
 
 
 def help_text(subcommands: Sequence[Subcommand], unknown: str = "") -> str:
