@@ -45,10 +45,10 @@ def test_subcommand_names_are_case_insensitive(bot: Bot) -> None:
 
 
 def test_help_lists_every_subcommand_with_one_line_each(bot: Bot) -> None:
-    """`/ccsn help` names every subcommand, `search` and `help` itself included, one per line."""
+    """`/ccsn help` names every subcommand, `help` itself included, one per line."""
     answer = ccsn(bot, MEMBER, "help")
 
     lines = answer["text"].splitlines()[1:]
     names = [line.split("`")[1].removeprefix("/ccsn ") for line in lines]
-    assert names == ["digest", "subscribe", "unsubscribe", "search", "help"]
+    assert names == ["digest", "subscribe", "unsubscribe", "search", "export", "help"]
     assert all(line.startswith("• `/ccsn ") and "`: " in line for line in lines)
