@@ -47,9 +47,15 @@ class UpcomingEvent:
 class QueueLine:
     """One part of the coordinators' review queue: how many wait, and since when."""
 
-    label: str
+    singular: str
+    plural: str
     count: int
     oldest: datetime | None
+
+    @property
+    def label(self) -> str:
+        """What is waiting, in the number the count needs."""
+        return self.singular if self.count == 1 else self.plural
 
 
 @dataclass(frozen=True)

@@ -97,14 +97,17 @@ def _review_queue(uow: UnitOfWork) -> list[QueueLine]:
     home = uow.home
     return [
         QueueLine(
+            "practice waiting for review",
             "practices waiting for review",
             *home.waiting(Practice.status, PracticeStatus.PENDING, Practice.submitted_at),
         ),
         QueueLine(
+            "event waiting for review",
             "events waiting for review",
             *home.waiting(Event.status, EventStatus.PENDING, Event.submitted_at),
         ),
         QueueLine(
+            "TA request nobody has claimed",
             "TA requests nobody has claimed",
             *home.waiting(TaRequest.status, TaStatus.OPEN, TaRequest.opened_at),
         ),

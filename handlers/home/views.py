@@ -128,7 +128,7 @@ def item_blocks(item: MyItem, tz: ZoneInfo) -> list[blocks.Block]:
         when = ""
         if item.starts_at is not None:
             when = f" on {blocks.escape(short_date(item.starts_at, tz))}"
-        detail = f"Event{when} · {status} · announced {short_date(item.created_at, tz)}"
+        detail = f"Event{when} · {status} · submitted {short_date(item.created_at, tz)}"
     else:
         heading = f"*{blocks.escape(item.title)}*"
         detail = f"Practice · {status} · shared {short_date(item.created_at, tz)}"
@@ -154,7 +154,7 @@ def event_block(event: UpcomingEvent, tz: ZoneInfo) -> blocks.Block:
 
 def _queue_line(line: QueueLine, now: datetime) -> str:
     if line.count == 0:
-        return f"• No {line.label}"
+        return f"• No {line.plural}"
     oldest = f", the oldest for {age(now, line.oldest)}" if line.oldest else ""
     return f"• *{line.count}* {line.label}{oldest}"
 

@@ -242,3 +242,37 @@ def test_the_digest_buttons_open_the_form_or_unsubscribe(bot: Bot) -> None:
     assert ("Subscribe", ids.SUBSCRIPTION_ACTION, "subscribe") in buttons(
         published(bot, MEMBER)[-1]
     )
+
+
+def test_editing_a_pending_event_sends_the_next_edit_for_review(bot: Bot) -> None:
+    """Saving the form opened from Home makes edit 2 and rewrites the first review post."""
+    announce(bot)
+    event = stored_events(bot)[0]
+    bot.deliver()
+    click(bot, ids.EDIT_ACTION, f"event:{event.id}", MEMBER)
+    [form] = bot.opened_views()
+
+    values = simulate.event_values(event.starts_at, event.ends_at, title="Renamed webinar")
+    body = simulate.view_submission(
+        event_ids.EVENT_MODAL,
+        MEMBER,
+        values,
+        view_id="VEDITEV01",
+        private_metadata=form["private_metadata"],
+    )
+    assert body_json(bot.send(body)) == {}
+    bot.deliver()
+
+    [stored] = stored_events(bot)
+    assert (stored.status, stored.revision, stored.title) == (
+        EventStatus.PENDING,
+        2,
+        "Renamed webinar",
+    )
+    first, second = bot.slack.posts(REVIEW_CHANNEL)
+    assert second["text"] == "Event to review (edit 2): Renamed webinar"
+    [update] = bot.slack.calls_to("chat.update")
+    assert (update.params["ts"], update.params["text"]) == (
+        first["ts"],
+        "Replaced by edit 2: Renamed webinar",
+    )

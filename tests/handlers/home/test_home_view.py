@@ -148,7 +148,7 @@ def test_a_coordinator_also_sees_the_review_queue_with_counts_and_oldest_age(bot
     assert queue["text"]["text"].split("\n") == [
         "• *2* practices waiting for review, the oldest for 3 days",
         "• No events waiting for review",
-        "• *1* TA requests nobody has claimed, the oldest for 5 hours",
+        "• *1* TA request nobody has claimed, the oldest for 5 hours",
     ]
     assert f"<#{REVIEW_CHANNEL}>" in where["elements"][0]["text"]
     assert "Review queue" not in texts(open_home(bot, MEMBER))
