@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from concurrent.futures import Executor
 from dataclasses import dataclass, field
 
 from slack_bolt import App
@@ -25,12 +26,20 @@ from storage.uow import UnitOfWork
 log = logging.getLogger(__name__)
 
 
-def create_app(deps: Deps, client: WebClient, *, verify_token: bool = True) -> App:
+def create_app(
+    deps: Deps,
+    client: WebClient,
+    *,
+    verify_token: bool = True,
+    listener_executor: Executor | None = None,
+) -> App:
     """A Bolt app with every feature registered.
 
     Listeners run before the HTTP response (`process_before_response`): they only validate,
     write to the database and answer, so they finish well inside Slack's 3 seconds, and the
-    slow part (talking to Slack) is left to the outbox.
+    slow part (talking to Slack) is left to the outbox. Work that must happen after the answer
+    but cannot wait for the outbox (an export's upload) runs as a Bolt lazy listener on
+    `listener_executor` (Bolt's thread pool unless given; tests pass one that runs inline).
     """
     secret = deps.settings.slack_signing_secret
     app = GuardedApp(
@@ -39,6 +48,7 @@ def create_app(deps: Deps, client: WebClient, *, verify_token: bool = True) -> A
         process_before_response=True,
         token_verification_enabled=verify_token,
         logger=logging.getLogger("slack_bolt"),
+        listener_executor=listener_executor,
     )
     app.middleware(dedupe_events(deps))
     app.error(error_handler(client))
@@ -75,7 +85,11 @@ class Runtime:
 
 
 def build_runtime(
-    settings: Settings, *, clock: Clock = utc_now, verify_token: bool = True
+    settings: Settings,
+    *,
+    clock: Clock = utc_now,
+    verify_token: bool = True,
+    listener_executor: Executor | None = None,
 ) -> Runtime:
     """Wire settings, storage, the Slack client, the outbox and the Bolt app together."""
     engine = make_engine(settings.database_url)
@@ -89,7 +103,7 @@ def build_runtime(
     )
     worker = OutboxWorker(delivery)
     deps = Deps(settings=settings, uow=lambda: UnitOfWork(sessions, worker.wake), clock=clock)
-    app = create_app(deps, client, verify_token=verify_token)
+    app = create_app(deps, client, verify_token=verify_token, listener_executor=listener_executor)
     scheduler = JobScheduler(all_jobs(deps), settings.timezone, clock)
     return Runtime(
         settings=settings,

@@ -1,4 +1,4 @@
-"""`ccsn-bot`: serve, start, demo, outbox, digest, db upgrade.
+"""`ccsn-bot`: serve, start, demo, outbox, digest, export, stats, db upgrade.
 
 Bad settings end in one line naming the variable to fix, never a traceback.
 """
@@ -8,6 +8,8 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Sequence
+from datetime import date
+from pathlib import Path
 
 from bot.config import Settings, SettingsError, load_settings
 from bot.logs import configure_logging
@@ -48,7 +50,22 @@ def _parser() -> argparse.ArgumentParser:
     preview.add_argument("--json", action="store_true", help="print the Block Kit payloads")
     post = digest_commands.add_parser("post", help="post the current period's digest now, once")
     post.set_defaults(json=False)
+    export = commands.add_parser("export", help="write a CSV of practices, TA requests or events")
+    export.add_argument("kind", choices=["practices", "ta", "events"])
+    export.add_argument("--since", type=_day, help="only rows created on or after YYYY-MM-DD")
+    export.add_argument("--output", type=Path, help="write to this file instead of stdout")
+    stats = commands.add_parser("stats", help="counts by status, region, pillar and TA topic")
+    stats.add_argument("--from", dest="start", type=_day, help="first day, YYYY-MM-DD")
+    stats.add_argument("--to", dest="end", type=_day, help="last day, YYYY-MM-DD (default today)")
     return parser
+
+
+def _day(text: str) -> date:
+    """A YYYY-MM-DD argument."""
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date (YYYY-MM-DD)") from None
 
 
 def _serve(settings: Settings, port: int, workers: int) -> None:
@@ -92,6 +109,14 @@ def main(argv: Sequence[str] | None = None) -> int:
             from bot import digest_cli
 
             digest_cli.run(settings, args.digest_command, sys.stdout, as_json=args.json)
+        elif args.command == "export":
+            from bot import export_cli
+
+            export_cli.export(settings, args.kind, args.since, args.output, sys.stdout)
+        elif args.command == "stats":
+            from bot import export_cli
+
+            export_cli.stats(settings, args.start, args.end, sys.stdout)
         elif args.command == "demo":
             from bot.demo import run_demo
 

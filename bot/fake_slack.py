@@ -33,6 +33,19 @@ class Call:
 
 
 @dataclass
+class UploadedFile:
+    """A file uploaded through `files.getUploadURLExternal`, its bytes, and where it was shared."""
+
+    id: str
+    filename: str
+    length: int
+    content: bytes | None = None
+    title: str | None = None
+    channel: str | None = None
+    initial_comment: str | None = None
+
+
+@dataclass
 class Fault:
     """A planned failure for the next call(s) of a method (`*` for any)."""
 
@@ -61,6 +74,7 @@ class FakeSlack:
     record: bool = True
     counts: Counter[str] = field(default_factory=Counter)
     monotonic: Callable[[], float] = time.monotonic
+    files: dict[str, UploadedFile] = field(default_factory=dict)
     _ts: int = 0
     _last_post: dict[str, float] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
@@ -87,6 +101,24 @@ class FakeSlack:
             for call in self.calls_to("chat.postMessage")
             if channel is None or call.params.get("channel") == channel
         ]
+
+    def shared_files(self, channel: str | None = None) -> list[UploadedFile]:
+        """Files completed with `files.completeUploadExternal`, optionally in one channel."""
+        with self._lock:
+            return [
+                f
+                for f in self.files.values()
+                if f.channel is not None and channel in (None, f.channel)
+            ]
+
+    def receive_upload(self, file_id: str, content: bytes) -> bool:
+        """Take the bytes POSTed to an upload URL; False for an unknown or mismatched file."""
+        with self._lock:
+            upload = self.files.get(file_id)
+            if upload is None or upload.content is not None or len(content) != upload.length:
+                return False
+            upload.content = content
+            return True
 
     def reset(self) -> None:
         """Forget calls, counts, faults and the rate limiter's memory."""
@@ -170,12 +202,48 @@ class FakeSlack:
                 "channel": channel,
                 "permalink": f"https://{TEAM_DOMAIN}.slack.com/archives/{channel}/p{ts}",
             }
+        if method == "conversations.open":
+            users = str(params.get("users", ""))
+            if not users or "," in users:
+                return {"ok": False, "error": "invalid_arguments"}
+            return {"ok": True, "channel": {"id": f"D{users}"}}
+        if method == "files.getUploadURLExternal":
+            return self._start_upload(params)
+        if method == "files.completeUploadExternal":
+            return self._complete_upload(params)
         if method in ("views.open", "views.update", "views.publish", "views.push"):
             view = params.get("view")
             if isinstance(view, str):
                 view = json.loads(view)
             return {"ok": True, "view": {"id": "VFAKE", "hash": "1700000000.fake", **(view or {})}}
         return {"ok": True}
+
+    def _start_upload(self, params: dict[str, Any]) -> dict[str, Any]:
+        filename = str(params.get("filename") or "")
+        length = str(params.get("length") or "")
+        if not filename or not length.isdigit():
+            return {"ok": False, "error": "invalid_arguments"}
+        file_id = f"F{len(self.files) + 1:08d}"
+        self.files[file_id] = UploadedFile(id=file_id, filename=filename, length=int(length))
+        root = self.url.removesuffix("api/")
+        return {"ok": True, "upload_url": f"{root}upload/{file_id}", "file_id": file_id}
+
+    def _complete_upload(self, params: dict[str, Any]) -> dict[str, Any]:
+        files = params.get("files")
+        channel = params.get("channel_id")
+        if not isinstance(files, list) or not files or not channel:
+            return {"ok": False, "error": "invalid_arguments"}
+        done = []
+        for entry in files:
+            upload = self.files.get(str(entry.get("id"))) if isinstance(entry, dict) else None
+            if upload is None or upload.content is None:
+                return {"ok": False, "error": "file_not_found"}
+            done.append((upload, entry))
+        for upload, entry in done:
+            upload.title = entry.get("title") or upload.filename
+            upload.channel = str(channel)
+            upload.initial_comment = params.get("initial_comment")
+        return {"ok": True, "files": [{"id": u.id, "title": u.title} for u, _ in done]}
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -184,12 +252,15 @@ class _Handler(BaseHTTPRequestHandler):
     def do_POST(self) -> None:
         """Answer a Web API call: `/api/<method>` with a JSON or form body."""
         length = int(self.headers.get("Content-Length") or 0)
+        if self.path.startswith("/upload/"):
+            self._upload(self.path.removeprefix("/upload/"), self.rfile.read(length))
+            return
         raw = self.rfile.read(length).decode("utf-8")
         if "json" in (self.headers.get("Content-Type") or ""):
             params = json.loads(raw or "{}")
         else:
             params = dict(parse_qsl(raw))
-            for key in ("blocks", "view", "attachments"):
+            for key in ("blocks", "view", "attachments", "files"):
                 if isinstance(params.get(key), str):
                     with contextlib.suppress(ValueError):
                         params[key] = json.loads(params[key])
@@ -207,6 +278,16 @@ class _Handler(BaseHTTPRequestHandler):
         self.send_header("Content-Length", str(len(data)))
         for name, value in headers.items():
             self.send_header(name, value)
+        self.end_headers()
+        self.wfile.write(data)
+
+    def _upload(self, file_id: str, content: bytes) -> None:
+        """The upload URL's answer: 200 when the bytes are for a file being uploaded."""
+        ok = self.server.fake.receive_upload(file_id, content)
+        data = f"OK - {len(content)}".encode() if ok else b"unknown upload"
+        self.send_response(200 if ok else 404)
+        self.send_header("Content-Type", "text/plain")
+        self.send_header("Content-Length", str(len(data)))
         self.end_headers()
         self.wfile.write(data)
 

@@ -16,6 +16,7 @@ from urllib.parse import urlencode
 from slack_sdk.signature import SignatureVerifier
 
 TEAM = "TCCSN0001"
+TEAM_DOMAIN = "ccsn-demo"  # the workspace's subdomain, as the fake Web API's permalinks use
 APP_ID = "ACCSNHUB1"
 _trigger = itertools.count(1)
 
@@ -43,6 +44,7 @@ def slash_command(command: str, user_id: str, text: str = "", channel: str = "CG
         {
             "token": "legacy-unused",
             "team_id": TEAM,
+            "team_domain": TEAM_DOMAIN,
             "api_app_id": APP_ID,
             "channel_id": channel,
             "user_id": user_id,
@@ -286,3 +288,41 @@ def event_values(starts_at: datetime, ends_at: datetime, **overrides: Any) -> di
         ids.REGION_BLOCK: select_state(ids.REGION_INPUT, fields["region"]),
         ids.DESCRIPTION_BLOCK: text_state(ids.DESCRIPTION_INPUT, fields["description"]),
     }
+
+
+def app_home_opened(user_id: str, event_id: str, tab: str = "home") -> str:
+    """The JSON body of the Events API delivery when a member opens the app's Home tab."""
+    return event_callback(
+        {
+            "type": "app_home_opened",
+            "user": user_id,
+            "channel": f"D{user_id}",
+            "tab": tab,
+            "event_ts": "1700000000.000100",
+        },
+        event_id,
+    )
+
+
+def home_click(action_id: str, value: str, user_id: str) -> str:
+    """The body of a button click on the member's Home tab (a view: no channel, no message)."""
+    return interaction_body(
+        {
+            "type": "block_actions",
+            "user": {"id": user_id, "team_id": TEAM},
+            "team": {"id": TEAM},
+            "api_app_id": APP_ID,
+            "trigger_id": f"trigger-{next(_trigger)}",
+            "container": {"type": "view", "view_id": "VHOME0001"},
+            "view": {"id": "VHOME0001", "type": "home", "callback_id": "ccsn_home"},
+            "actions": [
+                {
+                    "type": "button",
+                    "action_id": action_id,
+                    "block_id": "home",
+                    "value": value,
+                    "action_ts": "1700000000.000002",
+                }
+            ],
+        }
+    )

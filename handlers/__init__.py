@@ -6,9 +6,9 @@ from slack_bolt import App
 
 from bot.deps import Deps
 from bot.scheduler import PeriodicJob
-from handlers import ccsn, digest, events, practices, review, ta
+from handlers import ccsn, digest, events, exports, home, practices, review, search, ta
 
-FEATURES = (practices, review, ta, events, digest)
+FEATURES = (practices, review, ta, events, digest, search, exports, home)
 
 
 def register_all(app: App, deps: Deps) -> None:

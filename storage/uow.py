@@ -12,9 +12,11 @@ from storage.repositories.digest_subscriptions import DigestSubscriptionReposito
 from storage.repositories.digests import DigestRepository
 from storage.repositories.events import EventRepository
 from storage.repositories.handled_views import HandledViewRepository
+from storage.repositories.home import HomeRepository
 from storage.repositories.job_runs import JobRunRepository
 from storage.repositories.outbox import OutboxRepository
 from storage.repositories.practices import PracticeRepository
+from storage.repositories.reports import ReportRepository
 from storage.repositories.rsvps import RsvpRepository
 from storage.repositories.search import SearchRepository
 from storage.repositories.ta_requests import TaRequestRepository
@@ -46,6 +48,8 @@ class UnitOfWork:
         self.digest_subscriptions = DigestSubscriptionRepository(self.session)
         self.events = EventRepository(self.session)
         self.rsvps = RsvpRepository(self.session)
+        self.reports = ReportRepository(self.session)
+        self.home = HomeRepository(self.session)
         return self
 
     def commit(self) -> None:

@@ -26,6 +26,9 @@ SCOPES = {
     "views.publish": None,
     "views.push": None,
     "auth.test": None,
+    "conversations.open": "im:write",
+    "files.getUploadURLExternal": "files:write",
+    "files.completeUploadExternal": "files:write",
 }
 
 

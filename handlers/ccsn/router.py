@@ -15,6 +15,16 @@ from slack_sdk import WebClient
 
 from handlers import blocks
 from handlers.ccsn import ids
+from handlers.events.ids import ANNOUNCE_COMMAND
+from handlers.practices.ids import SHARE_COMMAND
+from handlers.ta.ids import REQUEST_COMMAND
+
+# The bot's other slash commands, named at the end of the help so it lists every command.
+OTHER_COMMANDS = (
+    (SHARE_COMMAND, "share a practice (or use Share as a practice on any message)"),
+    (REQUEST_COMMAND, "ask the network's TA providers for technical assistance"),
+    (ANNOUNCE_COMMAND, "announce a webinar, convening or hearing"),
+)
 
 
 @dataclass(frozen=True)
@@ -34,18 +44,33 @@ class CommandCall:
 
 @dataclass(frozen=True)
 class Subcommand:
-    """A `/ccsn` subcommand: its name, a one-line description for the help, and its handler."""
+    """A `/ccsn` subcommand: its name, a one-line description for the help, and its handler.
+
+    `run` answers within Slack's 3 seconds. Work that may take longer goes in `later`, which
+    Bolt runs as a lazy listener once the answer has gone back (its `ack` does nothing), so
+    `run` answers first, for example "Preparing…", and `later` checks everything again: it
+    runs for every call of the subcommand, including ones `run` refused.
+    """
 
     name: str
     summary: str
     run: Callable[[CommandCall], None]
+    later: Callable[[CommandCall], None] | None = None
 
 
 def help_text(subcommands: Sequence[Subcommand], unknown: str = "") -> str:
-    """What `/ccsn` can do, led by a note when the member typed something it does not know."""
+    """Every command, one line each, led by a note when the member typed something unknown."""
     lines = [f"• `{ids.CCSN_COMMAND} {s.name}`: {s.summary}" for s in subcommands]
+    others = [f"• `{command}`: {summary}" for command, summary in OTHER_COMMANDS]
     opening = f"I don't know `{blocks.quote(unknown, 50)}`. " if unknown else ""
-    return f"{opening}Here is what `{ids.CCSN_COMMAND}` can do:\n" + "\n".join(lines)
+    return (
+        f"{opening}Here is what `{ids.CCSN_COMMAND}` can do:\n"
+        + "\n".join(lines)
+        + "\nAnd the other commands:\n"
+        + "\n".join(others)
+        + "\nYour own submissions, upcoming events and digest settings are on CCSN Hub's "
+        "Home tab."
+    )
 
 
 def parse(text: str) -> tuple[str, str]:

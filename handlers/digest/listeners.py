@@ -51,19 +51,22 @@ def register(app: App, deps: Deps) -> None:
     @app.action(ids.EDIT_SUBSCRIPTION_ACTION)
     def edit(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
         ack()
-        _open_form(deps, client, body["user"]["id"], body["trigger_id"], body)
+        problem = open_subscription_form(deps, client, body["user"]["id"], body["trigger_id"])
+        if problem:
+            tell(client, body, problem)
 
 
-def _open_form(
-    deps: Deps, client: WebClient, user_id: str, trigger_id: str, body: dict[str, Any]
-) -> None:
+def open_subscription_form(
+    deps: Deps, client: WebClient, user_id: str, trigger_id: str
+) -> str | None:
+    """Open the personal digest form with the member's filters; a problem if it cannot."""
     try:
         current = service.current_subscription(deps, user_id)
     except SQLAlchemyError:
         log.exception("digest.load_subscription_failed")
-        tell(client, body, TRY_AGAIN)
-        return
+        return TRY_AGAIN
     client.views_open(trigger_id=trigger_id, view=views.subscribe_modal(current))
+    return None
 
 
 def subcommands(deps: Deps) -> list[Subcommand]:
@@ -82,7 +85,10 @@ def subcommands(deps: Deps) -> list[Subcommand]:
 
     def subscribe(call: CommandCall) -> None:
         call.ack()
-        _open_form(deps, call.client, call.user_id, str(call.body["trigger_id"]), call.body)
+        trigger_id = str(call.body["trigger_id"])
+        problem = open_subscription_form(deps, call.client, call.user_id, trigger_id)
+        if problem:
+            tell(call.client, call.body, problem)
 
     def unsubscribe(call: CommandCall) -> None:
         try:

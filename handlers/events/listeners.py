@@ -30,14 +30,50 @@ def _action(body: dict[str, Any]) -> dict[str, Any]:
     return action if isinstance(action, dict) else {}
 
 
+def open_announce_form(deps: Deps, client: WebClient, trigger_id: str) -> None:
+    """Open the announce-an-event form, or a note that events are switched off."""
+    enabled = service.events_enabled(deps.settings)
+    view = views.event_modal() if enabled else views.unavailable_modal()
+    client.views_open(trigger_id=trigger_id, view=view)
+
+
+def open_edit_form(
+    deps: Deps, client: WebClient, trigger_id: str, user_id: str, event_id: int
+) -> str | None:
+    """Open the form filled with the event; otherwise say why `user_id` cannot edit it."""
+    try:
+        event, problem = service.load_for_edit(deps, user_id=user_id, event_id=event_id)
+    except SQLAlchemyError:
+        log.exception("event.load_failed")
+        return TRY_AGAIN
+    if event is None:
+        return problem
+    view = views.event_modal(event, service.edit_metadata(event), live=service.is_live(event))
+    client.views_open(trigger_id=trigger_id, view=view)
+    return None
+
+
+def open_cancel_form(
+    deps: Deps, client: WebClient, trigger_id: str, user_id: str, event_id: int
+) -> str | None:
+    """Open the cancel confirmation; otherwise say why `user_id` cannot cancel the event."""
+    try:
+        event, problem = service.load_for_cancel(deps, user_id=user_id, event_id=event_id)
+    except SQLAlchemyError:
+        log.exception("event.load_failed")
+        return TRY_AGAIN
+    if event is None:
+        return problem
+    client.views_open(trigger_id=trigger_id, view=views.cancel_modal(event.id, event.title))
+    return None
+
+
 def register(app: App, deps: Deps) -> None:
     """Attach the events listeners."""
 
     def open_form(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
         ack()
-        enabled = service.events_enabled(deps.settings)
-        view = views.event_modal() if enabled else views.unavailable_modal()
-        client.views_open(trigger_id=body["trigger_id"], view=view)
+        open_announce_form(deps, client, body["trigger_id"])
 
     app.command(ids.ANNOUNCE_COMMAND)(open_form)
     app.shortcut(ids.ANNOUNCE_SHORTCUT)(open_form)
@@ -92,35 +128,14 @@ def register(app: App, deps: Deps) -> None:
         app.action(link_action)(link_clicked)
 
     def open_edit(body: dict[str, Any], client: WebClient, event_id: int) -> None:
-        try:
-            event, problem = service.load_for_edit(
-                deps, user_id=body["user"]["id"], event_id=event_id
-            )
-        except SQLAlchemyError:
-            log.exception("event.load_failed")
-            tell(client, body, TRY_AGAIN)
-            return
-        if event is None:
+        problem = open_edit_form(deps, client, body["trigger_id"], body["user"]["id"], event_id)
+        if problem:
             tell(client, body, problem)
-            return
-        view = views.event_modal(event, service.edit_metadata(event), live=service.is_live(event))
-        client.views_open(trigger_id=body["trigger_id"], view=view)
 
     def open_cancel(body: dict[str, Any], client: WebClient, event_id: int) -> None:
-        try:
-            event, problem = service.load_for_cancel(
-                deps, user_id=body["user"]["id"], event_id=event_id
-            )
-        except SQLAlchemyError:
-            log.exception("event.load_failed")
-            tell(client, body, TRY_AGAIN)
-            return
-        if event is None:
+        problem = open_cancel_form(deps, client, body["trigger_id"], body["user"]["id"], event_id)
+        if problem:
             tell(client, body, problem)
-            return
-        client.views_open(
-            trigger_id=body["trigger_id"], view=views.cancel_modal(event.id, event.title)
-        )
 
     @app.action(ids.EDIT_ACTION)
     def edit(ack: Ack, body: dict[str, Any], client: WebClient) -> None:

@@ -44,6 +44,10 @@ class EventReview:
             reason=reason,
         )
 
+    def withdraw(self, uow: UnitOfWork, item_id: int, *, submitter_id: str, at: datetime) -> bool:
+        """Take back an event waiting for review or changes; False if it was decided."""
+        return uow.events.withdraw(item_id, submitter_id=submitter_id, at=at)
+
     def review_post(
         self, item: Event, settings: Settings, decision: review_views.DecisionView | None = None
     ) -> dict[str, Any]:

@@ -35,6 +35,10 @@ _LABELS = {
 }
 
 
+# An edit of an event in these states goes (back) to the coordinators rather than live.
+IN_REVIEW = (EventStatus.PENDING, EventStatus.CHANGES_REQUESTED)
+
+
 @dataclass(frozen=True)
 class SubmitResult:
     """A saved event id, or a message for the form's `block_id` when it was refused."""
@@ -129,8 +133,12 @@ def manage_problem(
 def edit_problem(
     event: Event | None, user_id: str, settings: Settings, now: datetime
 ) -> str | None:
-    """Why `user_id` may not edit this event now: resubmitting after review, or a live edit."""
-    if event is not None and event.status is EventStatus.CHANGES_REQUESTED:
+    """Why `user_id` may not edit this event now: before a decision, or a live edit after.
+
+    While it waits for review or for the member's changes only the member may edit it, and
+    the edit goes (back) to review.
+    """
+    if event is not None and event.status in IN_REVIEW:
         if event.submitter_id != user_id:
             return "Only the member who announced this event can edit it."
         return None
@@ -226,7 +234,9 @@ def save_event_edit(
             return SubmitResult(error_block=ids.TITLE_BLOCK, error=problem)
         if not uow.handled_views.claim(view_id, now):
             return SubmitResult(event_id=event_id)
-        if event.status is EventStatus.CHANGES_REQUESTED:
+        if event.status in IN_REVIEW:
+            # Edited while still waiting for review: its review post is replaced, not left live.
+            replaces = event.revision if event.status is EventStatus.PENDING else None
             if not uow.events.resubmit(event_id, revision=revision, changes=_fields(form), at=now):
                 return SubmitResult(error_block=ids.TITLE_BLOCK, error=OUT_OF_DATE)
             uow.audit.record(
@@ -242,7 +252,7 @@ def save_event_edit(
                 payload=messages.resubmitted_message(form, event_id),
                 at=now,
             )
-            review.request_review(uow, deps, EVENTS, event, now)
+            review.request_review(uow, deps, EVENTS, event, now, replaces=replaces)
             uow.commit()
             return SubmitResult(event_id=event_id)
 

@@ -23,12 +23,33 @@ from handlers.replies import TRY_AGAIN, int_or_none, metadata, tell
 log = logging.getLogger(__name__)
 
 
+def open_share_form(client: WebClient, trigger_id: str) -> None:
+    """Open the blank share-a-practice form (the command, the shortcut and App Home)."""
+    client.views_open(trigger_id=trigger_id, view=views.practice_modal())
+
+
+def open_edit_form(
+    deps: Deps, client: WebClient, trigger_id: str, user_id: str, practice_id: int
+) -> str | None:
+    """Open the form filled with the member's practice; otherwise say why it cannot be edited."""
+    try:
+        practice, problem = service.load_for_edit(deps, user_id=user_id, practice_id=practice_id)
+    except SQLAlchemyError:
+        log.exception("practice.load_failed")
+        return TRY_AGAIN
+    if practice is None:
+        return problem
+    meta = {"practice_id": practice.id, "revision": practice.revision}
+    client.views_open(trigger_id=trigger_id, view=views.practice_modal(practice, meta))
+    return None
+
+
 def register(app: App, deps: Deps) -> None:
     """Attach the share-a-practice listeners."""
 
     def open_form(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
         ack()
-        client.views_open(trigger_id=body["trigger_id"], view=views.practice_modal())
+        open_share_form(client, body["trigger_id"])
 
     app.command(ids.SHARE_COMMAND)(open_form)
     app.shortcut(ids.SHARE_SHORTCUT)(open_form)
@@ -90,18 +111,9 @@ def register(app: App, deps: Deps) -> None:
     @app.action(ids.EDIT_ACTION)
     def edit(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
         ack()
-        user_id = body["user"]["id"]
         practice_id = int_or_none((body.get("actions") or [{}])[0].get("value"))
-        try:
-            practice, problem = service.load_for_edit(
-                deps, user_id=user_id, practice_id=practice_id or 0
-            )
-        except SQLAlchemyError:
-            log.exception("practice.load_failed")
-            tell(client, body, TRY_AGAIN)
-            return
-        if practice is None:
+        problem = open_edit_form(
+            deps, client, body["trigger_id"], body["user"]["id"], practice_id or 0
+        )
+        if problem:
             tell(client, body, problem)
-            return
-        meta = {"practice_id": practice.id, "revision": practice.revision}
-        client.views_open(trigger_id=body["trigger_id"], view=views.practice_modal(practice, meta))

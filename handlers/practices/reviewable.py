@@ -44,6 +44,10 @@ class PracticeReview:
             reason=reason,
         )
 
+    def withdraw(self, uow: UnitOfWork, item_id: int, *, submitter_id: str, at: datetime) -> bool:
+        """Take back a practice waiting for review or changes; False if it was decided."""
+        return uow.practices.withdraw(item_id, submitter_id=submitter_id, at=at)
+
     def review_post(
         self,
         item: Practice,

@@ -75,14 +75,21 @@ def submit_practice(
         return practice.id
 
 
+EDITABLE = (PracticeStatus.PENDING, PracticeStatus.CHANGES_REQUESTED)
+
+
 def can_edit(practice: Practice | None, user_id: str) -> str | None:
-    """Why `user_id` may not edit this practice now, or None when they may."""
+    """Why `user_id` may not edit this practice now, or None when they may.
+
+    The member may edit while it waits for review (the edit replaces what coordinators see)
+    or for their changes; once decided or withdrawn it is final.
+    """
     if practice is None:
         return "That practice no longer exists."
     if practice.submitter_id != user_id:
         return "Only the member who shared this practice can edit it."
-    if practice.status is not PracticeStatus.CHANGES_REQUESTED:
-        return "This practice is not waiting for changes any more."
+    if practice.status not in EDITABLE:
+        return "This practice is not waiting for review or changes any more."
     return None
 
 
@@ -116,6 +123,8 @@ def resubmit_practice(
         problem = can_edit(practice, submitter_id)
         if problem is not None or practice is None:
             return SubmitResult(error_block=ids.TITLE_BLOCK, error=problem)
+        # Edited while still waiting for review: its review post is replaced, not left live.
+        replaces = practice.revision if practice.status is PracticeStatus.PENDING else None
         if not uow.practices.resubmit(
             practice_id, revision=revision, changes=_fields(form), at=now
         ):
@@ -135,6 +144,6 @@ def resubmit_practice(
             payload=views.resubmitted_message(form, practice_id),
             at=now,
         )
-        review.request_review(uow, deps, PRACTICES, practice, now)
+        review.request_review(uow, deps, PRACTICES, practice, now, replaces=replaces)
         uow.commit()
         return SubmitResult(practice_id=practice_id)

@@ -78,6 +78,9 @@ class ReviewKind(Protocol[S]):
     ) -> bool:
         """Move a pending submission to the decision's state; False if it was not pending."""
 
+    def withdraw(self, uow: UnitOfWork, item_id: int, *, submitter_id: str, at: datetime) -> bool:
+        """The submitter takes back a submission not yet decided; False if it was decided."""
+
     def review_post(
         self, item: S, settings: Settings, decision: DecisionView | None = None
     ) -> dict[str, Any]:

@@ -13,6 +13,8 @@ from datetime import datetime
 from typing import Any
 
 from bot.deps import Deps
+from handlers import blocks
+from handlers.review import views as review_views
 from handlers.review.kinds import ReviewKind, Submission
 from handlers.review.schemas import ReviewDecision, ReviewOutcome, SubmissionRef
 from handlers.review.views import DecisionView
@@ -26,7 +28,9 @@ _STATUS_WORDS = {
     "rejected": "rejected",
     "pending": "pending",
     "cancelled": "cancelled",
+    "withdrawn": "withdrawn",
 }
+WAITING = ("pending", "changes_requested")
 
 
 def review_key(ref: SubmissionRef, revision: int) -> str:
@@ -40,11 +44,31 @@ def published_key(ref: SubmissionRef) -> str:
 
 
 def request_review(
-    uow: UnitOfWork, deps: Deps, kind: ReviewKind[Any], item: Submission, now: datetime
+    uow: UnitOfWork,
+    deps: Deps,
+    kind: ReviewKind[Any],
+    item: Submission,
+    now: datetime,
+    *,
+    replaces: int | None = None,
 ) -> None:
-    """Queue the post that asks coordinators to review this revision."""
+    """Queue the post that asks coordinators to review this revision.
+
+    `replaces` is the revision whose post still has review buttons because the member edited
+    it while it waited; that post is rewritten to point at this one, without buttons.
+    """
     channel = deps.settings.ccsn_coordinator_channel
     assert channel, "require_for_serve guarantees a coordinator channel"
+    if replaces is not None:
+        uow.outbox.enqueue(
+            method="chat.update",
+            channel=channel,
+            payload=review_views.superseded_post(
+                noun=kind.noun, title=item.title, revision=item.revision
+            ),
+            at=now,
+            update_of=review_key(SubmissionRef(kind.name, item.id), replaces),
+        )
     uow.outbox.enqueue(
         method="chat.postMessage",
         channel=channel,
@@ -159,3 +183,44 @@ def decide(
             uow.outbox.enqueue(method="chat.postMessage", channel=submitter, payload=dm, at=now)
         uow.commit()
     return ReviewOutcome(True)
+
+
+def withdraw(deps: Deps, *, actor_id: str, kind: ReviewKind[Any], item_id: int) -> ReviewOutcome:
+    """The member who submitted something takes it back before a coordinator decides.
+
+    Only the submitter may (from the user Slack vouches for); a decision and a withdrawal
+    racing each other are both compare-and-set on the status, so exactly one wins. The
+    review post loses its buttons.
+    """
+    with deps.uow() as uow:
+        now = deps.clock()
+        item = kind.load(uow, item_id)
+        if item is None:
+            return ReviewOutcome(False, f"That {kind.noun} no longer exists.")
+        if item.submitter_id != actor_id:
+            return ReviewOutcome(
+                False, f"Only the member who submitted this {kind.noun} can withdraw it."
+            )
+        revision = item.revision
+        if str(item.status) not in WAITING or not kind.withdraw(
+            uow, item_id, submitter_id=actor_id, at=now
+        ):
+            return ReviewOutcome(False, already_decided(kind, item))
+        uow.audit.record(
+            entity_type=kind.name, entity_id=item_id, action="withdrawn", actor_id=actor_id, at=now
+        )
+        uow.outbox.enqueue(
+            method="chat.update",
+            channel=deps.settings.ccsn_coordinator_channel or "",
+            payload=review_views.withdrawn_post(
+                noun=kind.noun,
+                title=item.title,
+                submitter_id=actor_id,
+                at=now,
+                tz=deps.settings.timezone,
+            ),
+            at=now,
+            update_of=review_key(SubmissionRef(kind.name, item_id), revision),
+        )
+        uow.commit()
+    return ReviewOutcome(True, f"You withdrew *{blocks.escape(item.title)}*.")

@@ -71,6 +71,36 @@ def review_post(
     return {"text": text, "blocks": body}
 
 
+def withdrawn_post(
+    *, noun: str, title: str, submitter_id: str, at: datetime, tz: ZoneInfo
+) -> dict[str, Any]:
+    """The coordinators' post once the member withdrew it: no buttons, nothing to review."""
+    withdrawn = f"Withdrawn by {blocks.user(submitter_id)} {blocks.when(at, tz)}"
+    verdict = f":leftwards_arrow_with_hook: {withdrawn}. Nothing to review."
+    return {
+        "text": f"Withdrawn: {blocks.escape(title)}",
+        "blocks": [
+            blocks.header(f"Withdrawn {noun}"),
+            blocks.section(f"*{blocks.escape(title)}*"),
+            blocks.section(verdict),
+        ],
+    }
+
+
+def superseded_post(*, noun: str, title: str, revision: int) -> dict[str, Any]:
+    """A review post the member replaced with an edit before anyone decided on it."""
+    return {
+        "text": f"Replaced by edit {revision}: {blocks.escape(title)}",
+        "blocks": [
+            blocks.header(f"{noun.capitalize()} edited before review"),
+            blocks.section(
+                f"*{blocks.escape(title)}*\n:pencil2: The member edited this {noun} while it "
+                f"waited for review; edit {revision} is posted below for review instead."
+            ),
+        ],
+    }
+
+
 def reason_modal(
     decision: ReviewDecision, ref: SubmissionRef, title: str, noun: str, revision: int | None
 ) -> dict[str, Any]:

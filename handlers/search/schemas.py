@@ -4,21 +4,27 @@ from __future__ import annotations
 
 import re
 import shlex
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from handlers.vocabulary import FUNDING_STREAMS, PILLARS, REGION_OF_COUNTY, REGIONS
-from storage.repositories.search import SearchFilters
 
 FILTER_KEYS = ("pillar", "county", "region", "funding")
 
 
 @dataclass(frozen=True)
 class SearchQuery:
-    """What a member asked for, and any filter value we could not recognise."""
+    """What a member asked for: words, exact filters (stored slugs and names), and problems.
+
+    `problems` are filter values we could not recognise, to tell the member about; the search
+    runs without them.
+    """
 
     words: str
-    filters: SearchFilters
-    problems: list[str] = field(default_factory=list)
+    pillars: tuple[str, ...] = ()
+    counties: tuple[str, ...] = ()
+    regions: tuple[str, ...] = ()
+    funding_streams: tuple[str, ...] = ()
+    problems: tuple[str, ...] = ()
 
 
 def _norm(value: str) -> str:
@@ -62,11 +68,9 @@ def parse_query(text: str) -> SearchQuery:
             words.append(token)
     return SearchQuery(
         words=" ".join(words),
-        filters=SearchFilters(
-            pillars=tuple(found["pillar"]),
-            counties=tuple(found["county"]),
-            regions=tuple(found["region"]),
-            funding_streams=tuple(found["funding"]),
-        ),
-        problems=problems,
+        pillars=tuple(found["pillar"]),
+        counties=tuple(found["county"]),
+        regions=tuple(found["region"]),
+        funding_streams=tuple(found["funding"]),
+        problems=tuple(problems),
     )

@@ -24,6 +24,16 @@ def _clicked(body: dict[str, Any]) -> tuple[str, int]:
     return body["user"]["id"], int_or_none(action.get("value")) or 0
 
 
+def open_request_form(deps: Deps, client: WebClient, trigger_id: str) -> None:
+    """Open the request-TA form, or a note that TA requests are not set up yet."""
+    view = (
+        views.request_modal()
+        if deps.settings.ccsn_ta_channel
+        else views.not_set_up_modal(service.NOT_SET_UP)
+    )
+    client.views_open(trigger_id=trigger_id, view=view)
+
+
 def register(app: App, deps: Deps) -> None:
     """Attach the TA request listeners."""
 
@@ -38,12 +48,7 @@ def register(app: App, deps: Deps) -> None:
     @app.shortcut(ids.REQUEST_SHORTCUT)
     def shortcut(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
         ack()
-        view = (
-            views.request_modal()
-            if deps.settings.ccsn_ta_channel
-            else views.not_set_up_modal(service.NOT_SET_UP)
-        )
-        client.views_open(trigger_id=body["trigger_id"], view=view)
+        open_request_form(deps, client, body["trigger_id"])
 
     @app.view(ids.REQUEST_MODAL)
     def submit(ack: Ack, body: dict[str, Any], view: dict[str, Any]) -> None:

@@ -13,13 +13,17 @@ from storage.types import UtcDateTime, str_enum
 
 
 class EventStatus(enum.StrEnum):
-    """Review states, plus `cancelled` for an approved event that will no longer happen."""
+    """Review states, plus `cancelled` for an approved event that will no longer happen.
+
+    `withdrawn`: the member took it back before it was announced.
+    """
 
     PENDING = "pending"
     CHANGES_REQUESTED = "changes_requested"
     APPROVED = "approved"
     REJECTED = "rejected"
     CANCELLED = "cancelled"
+    WITHDRAWN = "withdrawn"
 
 
 class Event(Base):

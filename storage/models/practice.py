@@ -13,12 +13,16 @@ from storage.types import UtcDateTime, str_enum
 
 
 class PracticeStatus(enum.StrEnum):
-    """Review states. `changes_requested` goes back to `pending` when the member resubmits."""
+    """Review states. `changes_requested` goes back to `pending` when the member resubmits.
+
+    `withdrawn`: the member took it back before it was published.
+    """
 
     PENDING = "pending"
     CHANGES_REQUESTED = "changes_requested"
     APPROVED = "approved"
     REJECTED = "rejected"
+    WITHDRAWN = "withdrawn"
 
 
 class Practice(Base):

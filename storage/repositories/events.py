@@ -66,13 +66,14 @@ class EventRepository:
     def resubmit(
         self, event_id: int, *, revision: int, changes: Mapping[str, Any], at: datetime
     ) -> bool:
-        """Put an event the coordinators sent back into review again, as the next revision.
+        """Put an edited event back into review, as the next revision.
 
-        False unless changes were requested on exactly this revision, so a stale form cannot
-        resubmit twice.
+        False unless exactly this revision is still waiting for review or for the member's
+        changes, so a stale form cannot resubmit twice, nor edit a decided event.
         """
+        waiting = (EventStatus.PENDING, EventStatus.CHANGES_REQUESTED)
         return self._change(
-            (Event.status == EventStatus.CHANGES_REQUESTED, Event.revision == revision),
+            (Event.status.in_(waiting), Event.revision == revision),
             event_id,
             **changes,
             status=EventStatus.PENDING,
@@ -113,6 +114,21 @@ class EventRepository:
             cancelled_by=actor_id,
             cancel_reason=reason,
             sequence=Event.sequence + 1,
+            updated_at=at,
+        )
+
+    def withdraw(self, event_id: int, *, submitter_id: str, at: datetime) -> bool:
+        """The member takes back an event not yet decided; False if it was decided first."""
+        return self._change(
+            (
+                Event.submitter_id == submitter_id,
+                Event.status.in_((EventStatus.PENDING, EventStatus.CHANGES_REQUESTED)),
+            ),
+            event_id,
+            status=EventStatus.WITHDRAWN,
+            decided_by=submitter_id,
+            decided_at=at,
+            decision_reason=None,
             updated_at=at,
         )
 

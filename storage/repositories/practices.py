@@ -68,16 +68,17 @@ class PracticeRepository:
     def resubmit(
         self, practice_id: int, *, revision: int, changes: Mapping[str, Any], at: datetime
     ) -> bool:
-        """Put an edited practice back in the queue.
+        """Put an edited practice back in the queue as the next revision.
 
-        Returns False unless changes were requested on exactly this revision, so a stale edit
-        form (or the same form submitted twice) cannot resubmit twice.
+        Returns False unless exactly this revision is still waiting for review or for the
+        member's changes, so a stale edit form (or the same form submitted twice) cannot
+        resubmit twice, nor edit a practice a coordinator has meanwhile decided.
         """
         result = self._session.execute(
             update(Practice)
             .where(
                 Practice.id == practice_id,
-                Practice.status == PracticeStatus.CHANGES_REQUESTED,
+                Practice.status.in_([PracticeStatus.PENDING, PracticeStatus.CHANGES_REQUESTED]),
                 Practice.revision == revision,
             )
             .values(
@@ -87,6 +88,26 @@ class PracticeRepository:
                 submitted_at=at,
                 decided_at=None,
                 decided_by=None,
+                decision_reason=None,
+            )
+            .execution_options(synchronize_session=False)
+        )
+        self._reload(practice_id)
+        return bool(result.rowcount)  # type: ignore[attr-defined]
+
+    def withdraw(self, practice_id: int, *, submitter_id: str, at: datetime) -> bool:
+        """The member takes back a practice not yet decided; False if it was decided first."""
+        result = self._session.execute(
+            update(Practice)
+            .where(
+                Practice.id == practice_id,
+                Practice.submitter_id == submitter_id,
+                Practice.status.in_([PracticeStatus.PENDING, PracticeStatus.CHANGES_REQUESTED]),
+            )
+            .values(
+                status=PracticeStatus.WITHDRAWN,
+                decided_by=submitter_id,
+                decided_at=at,
                 decision_reason=None,
             )
             .execution_options(synchronize_session=False)

@@ -7,6 +7,7 @@ from handlers.ccsn import ids
 from tests.conftest import COORDINATORS, MEMBER
 from tests.handlers.ccsn.conftest import command_answer
 from tests.harness import Bot
+from tests.test_manifest import MANIFEST
 
 
 def ccsn(bot: Bot, user: str, text: str) -> dict:
@@ -42,3 +43,25 @@ def test_subcommand_names_are_case_insensitive(bot: Bot) -> None:
     answer = ccsn(bot, COORDINATORS[0], "DIGEST")
 
     assert answer["text"].startswith("Preview: ")
+
+
+def test_help_lists_every_subcommand_with_one_line_each(bot: Bot) -> None:
+    """`/ccsn help` names every command, one per line: `/ccsn`'s own (help too), then the rest."""
+    answer = ccsn(bot, MEMBER, "help")
+
+    lines = [line for line in answer["text"].splitlines() if line.startswith("• `")]
+    commands = [line.split("`")[1] for line in lines]
+    assert commands == [
+        "/ccsn digest",
+        "/ccsn subscribe",
+        "/ccsn unsubscribe",
+        "/ccsn search",
+        "/ccsn export",
+        "/ccsn help",
+        "/share-practice",
+        "/request-ta",
+        "/announce-event",
+    ]
+    declared = {c["command"] for c in MANIFEST["features"]["slash_commands"]} - {"/ccsn"}
+    assert set(commands[-3:]) == declared
+    assert all("`: " in line for line in lines)

@@ -1,0 +1,45 @@
+"""Reading `/ccsn export <practices|ta|events> [since YYYY-MM-DD]`."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+# What a coordinator may type, and the export it names.
+KINDS = {
+    "practices": "practices",
+    "practice": "practices",
+    "ta": "ta",
+    "events": "events",
+    "event": "events",
+}
+
+USAGE = (
+    "Say what to export: `/ccsn export practices`, `/ccsn export ta` or `/ccsn export events`, "
+    "optionally with `since YYYY-MM-DD` (for example `/ccsn export ta since 2026-01-01`)."
+)
+
+
+@dataclass(frozen=True)
+class ExportRequest:
+    """Which table to export, and from which day (in the network's time zone) it starts."""
+
+    kind: str
+    since: date | None = None
+
+
+def parse_export(args: str) -> ExportRequest | str:
+    """The export asked for, or the usage to answer with when it cannot be read."""
+    words = args.split()
+    if not words or words[0].lower() not in KINDS:
+        return USAGE
+    kind = KINDS[words[0].lower()]
+    rest = [word.lower() for word in words[1:]]
+    if not rest:
+        return ExportRequest(kind)
+    if len(rest) == 2 and rest[0] == "since":
+        try:
+            return ExportRequest(kind, date.fromisoformat(rest[1]))
+        except ValueError:
+            return f"“{rest[1][:20]}” is not a date; write it as YYYY-MM-DD. {USAGE}"
+    return USAGE

@@ -1,0 +1,151 @@
+"""The CSV files coordinators export: columns, cell formatting and formula neutralisation.
+
+Pure functions shared by `/ccsn export` and `ccsn-bot export`, so both write the same file.
+A cell starting with `=`, `+`, `-`, `@`, a tab or a carriage return could run as a formula
+when the file is opened in a spreadsheet (CSV injection), so it gets a leading `'`.
+"""
+
+from __future__ import annotations
+
+import csv
+import enum
+import io
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from handlers.events.views import region_label
+from handlers.ta.views import reference
+from handlers.vocabulary import EVENT_TYPES, FUNDING_STREAMS, PILLARS, TA_FORMATS, TA_TOPICS
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+@dataclass(frozen=True)
+class EventRecord:
+    """An event with how many members said they are going."""
+
+    event: Any
+    going: int
+
+
+def neutralise(text: str) -> str:
+    """Text a spreadsheet shows as text: a leading `'` when it could start a formula."""
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
+def _labels(values: Iterable[str], labels: Mapping[str, str]) -> str:
+    return "; ".join(labels.get(value, value) for value in values or [])
+
+
+def _label(value: str | None, labels: Mapping[str, str]) -> str:
+    return labels.get(value, value) if value else ""
+
+
+Column = tuple[str, Callable[[Any], object]]
+
+PRACTICE_COLUMNS: list[Column] = [
+    ("id", lambda p: p.id),
+    ("status", lambda p: p.status),
+    ("title", lambda p: p.title),
+    ("summary", lambda p: p.summary),
+    ("organisation", lambda p: p.organisation),
+    ("county", lambda p: p.county),
+    ("region", lambda p: p.region),
+    ("pillars", lambda p: _labels(p.pillars, PILLARS)),
+    ("funding_streams", lambda p: _labels(p.funding_streams, FUNDING_STREAMS)),
+    ("link", lambda p: p.link),
+    ("submitted_by", lambda p: p.submitter_id),
+    ("may_name_submitter", lambda p: p.credit_submitter),
+    ("revision", lambda p: p.revision),
+    ("created_at", lambda p: p.created_at),
+    ("submitted_at", lambda p: p.submitted_at),
+    ("decided_at", lambda p: p.decided_at),
+    ("decided_by", lambda p: p.decided_by),
+    ("decision_reason", lambda p: p.decision_reason),
+]
+
+TA_COLUMNS: list[Column] = [
+    ("reference", lambda r: reference(r.id)),
+    ("status", lambda r: r.status),
+    ("topic", lambda r: _label(r.topic, TA_TOPICS)),
+    ("need", lambda r: r.need),
+    ("organisation", lambda r: r.organisation),
+    ("county", lambda r: r.county),
+    ("region", lambda r: r.region),
+    ("needed_by", lambda r: r.needed_by),
+    ("format", lambda r: _label(r.format, TA_FORMATS)),
+    ("may_appear_in_digest", lambda r: r.share_in_digest),
+    ("requested_by", lambda r: r.requester_id),
+    ("created_at", lambda r: r.created_at),
+    ("claimed_by", lambda r: r.claimed_by),
+    ("claimed_at", lambda r: r.claimed_at),
+    ("times_claimed", lambda r: r.claims),
+    ("resolved_at", lambda r: r.resolved_at),
+    ("resolution", lambda r: r.resolution),
+    ("cancelled_at", lambda r: r.cancelled_at),
+    ("helpful", lambda r: {"helpful": "yes", "not_helpful": "no"}.get(str(r.feedback or ""))),
+]
+
+EVENT_COLUMNS: list[Column] = [
+    ("id", lambda e: e.event.id),
+    ("status", lambda e: e.event.status),
+    ("title", lambda e: e.event.title),
+    ("event_type", lambda e: _label(e.event.event_type, EVENT_TYPES)),
+    ("starts_at", lambda e: e.event.starts_at),
+    ("ends_at", lambda e: e.event.ends_at),
+    ("location", lambda e: e.event.location),
+    ("virtual_link", lambda e: e.event.virtual_link),
+    ("registration_link", lambda e: e.event.registration_link),
+    ("host_organisation", lambda e: e.event.host_organisation),
+    ("region", lambda e: region_label(e.event.region)),
+    ("description", lambda e: e.event.description),
+    ("announced_by", lambda e: e.event.submitter_id),
+    ("rsvps", lambda e: e.going),
+    ("created_at", lambda e: e.event.created_at),
+    ("decided_at", lambda e: e.event.decided_at),
+    ("decided_by", lambda e: e.event.decided_by),
+    ("cancelled_at", lambda e: e.event.cancelled_at),
+    ("cancel_reason", lambda e: e.event.cancel_reason),
+]
+
+COLUMNS: dict[str, list[Column]] = {
+    "practices": PRACTICE_COLUMNS,
+    "ta": TA_COLUMNS,
+    "events": EVENT_COLUMNS,
+}
+
+
+def cell(value: object, tz: ZoneInfo) -> str:
+    """One value as CSV text: times in the network's zone, yes/no, enum values, neutralised."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, datetime):
+        return value.astimezone(tz).strftime("%Y-%m-%d %H:%M")
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, enum.Enum):
+        return str(value.value)
+    return neutralise(str(value))
+
+
+def header(kind: str) -> list[str]:
+    """The column names of one export."""
+    return [name for name, _ in COLUMNS[kind]]
+
+
+def row(kind: str, record: object, tz: ZoneInfo) -> list[str]:
+    """One record as CSV cells, in the export's column order."""
+    return [cell(read(record), tz) for _, read in COLUMNS[kind]]
+
+
+def to_csv(rows: Iterable[Sequence[str]]) -> str:
+    """RFC 4180 CSV text (CRLF line ends, quotes only where needed)."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerows(rows)
+    return out.getvalue()

@@ -1,0 +1,128 @@
+"""Bolt listeners for the Home tab: publish it when opened, and act on its buttons.
+
+Home is a view, not a message: `views.publish` is called directly (there is nothing for the
+outbox to keep), and a failure is logged, never raised, so Slack always gets its 200. Buttons
+that open a form reuse each feature's own form opener; buttons that change something call the
+feature's service, then publish the tab again with the outcome at the top (Home has no
+channel for an ephemeral reply).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from typing import Any
+
+from slack_bolt import Ack, App
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+from sqlalchemy.exc import SQLAlchemyError
+
+from bot.deps import Deps
+from handlers.digest.listeners import open_subscription_form
+from handlers.events import listeners as events_listeners
+from handlers.home import ids, service, views
+from handlers.practices import listeners as practices_listeners
+from handlers.replies import TRY_AGAIN, int_or_none
+from handlers.review.schemas import SubmissionRef
+from handlers.ta import listeners as ta_listeners
+
+log = logging.getLogger(__name__)
+
+# A click's handler: (user, button value, trigger id, client) -> what to tell the member, if
+# anything; None leaves the tab as it is (a form opened instead).
+Click = Callable[[str, str, str, WebClient], str | None]
+
+
+def publish(deps: Deps, client: WebClient, user_id: str, notice: str | None = None) -> None:
+    """Build `user_id`'s Home tab and publish it; on failure the old tab simply stays."""
+    try:
+        data = service.home_data(deps, user_id)
+    except SQLAlchemyError:
+        log.exception("home.load_failed")
+        return
+    try:
+        client.views_publish(user_id=user_id, view=views.home_view(data, notice))
+    except SlackApiError as exc:
+        log.warning("home.publish_failed error=%s", exc.response.get("error"))
+
+
+def register(app: App, deps: Deps) -> None:
+    """Attach the Home tab's event and button listeners."""
+
+    @app.event(ids.HOME_OPENED_EVENT)
+    def opened(event: dict[str, Any], client: WebClient) -> None:
+        # The event also fires for the Messages tab, which shows conversations, not a view.
+        if event.get("tab") != "home" or not isinstance(event.get("user"), str):
+            return
+        publish(deps, client, event["user"])
+
+    def on_click(act: Click) -> Callable[[Ack, dict[str, Any], WebClient], None]:
+        def listener(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
+            ack()
+            user_id = body["user"]["id"]
+            action = (body.get("actions") or [{}])[0]
+            value = str(action.get("value") or "") if isinstance(action, dict) else ""
+            try:
+                notice = act(user_id, value, str(body.get("trigger_id") or ""), client)
+            except SQLAlchemyError:
+                log.exception("home.action_failed")
+                notice = TRY_AGAIN
+            if notice is not None:
+                publish(deps, client, user_id, notice)
+
+        return listener
+
+    def share(user_id: str, value: str, trigger_id: str, client: WebClient) -> str | None:
+        practices_listeners.open_share_form(client, trigger_id)
+        return None
+
+    def request_ta(user_id: str, value: str, trigger_id: str, client: WebClient) -> str | None:
+        ta_listeners.open_request_form(deps, client, trigger_id)
+        return None
+
+    def announce(user_id: str, value: str, trigger_id: str, client: WebClient) -> str | None:
+        events_listeners.open_announce_form(deps, client, trigger_id)
+        return None
+
+    def edit(user_id: str, value: str, trigger_id: str, client: WebClient) -> str | None:
+        ref = SubmissionRef.parse(value)
+        if ref is not None and ref.kind == "practice":
+            return practices_listeners.open_edit_form(deps, client, trigger_id, user_id, ref.id)
+        if ref is not None and ref.kind == "event":
+            return events_listeners.open_edit_form(deps, client, trigger_id, user_id, ref.id)
+        return "That submission no longer exists."
+
+    def withdraw(user_id: str, value: str, trigger_id: str, client: WebClient) -> str | None:
+        return service.withdraw(deps, user_id, value)
+
+    def cancel_event(user_id: str, value: str, trigger_id: str, client: WebClient) -> str | None:
+        event_id = int_or_none(value) or 0
+        return events_listeners.open_cancel_form(deps, client, trigger_id, user_id, event_id)
+
+    def cancel_ta(user_id: str, value: str, trigger_id: str, client: WebClient) -> str | None:
+        return service.cancel_ta_request(deps, user_id, int_or_none(value) or 0)
+
+    def rsvp(user_id: str, value: str, trigger_id: str, client: WebClient) -> str | None:
+        return service.toggle_rsvp(deps, user_id, int_or_none(value) or 0)
+
+    def subscription(user_id: str, value: str, trigger_id: str, client: WebClient) -> str | None:
+        return open_subscription_form(deps, client, user_id, trigger_id)
+
+    def unsubscribe(user_id: str, value: str, trigger_id: str, client: WebClient) -> str | None:
+        return service.unsubscribe(deps, user_id)
+
+    clicks: dict[str, Click] = {
+        ids.SHARE_ACTION: share,
+        ids.REQUEST_TA_ACTION: request_ta,
+        ids.ANNOUNCE_ACTION: announce,
+        ids.EDIT_ACTION: edit,
+        ids.WITHDRAW_ACTION: withdraw,
+        ids.CANCEL_EVENT_ACTION: cancel_event,
+        ids.CANCEL_TA_ACTION: cancel_ta,
+        ids.RSVP_ACTION: rsvp,
+        ids.SUBSCRIPTION_ACTION: subscription,
+        ids.UNSUBSCRIBE_ACTION: unsubscribe,
+    }
+    for action_id, act in clicks.items():
+        app.action(action_id)(on_click(act))

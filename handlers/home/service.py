@@ -1,0 +1,185 @@
+"""What a member's Home tab holds, and what its buttons may do for them.
+
+Who may do what is decided by each feature's own rules (practices' `can_edit`, events'
+`edit_problem` and `manage_problem`, TA's `refusal`, review's `withdraw`), from the user Slack
+vouches for; a button's value only names the item.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from bot.deps import Deps
+from handlers.digest import service as digest_service
+from handlers.events import attendance
+from handlers.events import service as events_service
+from handlers.home.schemas import (
+    CANCEL_EVENT,
+    CANCEL_TA,
+    EDIT,
+    WITHDRAW,
+    HomeData,
+    MyItem,
+    QueueLine,
+    UpcomingEvent,
+)
+from handlers.practices import service as practices_service
+from handlers.review import registry
+from handlers.review import service as review_service
+from handlers.ta import service as ta_service
+from handlers.ta.views import reference
+from storage.models import (
+    Event,
+    EventStatus,
+    Practice,
+    PracticeStatus,
+    TaRequest,
+    TaStatus,
+)
+from storage.uow import UnitOfWork
+
+MAX_ITEMS = 20  # the member's own submissions shown, most recent first; the rest are counted
+MAX_EVENTS = 8  # upcoming events shown, soonest first
+
+UNSUBSCRIBED = "Done: no more personal digests."
+
+
+def _practice(practice: Practice, user_id: str) -> MyItem:
+    actions: list[str] = []
+    if practices_service.can_edit(practice, user_id) is None:
+        actions.append(EDIT)
+    if str(practice.status) in review_service.WAITING:
+        actions.append(WITHDRAW)
+    return MyItem(
+        kind="practice",
+        id=practice.id,
+        title=practice.title,
+        status=str(practice.status),
+        created_at=practice.created_at,
+        actions=tuple(actions),
+    )
+
+
+def _event(event: Event, user_id: str, deps: Deps, now: datetime) -> MyItem:
+    actions: list[str] = []
+    if events_service.edit_problem(event, user_id, deps.settings, now) is None:
+        actions.append(EDIT)
+    if event.status in events_service.IN_REVIEW:
+        actions.append(WITHDRAW)
+    elif events_service.manage_problem(event, user_id, deps.settings, now) is None:
+        actions.append(CANCEL_EVENT)
+    return MyItem(
+        kind="event",
+        id=event.id,
+        title=event.title,
+        status=str(event.status),
+        created_at=event.created_at,
+        actions=tuple(actions),
+        starts_at=event.starts_at,
+    )
+
+
+def _ta_request(request: TaRequest) -> MyItem:
+    cancellable = ta_service.refusal(request, TaStatus.CANCELLED) is None
+    return MyItem(
+        kind="ta",
+        id=request.id,
+        title=request.topic,
+        status=str(request.status),
+        created_at=request.created_at,
+        actions=(CANCEL_TA,) if cancellable else (),
+        needed_by=request.needed_by,
+        holder=request.claimed_by if request.status is TaStatus.CLAIMED else None,
+    )
+
+
+def _review_queue(uow: UnitOfWork) -> list[QueueLine]:
+    home = uow.home
+    return [
+        QueueLine(
+            "practice waiting for review",
+            "practices waiting for review",
+            *home.waiting(Practice.status, PracticeStatus.PENDING, Practice.submitted_at),
+        ),
+        QueueLine(
+            "event waiting for review",
+            "events waiting for review",
+            *home.waiting(Event.status, EventStatus.PENDING, Event.submitted_at),
+        ),
+        QueueLine(
+            "TA request nobody has claimed",
+            "TA requests nobody has claimed",
+            *home.waiting(TaRequest.status, TaStatus.OPEN, TaRequest.opened_at),
+        ),
+    ]
+
+
+def home_data(deps: Deps, user_id: str) -> HomeData:
+    """Read everything `user_id`'s Home tab shows, in one unit of work."""
+    settings = deps.settings
+    with deps.uow() as uow:
+        now = deps.clock()
+        practices, practice_count = uow.home.practices_of(user_id, MAX_ITEMS)
+        events, event_count = uow.home.events_of(user_id, MAX_ITEMS)
+        requests, request_count = uow.home.ta_requests_of(user_id, MAX_ITEMS)
+        items = [
+            *(_practice(p, user_id) for p in practices),
+            *(_event(e, user_id, deps, now) for e in events),
+            *(_ta_request(r) for r in requests),
+        ]
+        items.sort(key=lambda item: (item.created_at, item.kind, item.id), reverse=True)
+        upcoming, upcoming_count = uow.home.upcoming_events(now, MAX_EVENTS)
+        event_ids = [event.id for event in upcoming]
+        counts = uow.home.rsvp_counts(event_ids)
+        going = uow.home.going(user_id, event_ids)
+        coordinator = settings.is_coordinator(user_id)
+        return HomeData(
+            user_id=user_id,
+            now=now,
+            tz=settings.timezone,
+            items=items[:MAX_ITEMS],
+            total_items=practice_count + event_count + request_count,
+            events=[
+                UpcomingEvent(
+                    id=event.id,
+                    title=event.title,
+                    starts_at=event.starts_at,
+                    ends_at=event.ends_at,
+                    region=event.region,
+                    going=event.id in going,
+                    count=counts.get(event.id, 0),
+                )
+                for event in upcoming
+            ],
+            total_events=upcoming_count,
+            subscription=uow.digest_subscriptions.get(user_id),
+            queue=_review_queue(uow) if coordinator else None,
+            review_channel=settings.ccsn_coordinator_channel if coordinator else None,
+        )
+
+
+def withdraw(deps: Deps, user_id: str, value: object) -> str:
+    """Withdraw the practice or event the button names; what to tell the member."""
+    target = registry.resolve(value)
+    if target is None:
+        return "That submission no longer exists."
+    kind, item_id = target
+    return review_service.withdraw(deps, actor_id=user_id, kind=kind, item_id=item_id).message
+
+
+def cancel_ta_request(deps: Deps, user_id: str, request_id: int) -> str:
+    """Cancel the member's TA request; what to tell them."""
+    outcome = ta_service.cancel(deps, actor_id=user_id, request_id=request_id)
+    if not outcome.accepted:
+        return outcome.message
+    return f"You cancelled TA request {reference(request_id)}."
+
+
+def toggle_rsvp(deps: Deps, user_id: str, event_id: int) -> str:
+    """RSVP to an event, or withdraw the RSVP; what to tell the member."""
+    return attendance.toggle_rsvp(deps, user_id=user_id, event_id=event_id)
+
+
+def unsubscribe(deps: Deps, user_id: str) -> str:
+    """Stop the member's personal digest; what to tell them."""
+    return digest_service.unsubscribe(deps, user_id=user_id) or UNSUBSCRIBED
