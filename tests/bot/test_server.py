@@ -42,10 +42,13 @@ def wait_for(condition: Callable[[], bool], seconds: float = 15) -> None:
     raise AssertionError("condition not met in time")
 
 
-def serve_environment(slack: FakeSlack, database_url: str, **extra: str) -> dict[str, str]:
+def serve_environment(
+    slack: FakeSlack, database_url: str, *, migrate: bool = True, **extra: str
+) -> dict[str, str]:
     """The environment of `ccsn-bot serve` talking to `slack`, with `extra` settings.
 
-    The database is migrated first, as a deployment does before starting the bot.
+    The database is migrated first (as a deployment does before starting the bot) unless its
+    tables were made another way.
     """
     env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "CCSN_"))}
     env.update(
@@ -58,7 +61,8 @@ def serve_environment(slack: FakeSlack, database_url: str, **extra: str) -> dict
         CCSN_PRACTICES_CHANNEL=PRACTICES_CHANNEL,
     )
     env.update(extra)
-    subprocess.run([BIN, "db", "upgrade"], env=env, check=True, capture_output=True)
+    if migrate:
+        subprocess.run([BIN, "db", "upgrade"], env=env, check=True, capture_output=True)
     return env
 
 
