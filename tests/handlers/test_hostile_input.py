@@ -498,7 +498,7 @@ def test_every_modal_is_covered() -> None:
     """Each `app.view(...)` callback in handlers/ has an entry in MODALS."""
     registered = set()
     for path in Path(handlers.__file__).parent.rglob("*.py"):
-        for name in re.findall(r"@app\.view\(ids\.([A-Z_]+)\)", path.read_text()):
+        for name in re.findall(r"app\.view\(\s*ids\.([A-Z_]+)\)", path.read_text()):
             module = __import__(f"handlers.{path.parent.name}.ids", fromlist=[name])
             registered.add(getattr(module, name))
 
