@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import json
 import math
+import sys
 import threading
 import time
 from collections import Counter, deque
@@ -58,6 +59,25 @@ class Fault:
 
 
 @dataclass
+class Hold:
+    """A call Slack carries out at once but answers only when the test says so.
+
+    Like a real network stall after Slack accepted a message: the post exists (it is recorded,
+    with its `ts`) while the bot is still waiting for the answer, so a test can kill the bot in
+    exactly that window. `arrived` is set when the call is in flight; `release()` answers it.
+    """
+
+    method: str
+    channel: str | None = None
+    arrived: threading.Event = field(default_factory=threading.Event)
+    released: threading.Event = field(default_factory=threading.Event)
+
+    def release(self) -> None:
+        """Let the held answer go (to a bot that may no longer be listening)."""
+        self.released.set()
+
+
+@dataclass
 class FakeSlack:
     """The fake Web API's state: recorded calls, posted messages, planned faults.
 
@@ -68,6 +88,7 @@ class FakeSlack:
 
     calls: list[Call] = field(default_factory=list)
     faults: deque[Fault] = field(default_factory=deque)
+    holds: deque[Hold] = field(default_factory=deque)
     bot_token: str = "xoxb-fake"
     url: str = ""
     channel_interval: float | None = None
@@ -88,6 +109,13 @@ class FakeSlack:
         with self._lock:
             for _ in range(times):
                 self.faults.append(Fault(method=method, **fault))
+
+    def hold_next(self, method: str, channel: str | None = None) -> Hold:
+        """Carry out the next successful call of `method` but hold its answer until released."""
+        hold = Hold(method=method, channel=channel)
+        with self._lock:
+            self.holds.append(hold)
+        return hold
 
     def calls_to(self, method: str) -> list[Call]:
         """Recorded calls of one method, in order."""
@@ -126,12 +154,38 @@ class FakeSlack:
             self.calls.clear()
             self.faults.clear()
             self.counts.clear()
+            for hold in self.holds:
+                hold.release()
+            self.holds.clear()
             self._last_post.clear()
 
     def handle(
         self, method: str, params: dict[str, Any], token: str | None
     ) -> tuple[int, dict[str, Any], dict[str, str]]:
-        """Answer one call as Slack would: (status, body, headers)."""
+        """Answer one call as Slack would: (status, body, headers).
+
+        A planned `Hold` on a call that succeeds keeps the answer back until it is released
+        (or a minute passes), outside the lock so other calls carry on meanwhile.
+        """
+        answer = self._handle(method, params, token)
+        status, body, _ = answer
+        hold = self._take_hold(method, params) if status == 200 and body.get("ok") else None
+        if hold is not None:
+            hold.arrived.set()
+            hold.released.wait(60)
+        return answer
+
+    def _take_hold(self, method: str, params: dict[str, Any]) -> Hold | None:
+        with self._lock:
+            for hold in self.holds:
+                if hold.method == method and hold.channel in (None, params.get("channel")):
+                    self.holds.remove(hold)
+                    return hold
+        return None
+
+    def _handle(
+        self, method: str, params: dict[str, Any], token: str | None
+    ) -> tuple[int, dict[str, Any], dict[str, str]]:
         with self._lock:
             fault = next(
                 (
@@ -278,8 +332,9 @@ class _Handler(BaseHTTPRequestHandler):
         self.send_header("Content-Length", str(len(data)))
         for name, value in headers.items():
             self.send_header(name, value)
-        self.end_headers()
-        self.wfile.write(data)
+        with contextlib.suppress(ConnectionError):  # the bot may have died waiting (a held call)
+            self.end_headers()
+            self.wfile.write(data)
 
     def _upload(self, file_id: str, content: bytes) -> None:
         """The upload URL's answer: 200 when the bytes are for a file being uploaded."""
@@ -311,6 +366,11 @@ class _Handler(BaseHTTPRequestHandler):
 class _Server(ThreadingHTTPServer):
     daemon_threads = True
     fake: FakeSlack
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        """Stay quiet when a client hung up (a killed bot); report anything else."""
+        if not isinstance(sys.exc_info()[1], ConnectionError):
+            super().handle_error(request, client_address)
 
 
 class FakeSlackServer:

@@ -22,7 +22,11 @@ def _element(values: StateValues, block_id: str, action_id: str) -> Mapping[str,
 
 
 def text_value(values: StateValues, block_id: str, action_id: str) -> str:
-    """A text input's value, stripped; empty when absent or not text."""
+    """A text input's value, stripped; empty when absent or not text.
+
+    NUL characters are dropped: nobody types one, and PostgreSQL cannot store one in text, so
+    keeping it would make a form save on SQLite and fail on PostgreSQL.
+    """
     value = _element(values, block_id, action_id).get("value")
     if not isinstance(value, str):
         return ""
@@ -80,7 +84,11 @@ def link_error(link: str, maximum: int = 2000) -> str | None:
         return None
     if len(link) > maximum:
         return f"Links must be under {maximum} characters."
-    parts = urlsplit(link)
+    problem = "Links must start with http:// or https:// (for example https://example.org)."
+    try:
+        parts = urlsplit(link)
+    except ValueError:  # e.g. an unclosed IPv6 host, `http://[`
+        return problem
     if parts.scheme not in ("http", "https") or not parts.netloc or any(c.isspace() for c in link):
-        return "Links must start with http:// or https:// (for example https://example.org)."
+        return problem
     return None

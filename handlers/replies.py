@@ -19,7 +19,7 @@ from slack_sdk.errors import SlackApiError
 
 log = logging.getLogger(__name__)
 
-_ID = re.compile(r"[1-9][0-9]{0,10}")  # ASCII digits only: "²".isdigit() is True
+_ID = re.compile(r"[1-9][0-9]{0,9}")  # ASCII digits only: "²".isdigit() is True
 TRY_AGAIN = "Sorry, I couldn't save that just now. Please try again in a minute."
 
 
@@ -50,10 +50,10 @@ def metadata(view: Mapping[str, Any]) -> dict[str, Any]:
 
 def int_or_none(value: object) -> int | None:
     """A positive id from an untrusted button value or metadata field."""
-    if isinstance(value, int) and not isinstance(value, bool):
-        return value if value > 0 else None
     if isinstance(value, str) and _ID.fullmatch(value):
-        return int(value)
+        value = int(value)
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value if 0 < value < 2**31 else None  # ids are 32-bit on PostgreSQL
     return None
 
 

@@ -123,3 +123,20 @@ class Bot:
 def body_json(response: BoltResponse) -> dict[str, Any]:
     """A Bolt response body as JSON ({} when empty)."""
     return json.loads(response.body) if response.body else {}
+
+
+def mrkdwn_texts(node: object) -> list[str]:
+    """Every string Slack parses for mentions: the `text` fallback and `mrkdwn` objects.
+
+    `plain_text` objects (headers, buttons) are shown literally, so they need no escaping.
+    """
+    found: list[str] = []
+    if isinstance(node, dict):
+        if node.get("type") == "mrkdwn" or ("blocks" in node and "text" in node):
+            found.append(str(node["text"]))
+        for value in node.values():
+            found += mrkdwn_texts(value)
+    elif isinstance(node, list):
+        for value in node:
+            found += mrkdwn_texts(value)
+    return found

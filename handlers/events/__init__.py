@@ -4,10 +4,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from apscheduler.triggers.interval import IntervalTrigger
-
 from bot.deps import Deps
-from bot.scheduler import PeriodicJob
+from bot.scheduler import PeriodicJob, cron
 from handlers.events import attendance
 from handlers.events.listeners import register
 
@@ -15,20 +13,19 @@ REMINDER_CHECK = timedelta(minutes=5)
 
 
 def jobs(deps: Deps) -> list[PeriodicJob]:
-    """Look for reminders to send every few minutes.
+    """Look for reminders to send every five minutes, and once at start-up.
 
-    Reminders are claimed one by one in `job_runs`, so a missed tick needs no catch-up: the
-    next one finds whatever is due and not yet sent.
+    Reminders are claimed one by one in `job_runs`, so any run finds whatever is due and not
+    yet sent. The start-up run (the scheduler's catch-up of the last five-minute mark) means a
+    restart or a new replica sends reminders that fell due meanwhile at once, not up to five
+    minutes late; every worker doing so at the same moment still sends each one once.
     """
     return [
         PeriodicJob(
             name=attendance.REMINDER_JOB,
-            trigger=IntervalTrigger(
-                seconds=int(REMINDER_CHECK.total_seconds()), timezone=deps.settings.timezone
-            ),
+            trigger=cron("*/5 * * * *", deps.settings.timezone),
             run=lambda _due: _remind(deps),
             grace=REMINDER_CHECK,
-            catch_up=False,
         )
     ]
 

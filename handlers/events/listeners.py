@@ -18,9 +18,14 @@ from handlers.replies import TRY_AGAIN, int_or_none, metadata, tell
 log = logging.getLogger(__name__)
 
 
+# Far above any real revision, and inside every database's integer, so a crafted number is a
+# stale version rather than an overflow.
+_VERSION_MAX = 2**31 - 1
+
+
 def _version(value: object) -> int:
     """A revision or sequence number from metadata (0 is valid); -1 when malformed."""
-    if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
+    if isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= _VERSION_MAX:
         return value
     return -1
 

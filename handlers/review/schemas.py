@@ -61,7 +61,8 @@ class SubmissionRef:
         if not isinstance(value, str):
             return None
         kind, _, number = value.rpartition(":")
-        if not number.isdigit() or len(number) >= 12 or int(number) <= 0:
+        # ASCII only: str.isdigit() also accepts "²", which int() refuses.
+        if not (number.isascii() and number.isdigit()) or len(number) >= 12 or int(number) <= 0:
             return None
         if not kind:
             kind = "practice"

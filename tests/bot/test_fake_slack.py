@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
 
 import httpx
@@ -64,3 +65,20 @@ def test_other_channels_and_later_posts_are_not_limited(limited: FakeSlack, tick
     assert limited.calls == []  # record=False keeps only the counts
     counts = httpx.get(limited.url.removesuffix("api/") + "_counts").json()
     assert counts == {"chat.postMessage": 3}
+
+
+def test_a_held_post_exists_before_its_answer_arrives(slack: FakeSlack) -> None:
+    """A held call is carried out at once (the post is recorded) but answered only on release."""
+    hold = slack.hold_next("chat.postMessage", channel="C0000001")
+    answers: list[httpx.Response] = []
+    sender = threading.Thread(target=lambda: answers.append(post(slack, "C0000001")))
+    sender.start()
+
+    assert hold.arrived.wait(5)
+    assert [p["text"] for p in slack.posts("C0000001")] == ["hello"]
+    assert answers == []
+    hold.release()
+    sender.join(5)
+
+    assert answers[0].json()["ok"] is True
+    assert answers[0].json()["ts"] == slack.posts("C0000001")[0]["ts"]

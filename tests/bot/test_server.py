@@ -42,8 +42,14 @@ def wait_for(condition: Callable[[], bool], seconds: float = 15) -> None:
     raise AssertionError("condition not met in time")
 
 
-@pytest.fixture
-def environment(slack: FakeSlack, database_url: str) -> dict[str, str]:
+def serve_environment(
+    slack: FakeSlack, database_url: str, *, migrate: bool = True, **extra: str
+) -> dict[str, str]:
+    """The environment of `ccsn-bot serve` talking to `slack`, with `extra` settings.
+
+    The database is migrated first (as a deployment does before starting the bot) unless its
+    tables were made another way.
+    """
     env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "CCSN_"))}
     env.update(
         SLACK_BOT_TOKEN=slack.bot_token,
@@ -54,8 +60,15 @@ def environment(slack: FakeSlack, database_url: str) -> dict[str, str]:
         CCSN_COORDINATOR_CHANNEL=REVIEW_CHANNEL,
         CCSN_PRACTICES_CHANNEL=PRACTICES_CHANNEL,
     )
-    subprocess.run([BIN, "db", "upgrade"], env=env, check=True, capture_output=True)
+    env.update(extra)
+    if migrate:
+        subprocess.run([BIN, "db", "upgrade"], env=env, check=True, capture_output=True)
     return env
+
+
+@pytest.fixture
+def environment(slack: FakeSlack, database_url: str) -> dict[str, str]:
+    return serve_environment(slack, database_url)
 
 
 @pytest.fixture

@@ -11,6 +11,7 @@ from handlers.practices.schemas import PracticeForm
 from handlers.practices.views import practice_modal, published_post, review_post, thanks_message
 from handlers.review import views
 from handlers.review.schemas import ReviewDecision
+from tests.harness import mrkdwn_texts
 
 
 def test_escape_neutralises_slack_control_sequences() -> None:
@@ -56,23 +57,6 @@ def assert_within_limits(message: dict[str, object], max_blocks: int) -> None:
                 )
                 assert len(text) <= (75 if element.get("type") == "button" else 3000)
     assert len(json.dumps(message_blocks)) < 13_000 * 2
-
-
-def mrkdwn_texts(node: object) -> list[str]:
-    """Every string Slack parses for mentions: the `text` fallback and `mrkdwn` objects.
-
-    `plain_text` objects (headers, buttons) are shown literally, so they need no escaping.
-    """
-    found: list[str] = []
-    if isinstance(node, dict):
-        if node.get("type") == "mrkdwn" or ("blocks" in node and "text" in node):
-            found.append(str(node["text"]))
-        for value in node.values():
-            found += mrkdwn_texts(value)
-    elif isinstance(node, list):
-        for value in node:
-            found += mrkdwn_texts(value)
-    return found
 
 
 def test_messages_stay_within_block_kit_limits_for_the_longest_input() -> None:

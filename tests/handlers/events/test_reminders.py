@@ -170,3 +170,15 @@ def test_moved_within_the_window_the_change_notice_stands_in_for_the_reminder(
 
     assert len(reminders(bot, ANA)) == 1
     assert any("has changed (time)" in text for text in dms(bot, ANA))
+
+
+def test_a_bot_starting_up_sends_reminders_already_due(bot: Bot, clock: FrozenClock) -> None:
+    """The start-up catch-up runs the reminder check, so a restart sends due reminders at once."""
+    event = announced(bot)
+    rsvp(bot, event.id, ANA)
+    clock.now = STARTS - timedelta(hours=3, minutes=2)  # due for 21 hours; the bot was down
+
+    bot.runtime.scheduler.catch_up()
+    bot.runtime.scheduler.catch_up()  # another worker starting at the same moment
+
+    assert len(reminders(bot, ANA)) == 1

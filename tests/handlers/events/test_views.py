@@ -10,7 +10,8 @@ from handlers.events.schemas import EventForm
 from handlers.review.schemas import ReviewDecision
 from handlers.review.views import DecisionView
 from tests.handlers.events.helpers import PACIFIC, STARTS
-from tests.handlers.test_blocks import assert_within_limits, mrkdwn_texts
+from tests.handlers.test_blocks import assert_within_limits
+from tests.harness import mrkdwn_texts
 
 
 def worst_case() -> EventForm:
