@@ -155,8 +155,8 @@ def measure_search(database_url: str, *, size: int = SIZE, queries: int = QUERIE
             "ms",
             p95,
             small,
-            target=f"< {TARGET_MS:.0f} ms",
-            met=p95 < TARGET_MS,
+            target=f"< {TARGET_MS:.0f} ms" if size == SIZE else "",  # the size only
+            met=p95 < TARGET_MS if size == SIZE else None,
             note=f"baseline: the same {queries} searches over {size // 10:,} practices; "
             f"p50 {percentile(all_times, 50) * 1000:.1f} ms; slowest kind, {slowest}: "
             f"p95 {percentile(times[slowest], 95) * 1000:.1f} ms",
