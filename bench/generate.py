@@ -1,131 +1,60 @@
-"""Seeded, deterministic data sets, written with bulk inserts rather than through Slack.
+"""Seeded, deterministic data sets, written in bulk rather than through Slack.
 
-`python -m bench.generate --database-url URL --practices 100000` fills a migrated database
-with practices for the digest and search benchmarks: the same seed always gives the same rows,
-spread over the past years, with `--recent` of them submitted in the week before `--now`.
+`python -m bench.generate --database-url URL --submissions 1000000` fills a migrated database
+with the digest benchmark's history: practices, TA requests and events (`SHARES`), the last
+`--recent` of them in the week before `DEFAULT_NOW`, and the public posts the bot made for
+them. `--practices N --approved-only --search` builds the search benchmark's archive instead.
+The same seed always gives the same rows (see `bench.rows`).
 """
 
 from __future__ import annotations
 
 import argparse
-import random
-from collections.abc import Iterator, Mapping
-from datetime import UTC, datetime, timedelta
+from collections.abc import Callable, Iterator, Mapping
+from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Engine, insert
+from sqlalchemy import Engine, Table, select, true
+from sqlalchemy.orm import Session
 
-from handlers.vocabulary import FUNDING_STREAMS, PILLARS, REGION_OF_COUNTY
+from bench.bulk import insert_rows
+from bench.rows import (
+    DEFAULT_NOW,
+    DEFAULT_SEED,
+    STATUS_WEIGHTS,
+    event_rows,
+    practice_rows,
+    ta_request_rows,
+)
+from handlers.practices.reviewable import PRACTICES
+from handlers.review.schemas import SubmissionRef
+from handlers.review.service import published_key
+from handlers.ta.service import post_key as ta_post_key
 from storage.db import make_engine
-from storage.models import OutboxMessage, OutboxStatus, Practice, PracticeStatus
+from storage.models import (
+    Event,
+    EventStatus,
+    OutboxMessage,
+    OutboxStatus,
+    Practice,
+    PracticeStatus,
+    SearchDocument,
+    TaRequest,
+)
 
-BATCH = 5_000
-DEFAULT_SEED = 8
-DEFAULT_NOW = datetime(2026, 11, 30, 17, 0, tzinfo=UTC)
-COORDINATORS = ("UCOORD001", "UCOORD002")
-
-# Status mix of a network's history: most practices were approved long ago.
-STATUS_WEIGHTS = {
-    PracticeStatus.APPROVED: 80,
-    PracticeStatus.REJECTED: 8,
-    PracticeStatus.PENDING: 7,
-    PracticeStatus.CHANGES_REQUESTED: 5,
-}
-ACTIVITIES = (
-    "family resource nights", "attendance mentoring", "restorative circles", "food pantry",
-    "after-school tutoring", "mental health drop-in", "parent leadership academy",
-    "home visits", "summer bridge", "college and career nights", "school-based clinic",
-    "peer mediation", "coordination of services team", "community walk", "newcomer welcome",
-    "dental screening day", "literacy for families", "youth advisory council",
-)  # fmt: skip
-QUALITIES = (
-    "bilingual", "weekly", "student-led", "trauma-informed", "county-wide", "evening",
-    "neighbourhood", "data-driven", "low-cost", "year-round", "partner-run", "family-centred",
-)  # fmt: skip
-WORDS = (
-    "families", "students", "partners", "teachers", "coordinator", "attendance", "wellness",
-    "clinic", "county", "district", "community", "meals", "referrals", "counselors", "survey",
-    "volunteers", "library", "transport", "grant", "outcomes", "language", "enrollment",
-    "mentors", "leadership", "council", "trust", "schedule", "budget", "evenings", "support",
-)  # fmt: skip
-ORGANISATION_KINDS = ("High School", "Elementary", "Middle School", "Unified", "Academy")
-PLACES = (
-    "Roosevelt", "Lincoln", "Washington", "Cesar Chavez", "Jefferson", "Oak Grove", "Riverside",
-    "Valley View", "Mission", "Sierra Vista", "Bayview", "Hillcrest", "Pacific", "Del Mar",
-)  # fmt: skip
+# Of every 100 submissions: what a network of community schools sends in, roughly.
+SHARES = {"practices": 70, "ta_requests": 20, "events": 10}
+PRACTICES_CHANNEL = "CPRACTICES"
+TA_CHANNEL = "CTAREQUESTS"
+EVENTS_CHANNEL = "CEVENTS"
+PAGE = 10_000
 
 
-def _summary(rng: random.Random) -> str:
-    sentences = []
-    for _ in range(rng.randint(2, 4)):
-        words = rng.sample(WORDS, rng.randint(6, 12))
-        sentences.append(" ".join(words).capitalize() + ".")
-    return " ".join(sentences)
-
-
-def practice_rows(
-    count: int,
-    *,
-    seed: int = DEFAULT_SEED,
-    now: datetime = DEFAULT_NOW,
-    recent: int = 0,
-    status_weights: Mapping[PracticeStatus, int] = STATUS_WEIGHTS,
-) -> Iterator[dict[str, Any]]:
-    """`count` practices as column values; the first `recent` were submitted in the last week.
-
-    The rest are spread uniformly over the five years before that week, so a query for "this
-    week" must find a few rows among many. `status_weights` sets the mix of review states
-    (`{PracticeStatus.APPROVED: 1}` for an archive of approved practices only).
-    """
-    rng = random.Random(seed)
-    counties = sorted(REGION_OF_COUNTY)
-    statuses = list(status_weights)
-    weights = list(status_weights.values())
-    week = timedelta(days=7)
-    history = timedelta(days=5 * 365)
-    for i in range(count):
-        back = rng.random() * week if i < recent else week + rng.random() * history
-        submitted = now - back
-        status = rng.choices(statuses, weights)[0]
-        decided = status is not PracticeStatus.PENDING
-        county = rng.choice(counties)
-        yield {
-            "status": status,
-            "submitter_id": f"UMEMBER{rng.randrange(5000):04d}",
-            "title": f"{rng.choice(QUALITIES).capitalize()} {rng.choice(ACTIVITIES)}",
-            "summary": _summary(rng),
-            "pillars": rng.sample(sorted(PILLARS), rng.randint(1, 2)),
-            "county": county,
-            "region": REGION_OF_COUNTY[county],
-            "organisation": f"{rng.choice(PLACES)} {rng.choice(ORGANISATION_KINDS)}",
-            "funding_streams": rng.sample(sorted(FUNDING_STREAMS), rng.randint(0, 3)),
-            "link": f"https://example.org/practices/{i}" if rng.random() < 0.6 else None,
-            "credit_submitter": rng.random() < 0.7,
-            "revision": 1,
-            "created_at": submitted,
-            "submitted_at": submitted,
-            "decided_at": submitted + timedelta(hours=rng.randint(1, 96)) if decided else None,
-            "decided_by": rng.choice(COORDINATORS) if decided else None,
-            "decision_reason": None,
-        }
-
-
-def _insert(engine: Engine, table: Any, rows: Iterator[dict[str, Any]]) -> int:
-    """Insert in batches of `BATCH` (multi-row INSERTs), committing each batch."""
-    total = 0
-    batch: list[dict[str, Any]] = []
-    with engine.connect() as connection:
-        for row in rows:
-            batch.append(row)
-            if len(batch) == BATCH:
-                connection.execute(insert(table), batch)
-                connection.commit()
-                total, batch = total + len(batch), []
-        if batch:
-            connection.execute(insert(table), batch)
-            connection.commit()
-            total += len(batch)
-    return total
+def split(total: int) -> dict[str, int]:
+    """`total` submissions shared out by `SHARES`; rounding goes to practices."""
+    counts = {kind: total * share // 100 for kind, share in SHARES.items()}
+    counts["practices"] += total - sum(counts.values())
+    return counts
 
 
 def practices(
@@ -137,9 +66,83 @@ def practices(
     recent: int = 0,
     status_weights: Mapping[PracticeStatus, int] = STATUS_WEIGHTS,
 ) -> int:
-    """Store `count` generated practices (see `practice_rows`); returns how many."""
+    """Store `count` generated practices (see `bench.rows.practice_rows`); returns how many."""
     rows = practice_rows(count, seed=seed, now=now, recent=recent, status_weights=status_weights)
-    return _insert(engine, Practice.__table__, rows)
+    return insert_rows(engine, _table(Practice), rows)
+
+
+def submissions(
+    engine: Engine,
+    total: int,
+    *,
+    recent: int = 1000,
+    seed: int = DEFAULT_SEED,
+    now: datetime = DEFAULT_NOW,
+) -> dict[str, int]:
+    """Store `total` submissions of every kind, `recent` of them in the week before `now`.
+
+    Both numbers are shared out by `SHARES`. Every published item also gets its public post
+    (`published_posts`), so the digest can link to it. Returns how many rows of each kind.
+    """
+    stored = {}
+    for (kind, count), week in zip(split(total).items(), split(recent).values(), strict=True):
+        generator, model = GENERATORS[kind]
+        stored[kind] = insert_rows(
+            engine, _table(model), generator(count, seed=seed, now=now, recent=week)
+        )
+    stored["posts"] = published_posts(engine)
+    return stored
+
+
+def published_posts(engine: Engine) -> int:
+    """Store, as delivered, the post the bot made for each published item; returns how many.
+
+    Approved practices and events (cancelled ones too: their post was made) have their post in
+    the public channel, and every TA request its post in the TA channel, under the outbox keys
+    the features use, so `linked_posts` and search find them as they would in production.
+    """
+    practice = Practice.status == PracticeStatus.APPROVED
+    event = Event.status.in_([EventStatus.APPROVED, EventStatus.CANCELLED])
+    sources: list[tuple[Any, Any, Any, Callable[[int], str], str]] = [
+        (Practice, Practice.decided_at, practice, _practice_key, PRACTICES_CHANNEL),
+        (TaRequest, TaRequest.created_at, true(), ta_post_key, TA_CHANNEL),
+        (Event, Event.decided_at, event, _event_key, EVENTS_CHANNEL),
+    ]
+    total = 0
+    for model, when, where, key, channel in sources:
+        for page in _pages(engine, select(model.id, when).where(where), model.id):
+            total += insert_rows(
+                engine, _table(OutboxMessage), (_post(key(i), channel, i, at) for i, at in page)
+            )
+    return total
+
+
+def search_documents(engine: Engine) -> int:
+    """Index every approved practice for search, as approval does; returns how many.
+
+    Each document is built by the practices feature's own `search_document`, so the benchmark
+    searches exactly what members would. On SQLite the triggers fill `search_fts` as rows go
+    in; on PostgreSQL the generated `tsvector` column and its GIN index are filled by COPY.
+    """
+    columns = [c.key for c in _table(SearchDocument).columns if c.key != "id"]
+    approved = select(Practice).where(Practice.status == PracticeStatus.APPROVED)
+    total = 0
+    with Session(engine) as session:
+        last = 0
+        while page := session.scalars(
+            approved.where(Practice.id > last).order_by(Practice.id).limit(PAGE)
+        ).all():
+            documents = [
+                PRACTICES.search_document(p, post_key=_practice_key(p.id), at=p.decided_at)
+                for p in page
+                if p.decided_at is not None
+            ]
+            rows = [{c: getattr(d, c) for c in columns} for d in documents]
+            last = page[-1].id
+            session.rollback()  # end the read before writing: SQLite has one writer at a time
+            session.expunge_all()
+            total += insert_rows(engine, _table(SearchDocument), rows)
+    return total
 
 
 def outbox_messages(
@@ -171,30 +174,89 @@ def outbox_messages(
         }
         for i in range(count)
     )
-    _insert(engine, OutboxMessage.__table__, rows)
+    insert_rows(engine, _table(OutboxMessage), rows)
     return names
 
 
+GENERATORS: dict[str, tuple[Callable[..., Iterator[dict[str, Any]]], Any]] = {
+    "practices": (practice_rows, Practice),
+    "ta_requests": (ta_request_rows, TaRequest),
+    "events": (event_rows, Event),
+}
+
+
+def _table(model: Any) -> Table:
+    table: Table = model.__table__
+    return table
+
+
+def _practice_key(practice_id: int) -> str:
+    return published_key(SubmissionRef("practice", practice_id))
+
+
+def _event_key(event_id: int) -> str:
+    return published_key(SubmissionRef("event", event_id))
+
+
+def _post(key: str, channel: str, item_id: int, at: datetime) -> dict[str, Any]:
+    return {
+        "key": key,
+        "method": "chat.postMessage",
+        "channel": channel,
+        "payload": {"text": "A published post"},
+        "status": OutboxStatus.SENT,
+        "attempts": 1,
+        "next_attempt_at": at,
+        "created_at": at,
+        "sent_at": at,
+        "ts": f"{int(at.timestamp())}.{item_id % 1_000_000:06d}",
+    }
+
+
+def _pages(engine: Engine, query: Any, order: Any) -> Iterator[list[tuple[int, datetime]]]:
+    """`(id, time)` rows of `query` a page at a time, each read finished before it is used."""
+    last = 0
+    while True:
+        with engine.connect() as connection:
+            page = [
+                (row[0], row[1])
+                for row in connection.execute(query.where(order > last).order_by(order).limit(PAGE))
+            ]
+        if not page:
+            return
+        yield page
+        last = page[-1][0]
+
+
 def main() -> None:
-    """Fill a migrated database with generated practices."""
+    """Fill a migrated database with generated submissions, or an archive for search."""
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--database-url", required=True, help="a database at the latest schema")
-    parser.add_argument("--practices", type=int, required=True, help="how many practices")
+    amount = parser.add_mutually_exclusive_group(required=True)
+    amount.add_argument("--submissions", type=int, help="practices, TA requests and events")
+    amount.add_argument("--practices", type=int, help="practices only")
     parser.add_argument("--recent", type=int, default=1000, help="how many in the last week")
     parser.add_argument("--seed", type=int, default=DEFAULT_SEED)
     parser.add_argument("--approved-only", action="store_true", help="no other review states")
+    parser.add_argument("--search", action="store_true", help="index approved practices")
     args = parser.parse_args()
     from bench.databases import driver_url
 
     engine = make_engine(driver_url(args.database_url))
     try:
-        weights = {PracticeStatus.APPROVED: 1} if args.approved_only else STATUS_WEIGHTS
-        stored = practices(
-            engine, args.practices, seed=args.seed, recent=args.recent, status_weights=weights
-        )
+        if args.submissions is not None:
+            stored = submissions(engine, args.submissions, recent=args.recent, seed=args.seed)
+        else:
+            weights = {PracticeStatus.APPROVED: 1} if args.approved_only else STATUS_WEIGHTS
+            count = practices(
+                engine, args.practices, seed=args.seed, recent=args.recent, status_weights=weights
+            )
+            stored = {"practices": count}
+        if args.search:
+            stored["search_documents"] = search_documents(engine)
     finally:
         engine.dispose()
-    print(f"stored {stored} practices (seed {args.seed})")
+    print(", ".join(f"{count} {kind}" for kind, count in stored.items()) + f" (seed {args.seed})")
 
 
 if __name__ == "__main__":

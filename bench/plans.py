@@ -1,9 +1,9 @@
 """Query plans of what a piece of the bot runs, against a database holding a long history.
 
-`python -m bench.plans` fills a fresh database with `--history` delivered outbox messages
-and a few pending ones, then shows the plan of every SELECT the outbox runs to claim its next
-messages. `explain_queries` works for any function that takes a unit of work, so the digest
-and search benchmarks can show their plans the same way.
+`python -m bench.plans` shows the plan of every distinct SELECT run by: the outbox claiming
+its next messages behind `--history` delivered ones (`outbox`); the weekly digest built over
+`--submissions` stored submissions (`digest`); and searches over `--practices` approved
+practices (`search`). `explain_queries` works for any function that takes a unit of work.
 """
 
 from __future__ import annotations
@@ -18,10 +18,13 @@ from typing import Any
 
 from sqlalchemy import Engine, event
 
-from bench import generate
+from bench import digest, generate, search
 from bench.databases import fresh_database, label
 from bot.clock import utc_now
 from bot.outbox import LEASE
+from handlers.search.schemas import parse_query
+from handlers.search.service import to_filters
+from handlers.search.views import MAX_RESULTS
 from storage.db import make_engine, make_session_factory
 from storage.uow import UnitOfWork
 
@@ -71,19 +74,65 @@ def outbox_claim_plans(database_url: str, history: int, pending: int = 100) -> l
         engine.dispose()
 
 
+def digest_plans(database_url: str, submissions: int, recent: int = 1000) -> list[str]:
+    """Plans of the weekly digest's queries with `submissions` stored, `recent` this week."""
+    engine = make_engine(database_url)
+    try:
+        digest.fill(engine, submissions, recent)
+        settings = digest.bench_settings(database_url)
+        return explain_queries(engine, lambda uow: digest.build_digest(uow, settings))
+    finally:
+        engine.dispose()
+
+
+def search_plans(database_url: str, practices: int) -> list[str]:
+    """Plans of one search of each shape (`search.SHAPES`) over `practices` approved ones."""
+    engine = make_engine(database_url)
+    try:
+        search.fill(engine, practices)
+        queries = [parse_query(text) for text in search.EXAMPLES]
+        return explain_queries(
+            engine,
+            lambda uow: [
+                uow.search.search(q.words, to_filters(q), limit=MAX_RESULTS) for q in queries
+            ],
+        )
+    finally:
+        engine.dispose()
+
+
 def main() -> None:
-    """Print the outbox claim plans on SQLite, and on PostgreSQL when given a URL."""
+    """Print the plans on SQLite, and on PostgreSQL when given a URL."""
     parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--what", default="outbox,digest,search", help="some of those three")
     parser.add_argument("--history", type=int, default=100_000, help="delivered messages")
+    parser.add_argument("--submissions", type=int, default=100_000, help="for the digest")
+    parser.add_argument("--practices", type=int, default=100_000, help="approved, for search")
     parser.add_argument("--postgres-url", help="also show PostgreSQL's plan")
     args = parser.parse_args()
     kinds = ["sqlite"] + (["postgresql"] if args.postgres_url else [])
+    jobs: dict[str, tuple[str, Callable[[str], list[str]]]] = {
+        "outbox": (
+            f"outbox claim, {args.history:,} delivered messages",
+            lambda url: outbox_claim_plans(url, args.history),
+        ),
+        "digest": (
+            f"weekly digest, {args.submissions:,} submissions",
+            lambda url: digest_plans(url, args.submissions),
+        ),
+        "search": (
+            f"search, {args.practices:,} approved practices",
+            lambda url: search_plans(url, args.practices),
+        ),
+    }
     with tempfile.TemporaryDirectory(prefix="ccsn-plans-") as tmp:
-        for kind in kinds:
-            with fresh_database(kind, Path(tmp), args.postgres_url) as url:
-                print(f"## {label(url)}, {args.history:,} delivered messages\n")
-                for plan in outbox_claim_plans(url, args.history):
-                    print(plan + "\n")
+        for what in args.what.split(","):
+            title, plans = jobs[what]
+            for kind in kinds:
+                with fresh_database(kind, Path(tmp), args.postgres_url) as url:
+                    print(f"## {label(url)}: {title}\n")
+                    for plan in plans(url):
+                        print(plan + "\n")
 
 
 if __name__ == "__main__":

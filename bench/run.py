@@ -1,8 +1,9 @@
 """`make bench` (`python -m bench`): run every benchmark, print one table, write the JSON.
 
 SQLite always; PostgreSQL too when `BENCH_DATABASE_URL` (or `TEST_DATABASE_URL`) names a
-server, in a schema of its own that is dropped afterwards. The defaults take about three
-minutes on two cores; `--quick` runs everything at toy sizes, and the size flags go longer.
+server, in a schema of its own that is dropped afterwards. The defaults take about five and a
+half minutes on two cores with both databases; `--quick` runs everything at toy sizes, and the
+size flags go longer (`--digest-sizes 10000,100000,1000000` adds the digest at a million).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import sqlite3
 import subprocess
 import sys
 import tempfile
+import time
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -22,6 +24,8 @@ from typing import Any
 from sqlalchemy import create_engine, text
 
 from bench.databases import driver_url, fresh_database, label
+from bench.digest import DEFAULT_SIZES as DIGEST_SIZES
+from bench.digest import RECENT as DIGEST_RECENT
 from bench.digest import measure_digest
 from bench.footprint import measure_footprint
 from bench.history import measure_outbox_history
@@ -29,6 +33,8 @@ from bench.modal import measure_modal
 from bench.outbox import measure_outbox
 from bench.processes import ROOT, stack
 from bench.report import Row, table, write_json
+from bench.search import QUERIES as SEARCH_QUERIES
+from bench.search import SIZE as SEARCH_SIZE
 from bench.search import measure_search
 from bench.submission import measure_submission
 
@@ -57,6 +63,21 @@ def _parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--memory-requests", type=int, default=10_000, help="per app (10000)")
     parser.add_argument(
+        "--digest-sizes",
+        type=_sizes,
+        default=DIGEST_SIZES,
+        help="stored submissions, ascending (10000,100000; add 1000000 for the long run)",
+    )
+    parser.add_argument(
+        "--digest-recent", type=int, default=DIGEST_RECENT, help="of them in the digest's week"
+    )
+    parser.add_argument(
+        "--search-practices", type=int, default=SEARCH_SIZE, help="approved practices (100000)"
+    )
+    parser.add_argument(
+        "--search-queries", type=int, default=SEARCH_QUERIES, help="searches timed (300)"
+    )
+    parser.add_argument(
         "--workers", type=int, default=1, help="gunicorn workers for both apps (1, as serve)"
     )
     parser.add_argument("--out", type=Path, default=OUT, help=f"JSON file (default {OUT})")
@@ -70,10 +91,23 @@ def _quick(args: argparse.Namespace) -> None:
     args.limited_per_channel = 2
     args.memory_requests = 100
     args.history = 1000
+    args.digest_sizes = (500, 2000)
+    args.digest_recent = 100
+    args.search_practices = 2000
+    args.search_queries = 40
+
+
+def _sizes(value: str) -> tuple[int, ...]:
+    """`10000,100000` as sizes, smallest first."""
+    return tuple(sorted(int(part.replace("_", "")) for part in value.split(",") if part))
+
+
+_STARTED = time.monotonic()
 
 
 def _say(message: str) -> None:
-    print(f"[bench] {message}", file=sys.stderr, flush=True)
+    elapsed = int(time.monotonic() - _STARTED)
+    print(f"[bench {elapsed // 60}:{elapsed % 60:02d}] {message}", file=sys.stderr, flush=True)
 
 
 def machine(kinds: Sequence[str], postgres_url: str | None) -> dict[str, Any]:
@@ -161,9 +195,16 @@ def run(args: argparse.Namespace, workdir: Path) -> list[Row]:
             _say(f"memory and start-up ({label(url)}, {args.memory_requests:,} requests)")
             rows += measure_footprint(s, requests=args.memory_requests)
     if "digest" in only:
-        rows += measure_digest("")
+        for kind in kinds:
+            with fresh_database(kind, workdir, args.postgres_url) as url:
+                sizes = ", ".join(f"{size:,}" for size in args.digest_sizes)
+                _say(f"digest build with {sizes} submissions ({label(url)})")
+                rows += measure_digest(url, sizes=args.digest_sizes, recent=args.digest_recent)
     if "search" in only:
-        rows += measure_search("")
+        for kind in kinds:
+            with fresh_database(kind, workdir, args.postgres_url) as url:
+                _say(f"search over {args.search_practices:,} practices ({label(url)})")
+                rows += measure_search(url, size=args.search_practices, queries=args.search_queries)
     if args.postgres_url is None and not args.no_postgres:
         _say("PostgreSQL skipped: set BENCH_DATABASE_URL to include it")
     return rows

@@ -4,9 +4,19 @@ from __future__ import annotations
 
 from bot.deps import Deps
 from handlers.events.views import region_label
-from handlers.search.schemas import parse_query
+from handlers.search.schemas import SearchQuery, parse_query
 from handlers.search.views import MAX_RESULTS, SearchResult, permalink
 from storage.repositories.search import SearchFilters
+
+
+def to_filters(query: SearchQuery) -> SearchFilters:
+    """The repository's filters for a parsed query."""
+    return SearchFilters(
+        pillars=query.pillars,
+        counties=query.counties,
+        regions=query.regions,
+        funding_streams=query.funding_streams,
+    )
 
 
 def search(
@@ -18,14 +28,8 @@ def search(
     event is cancelled), so anyone may search everything it holds.
     """
     query = parse_query(text)
-    filters = SearchFilters(
-        pillars=query.pillars,
-        counties=query.counties,
-        regions=query.regions,
-        funding_streams=query.funding_streams,
-    )
     with deps.uow() as uow:
-        hits = uow.search.search(query.words, filters, limit=MAX_RESULTS)
+        hits = uow.search.search(query.words, to_filters(query), limit=MAX_RESULTS)
         results = [
             SearchResult(
                 kind=hit.document.kind,

@@ -29,7 +29,12 @@ class Practice(Base):
     """A community-school practice: what the member wrote, plus the review outcome."""
 
     __tablename__ = "practices"
-    __table_args__ = (Index("ix_practices_status_submitted_at", "status", "submitted_at"),)
+    __table_args__ = (
+        Index("ix_practices_status_submitted_at", "status", "submitted_at"),
+        # The weekly digest reads the practices approved in its week: without this, every
+        # approved practice ever would be read to find them.
+        Index("ix_practices_status_decided_at", "status", "decided_at"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     status: Mapped[PracticeStatus] = mapped_column(

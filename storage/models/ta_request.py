@@ -40,7 +40,11 @@ class TaRequest(Base):
     """
 
     __tablename__ = "ta_requests"
-    __table_args__ = (Index("ix_ta_requests_status_opened_at", "status", "opened_at"),)
+    __table_args__ = (
+        Index("ix_ta_requests_status_opened_at", "status", "opened_at"),
+        # The weekly digest counts the requests resolved in its week, among years of them.
+        Index("ix_ta_requests_status_resolved_at", "status", "resolved_at"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     status: Mapped[TaStatus] = mapped_column(str_enum(TaStatus, 16), default=TaStatus.OPEN)

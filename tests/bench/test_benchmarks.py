@@ -92,15 +92,30 @@ def test_footprint_benchmark_reports_start_up_and_memory(sqlite_stack: Stack) ->
     assert growth.note.startswith("0 requests failed")
 
 
-def test_digest_and_search_say_they_are_not_measured_yet() -> None:
-    """Until those features exist, their rows say so instead of showing made-up numbers."""
-    rows = measure_digest("") + measure_search("")
+def test_digest_benchmark_builds_the_same_week_over_a_growing_history(schema: str) -> None:
+    """Each size is timed against the size before it, and the digest shows the same week."""
+    rows = measure_digest(schema, sizes=(300, 900), recent=60, builds=2)
 
-    assert [row.bot for row in rows] == [None] * 4
-    assert {row.note for row in rows} == {
-        "not measured yet (needs the digest feature)",
-        "not measured yet (needs the search feature)",
-    }
+    assert len(rows) == 2
+    measured(rows)
+    assert [row.measure.split(", ")[1] for row in rows] == [
+        "300 submissions",
+        "900 submissions",
+    ]
+    assert "with the week alone (60 submissions, no history)" in rows[0].note
+    assert "with 300 submissions stored" in rows[1].note
+    weeks = {row.note.split("the week: ")[1] for row in rows}
+    assert len(weeks) == 1 and "new practices" in next(iter(weeks))
+
+
+def test_search_benchmark_times_every_search_against_a_smaller_archive(schema: str) -> None:
+    """The p95 of the mix is measured over the archive and over a tenth of it."""
+    rows = measured(measure_search(schema, size=300, queries=20))
+
+    [row] = rows.values()
+    assert row.measure.endswith("p95, 300 approved practices")
+    assert row.baseline is not None and row.baseline > 0
+    assert "the same 20 searches over 30 practices" in row.note
 
 
 def test_cli_prints_the_table_and_writes_the_json(
@@ -109,11 +124,14 @@ def test_cli_prints_the_table_and_writes_the_json(
     """`python -m bench` prints one table and writes the results file."""
     out = tmp_path / "results.json"
 
-    assert run.main(["--only", "digest,search", "--no-postgres", "--out", str(out)]) == 0
+    argv = ["--quick", "--only", "digest,search", "--no-postgres", "--out", str(out)]
+    assert run.main(argv) == 0
 
     printed = capsys.readouterr().out
     assert printed.startswith("| measure ")
-    assert "search, p95, 100,000 approved practices" in printed
+    assert "search (SQLite), p95, 2,000 approved practices" in printed
+    assert "digest build (SQLite), 2,000 submissions" in printed
     data = json.loads(out.read_text())
-    assert len(data["results"]) == 4
+    assert len(data["results"]) == 3
+    assert all(row["bot"] is not None for row in data["results"])
     assert data["machine"]["cores"]

@@ -7,8 +7,21 @@ from datetime import timedelta
 from sqlalchemy import func, select
 
 from bench import generate
-from storage.db import make_engine
-from storage.models import OutboxMessage, OutboxStatus, Practice, PracticeStatus
+from bench import rows as rows_module
+from handlers.review.schemas import SubmissionRef
+from handlers.review.service import published_key
+from handlers.ta.service import post_key as ta_post_key
+from storage.db import make_engine, make_session_factory
+from storage.models import (
+    Event,
+    OutboxMessage,
+    OutboxStatus,
+    Practice,
+    PracticeStatus,
+    TaRequest,
+    TaStatus,
+)
+from storage.uow import UnitOfWork
 
 
 def test_the_same_seed_gives_the_same_practices() -> None:
@@ -77,3 +90,78 @@ def test_delivered_history_is_stored_as_sent(schema: str) -> None:
 
     assert {status for status, _ts in rows} == {OutboxStatus.SENT}
     assert all(ts for _status, ts in rows)
+
+
+def test_the_week_is_the_same_whatever_the_history() -> None:
+    """A bigger history only adds older rows: the week's rows are identical."""
+    for rows in (generate.practice_rows, rows_module.ta_request_rows, rows_module.event_rows):
+        small = list(rows(30, recent=10))
+        large = list(rows(300, recent=10))
+
+        assert small[-10:] == large[-10:]
+        assert small[:20] == large[:20]
+
+
+def test_history_ends_before_the_week_and_the_week_before_now() -> None:
+    """Nothing older than the week was decided, resolved or held in it; nothing is in the future."""
+    now = generate.DEFAULT_NOW
+    week_ago = now - timedelta(days=7)
+    practices = list(generate.practice_rows(400, recent=100))
+    requests = list(rows_module.ta_request_rows(400, recent=100))
+    events = list(rows_module.event_rows(400, recent=100))
+
+    for old in practices[:300]:
+        assert old["decided_at"] is None or old["decided_at"] < week_ago
+    assert all(week_ago < p["submitted_at"] <= now for p in practices[300:])
+    assert all(p["decided_at"] is None or p["decided_at"] <= now for p in practices[300:])
+    assert {r["status"] for r in requests[:300]} <= {TaStatus.RESOLVED, TaStatus.CANCELLED}
+    assert all((r["resolved_at"] or r["cancelled_at"]) < week_ago for r in requests[:300])
+    assert TaStatus.OPEN in {r["status"] for r in requests[300:]}
+    assert all(e["ends_at"] < week_ago for e in events[:300])
+    assert all(e["starts_at"] > now for e in events[300:])
+
+
+def test_submissions_are_shared_out_and_published_items_have_their_posts(schema: str) -> None:
+    """Each kind gets its share; every approved practice has its post under the feature's key."""
+    engine = make_engine(schema)
+    try:
+        stored = generate.submissions(engine, 200, recent=50)
+        with engine.connect() as connection:
+            approved = connection.scalars(
+                select(Practice.id).where(Practice.status == PracticeStatus.APPROVED)
+            ).all()
+            posts = connection.execute(select(OutboxMessage.key, OutboxMessage.status)).all()
+            requests = connection.scalars(select(TaRequest.id)).all()
+            counts = [
+                connection.scalar(select(func.count()).select_from(model))
+                for model in (Practice, TaRequest, Event)
+            ]
+    finally:
+        engine.dispose()
+
+    assert counts == [140, 40, 20]
+    assert stored["practices"] == 140
+    keys = {key for key, _status in posts}
+    assert {published_key(SubmissionRef("practice", i)) for i in approved} <= keys
+    assert {ta_post_key(i) for i in requests} <= keys
+    assert {status for _key, status in posts} == {OutboxStatus.SENT}
+
+
+def test_search_documents_are_found_by_the_search_repository(schema: str) -> None:
+    """Every approved practice is indexed and found by a word from its title, on both databases."""
+    engine = make_engine(schema)
+    try:
+        generate.practices(engine, 60, status_weights={PracticeStatus.APPROVED: 1})
+        generate.published_posts(engine)
+        indexed = generate.search_documents(engine)
+        with engine.connect() as connection:
+            title = connection.scalar(select(Practice.title).order_by(Practice.id).limit(1))
+        assert title is not None
+        with UnitOfWork(make_session_factory(engine)) as uow:
+            hits = uow.search.search(title, limit=60)
+    finally:
+        engine.dispose()
+
+    assert indexed == 60
+    assert hits[0].document.title == title
+    assert all(hit.channel == generate.PRACTICES_CHANNEL and hit.ts for hit in hits)

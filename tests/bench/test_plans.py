@@ -1,8 +1,8 @@
-"""Query plans of what the outbox runs, on each database."""
+"""Query plans of what the outbox, the digest and search run, on each database."""
 
 from __future__ import annotations
 
-from bench.plans import outbox_claim_plans
+from bench.plans import digest_plans, outbox_claim_plans, search_plans
 
 
 def test_each_distinct_claim_query_gets_one_plan(schema: str) -> None:
@@ -14,3 +14,23 @@ def test_each_distinct_claim_query_gets_one_plan(schema: str) -> None:
     sql, plan = candidates.split("\n\n", 1)
     assert sql.startswith("SELECT outbox_messages.id")
     assert "outbox_messages" in plan
+
+
+def test_the_digest_finds_its_week_through_indexes(schema: str) -> None:
+    """The week's approved practices and resolved requests are read through their indexes."""
+    plans = digest_plans(schema, submissions=3000, recent=100)
+
+    practices = next(plan for plan in plans if "FROM practices" in plan)
+    resolved = next(plan for plan in plans if "FROM ta_requests" in plan and "count(*)" in plan)
+    assert "ix_practices_status_decided_at" in practices
+    assert "ix_ta_requests_status_resolved_at" in resolved
+
+
+def test_each_search_shape_gets_a_plan(schema: str) -> None:
+    """Searches of every shape run, and each distinct query comes with its plan."""
+    plans = search_plans(schema, practices=200)
+
+    words = [plan for plan in plans if "search_fts MATCH" in plan or "@@ to_tsquery" in plan]
+    filters_only = [plan for plan in plans if "ORDER BY d.published_at DESC LIMIT" in plan]
+    assert words and filters_only
+    assert all(plan.split("\n\n", 1)[1].strip() for plan in plans)
