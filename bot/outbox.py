@@ -38,6 +38,7 @@ FailureHook = Callable[[UnitOfWork, OutboxMessage, str, datetime], None]
 LEASE = timedelta(seconds=60)
 CHANNEL_INTERVAL = timedelta(seconds=1)
 LINK_RETRY = timedelta(seconds=30)
+PERMALINK_CACHE = 10_000  # links remembered per process; more than a busy week's digest needs
 MAX_BACKOFF_SECONDS = 300
 # `ok: false` errors that mean "not now" rather than "never".
 TRANSIENT_ERRORS = frozenset(
@@ -261,6 +262,8 @@ class OutboxDelivery:
             link = self._permalink(ref.channel, ref.ts)
             if link is None:
                 return links, Attempt(error="permalink unavailable", retry_after=LINK_RETRY)
+            if len(self._permalinks) >= PERMALINK_CACHE:
+                self._permalinks.clear()  # a long-running process must not grow without bound
             self._permalinks[key] = links[key] = link
         return links, None
 
