@@ -14,59 +14,19 @@ from zoneinfo import ZoneInfo
 
 import icalendar
 
-from handlers.events.views import region_label, type_label
+from handlers.events.views import EventView, region_label, type_label
 
 PRODID = "-//California Community Schools Network//CCSN Hub events//EN"
 CALENDAR_NAME = "CCSN events"
 REFRESH = timedelta(hours=1)
 
 
-class CalendarEvent(Protocol):
-    """What the calendar reads of a stored event."""
+class CalendarEvent(EventView, Protocol):
+    """What the calendar reads of a stored event: what the views read, plus its bookkeeping."""
 
     @property
     def id(self) -> int:
         """Database id; part of the stable UID."""
-
-    @property
-    def title(self) -> str:
-        """Short title."""
-
-    @property
-    def event_type(self) -> str:
-        """Event type slug."""
-
-    @property
-    def starts_at(self) -> datetime:
-        """Start, aware UTC."""
-
-    @property
-    def ends_at(self) -> datetime:
-        """End, aware UTC."""
-
-    @property
-    def virtual_link(self) -> str | None:
-        """Optional link to join online."""
-
-    @property
-    def location(self) -> str | None:
-        """Optional place."""
-
-    @property
-    def registration_link(self) -> str | None:
-        """Optional registration page."""
-
-    @property
-    def host_organisation(self) -> str:
-        """Who hosts it."""
-
-    @property
-    def region(self) -> str:
-        """Region name or `statewide`."""
-
-    @property
-    def description(self) -> str:
-        """What it is about."""
 
     @property
     def status(self) -> str:
