@@ -92,20 +92,16 @@ def submit_event(deps: Deps, *, submitter_id: str, form: EventForm, view_id: str
                 **_fields(form),
             )
         )
-        uow.audit.record(
-            entity_type="event",
-            entity_id=event.id,
+        review.send_for_review(
+            uow,
+            deps,
+            EVENTS,
+            event,
+            now,
             action="submitted",
             actor_id=submitter_id,
-            at=now,
+            receipt=messages.thanks_message(form, event.id),
         )
-        uow.outbox.enqueue(
-            method="chat.postMessage",
-            channel=submitter_id,
-            payload=messages.thanks_message(form, event.id),
-            at=now,
-        )
-        review.request_review(uow, deps, EVENTS, event, now)
         uow.commit()
         return event.id
 
@@ -239,20 +235,17 @@ def save_event_edit(
             replaces = event.revision if event.status is EventStatus.PENDING else None
             if not uow.events.resubmit(event_id, revision=revision, changes=_fields(form), at=now):
                 return SubmitResult(error_block=ids.TITLE_BLOCK, error=OUT_OF_DATE)
-            uow.audit.record(
-                entity_type="event",
-                entity_id=event_id,
+            review.send_for_review(
+                uow,
+                deps,
+                EVENTS,
+                event,
+                now,
                 action="resubmitted",
                 actor_id=user_id,
-                at=now,
+                receipt=messages.resubmitted_message(form, event_id),
+                replaces=replaces,
             )
-            uow.outbox.enqueue(
-                method="chat.postMessage",
-                channel=user_id,
-                payload=messages.resubmitted_message(form, event_id),
-                at=now,
-            )
-            review.request_review(uow, deps, EVENTS, event, now, replaces=replaces)
             uow.commit()
             return SubmitResult(event_id=event_id)
 

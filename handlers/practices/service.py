@@ -57,20 +57,16 @@ def submit_practice(
                 **_fields(form),
             )
         )
-        uow.audit.record(
-            entity_type="practice",
-            entity_id=practice.id,
+        review.send_for_review(
+            uow,
+            deps,
+            PRACTICES,
+            practice,
+            now,
             action="submitted",
             actor_id=submitter_id,
-            at=now,
+            receipt=views.thanks_message(form, practice.id),
         )
-        uow.outbox.enqueue(
-            method="chat.postMessage",
-            channel=submitter_id,
-            payload=views.thanks_message(form, practice.id),
-            at=now,
-        )
-        review.request_review(uow, deps, PRACTICES, practice, now)
         uow.commit()
         return practice.id
 
@@ -131,19 +127,16 @@ def resubmit_practice(
             return SubmitResult(
                 error_block=ids.TITLE_BLOCK, error="This form is out of date; open it again."
             )
-        uow.audit.record(
-            entity_type="practice",
-            entity_id=practice_id,
+        review.send_for_review(
+            uow,
+            deps,
+            PRACTICES,
+            practice,
+            now,
             action="resubmitted",
             actor_id=submitter_id,
-            at=now,
+            receipt=views.resubmitted_message(form, practice_id),
+            replaces=replaces,
         )
-        uow.outbox.enqueue(
-            method="chat.postMessage",
-            channel=submitter_id,
-            payload=views.resubmitted_message(form, practice_id),
-            at=now,
-        )
-        review.request_review(uow, deps, PRACTICES, practice, now, replaces=replaces)
         uow.commit()
         return SubmitResult(practice_id=practice_id)

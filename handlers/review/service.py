@@ -43,6 +43,30 @@ def published_key(ref: SubmissionRef) -> str:
     return f"{ref}:published"
 
 
+def send_for_review(
+    uow: UnitOfWork,
+    deps: Deps,
+    kind: ReviewKind[Any],
+    item: Submission,
+    now: datetime,
+    *,
+    action: str,
+    actor_id: str,
+    receipt: dict[str, Any],
+    replaces: int | None = None,
+) -> None:
+    """What every submission or edit sent to the coordinators does, in the caller's unit of work.
+
+    The audit row (`submitted` or `resubmitted`), the receipt DM to the member who acted, and
+    the coordinators' review post.
+    """
+    uow.audit.record(
+        entity_type=kind.name, entity_id=item.id, action=action, actor_id=actor_id, at=now
+    )
+    uow.outbox.enqueue(method="chat.postMessage", channel=actor_id, payload=receipt, at=now)
+    request_review(uow, deps, kind, item, now, replaces=replaces)
+
+
 def request_review(
     uow: UnitOfWork,
     deps: Deps,
