@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
 
+from bot.clock import Clock, utc_now
 from bot.config import Settings, SettingsError, load_settings
 from bot.logs import configure_logging
 from storage.models.outbox import OutboxStatus
@@ -81,19 +82,21 @@ def _serve(settings: Settings, port: int, workers: int) -> None:
         server.serve_http(settings, port=port, workers=workers)
 
 
-def _outbox(settings: Settings, action: str, status: str | None) -> None:
-    from bot.clock import utc_now
+def _outbox(settings: Settings, action: str, status: str | None, clock: Clock) -> None:
     from bot.outbox_admin import outbox_report, retry_failed
 
     if action == "retry":
-        count = retry_failed(settings.database_url, utc_now)
+        count = retry_failed(settings.database_url, clock)
         print(f"{count} failed message(s) queued again; a running bot delivers them shortly")
     else:
         print(outbox_report(settings.database_url, OutboxStatus(status) if status else None))
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    """Run one command; returns the process exit status."""
+def main(argv: Sequence[str] | None = None, clock: Clock = utc_now) -> int:
+    """Run one command; returns the process exit status.
+
+    `clock` is the one source of "now" for every command, so tests can freeze it.
+    """
     args = _parser().parse_args(argv)
     configure_logging()
     try:
@@ -104,19 +107,21 @@ def main(argv: Sequence[str] | None = None) -> int:
             upgrade(settings.database_url)
             print(f"database is at the latest schema ({settings.database_url.split(':')[0]})")
         elif args.command == "outbox":
-            _outbox(settings, args.action, args.status)
+            _outbox(settings, args.action, args.status, clock)
         elif args.command == "digest":
             from bot import digest_cli
 
-            digest_cli.run(settings, args.digest_command, sys.stdout, as_json=args.json)
+            digest_cli.run(
+                settings, args.digest_command, sys.stdout, as_json=args.json, clock=clock
+            )
         elif args.command == "export":
             from bot import export_cli
 
-            export_cli.export(settings, args.kind, args.since, args.output, sys.stdout)
+            export_cli.export(settings, args.kind, args.since, args.output, sys.stdout, clock=clock)
         elif args.command == "stats":
             from bot import export_cli
 
-            export_cli.stats(settings, args.start, args.end, sys.stdout)
+            export_cli.stats(settings, args.start, args.end, sys.stdout, clock=clock)
         elif args.command == "demo":
             from bot.demo import run_demo
 
