@@ -6,7 +6,6 @@ import logging
 from concurrent.futures import Executor
 from dataclasses import dataclass, field
 
-from slack_bolt import App
 from slack_sdk import WebClient
 from sqlalchemy import Engine
 
@@ -32,7 +31,7 @@ def create_app(
     *,
     verify_token: bool = True,
     listener_executor: Executor | None = None,
-) -> App:
+) -> GuardedApp:
     """A Bolt app with every feature registered.
 
     Listeners run before the HTTP response (`process_before_response`): they only validate,
@@ -42,16 +41,17 @@ def create_app(
     `listener_executor` (Bolt's thread pool unless given; tests pass one that runs inline).
     """
     secret = deps.settings.slack_signing_secret
+    signing_secret = secret.get_secret_value() if secret else ""
     app = GuardedApp(
         client=client,
-        signing_secret=secret.get_secret_value() if secret else "",
+        signing_secret=signing_secret,
         process_before_response=True,
         token_verification_enabled=verify_token,
         logger=logging.getLogger("slack_bolt"),
         listener_executor=listener_executor,
     )
     app.middleware(dedupe_events(deps))
-    app.error(error_handler(client))
+    app.error(error_handler(client, signing_secret))
     register_all(app, deps)
     return app
 
@@ -63,7 +63,7 @@ class Runtime:
     settings: Settings
     engine: Engine
     deps: Deps
-    app: App
+    app: GuardedApp
     delivery: OutboxDelivery
     worker: OutboxWorker
     scheduler: JobScheduler

@@ -12,7 +12,8 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Callable
+import time
+from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
 from typing import Any
@@ -20,20 +21,26 @@ from typing import Any
 from slack_bolt import App, BoltRequest, BoltResponse
 from slack_sdk import WebClient
 
+from bot.signature import is_signed_request
 from handlers.replies import TRY_AGAIN, tell
 
 log = logging.getLogger(__name__)
 
-DEADLINE = 2.5  # seconds: Slack's limit is 3, and the answer still has to travel
+DEADLINE = 2.5  # seconds from arrival: Slack's limit is 3, and the answer still has to travel
+ARRIVED = "ccsn_arrived"  # context key: `time.monotonic()` when the request reached the server
 
 
-def fallback(body: dict[str, Any], client: WebClient | None) -> BoltResponse:
-    """The polite answer for a request we could not finish, shaped for its kind."""
+def fallback(body: Mapping[str, Any], client: WebClient | None) -> BoltResponse:
+    """The polite answer for a request we could not finish, shaped for its kind.
+
+    Any part of `body` may have an odd shape (a string where Slack sends an object): the
+    answer then is the plainest one, never an exception.
+    """
     kind = body.get("type")
     if kind == "view_submission":
-        values = ((body.get("view") or {}).get("state") or {}).get("values") or {}
-        if values:
-            block = next(iter(values))
+        values = _mapping(_mapping(_mapping(body.get("view")).get("state")).get("values"))
+        block = next(iter(values), None)
+        if isinstance(block, str) and block:
             errors = {"response_action": "errors", "errors": {block: TRY_AGAIN}}
             return BoltResponse(status=200, body=json.dumps(errors))
         return BoltResponse(status=200, body="")
@@ -45,6 +52,10 @@ def fallback(body: dict[str, Any], client: WebClient | None) -> BoltResponse:
     return BoltResponse(status=200, body="")
 
 
+def _mapping(value: object) -> Mapping[str, Any]:
+    return value if isinstance(value, Mapping) else {}
+
+
 class GuardedApp(App):
     """A Bolt app whose every dispatch answers within `deadline` seconds.
 
@@ -53,34 +64,63 @@ class GuardedApp(App):
     not done in time the caller gets the polite fallback while the work finishes behind it.
     """
 
-    def __init__(self, *args: Any, deadline: float = DEADLINE, workers: int = 16, **kwargs: Any):
-        super().__init__(*args, **kwargs)
+    def __init__(
+        self,
+        *args: Any,
+        signing_secret: str,
+        deadline: float = DEADLINE,
+        workers: int = 16,
+        **kwargs: Any,
+    ):
+        super().__init__(*args, signing_secret=signing_secret, **kwargs)
+        self.signing_secret = signing_secret
         self._deadline = deadline
         self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="listener")
 
     def dispatch(self, req: BoltRequest) -> BoltResponse:
-        """Dispatch as Bolt does, but never for longer than the deadline."""
+        """Dispatch as Bolt does, but never past the deadline counted from arrival.
+
+        The HTTP edge puts the request's arrival time in its context (`ARRIVED`), so the time
+        it waited for a server thread counts too; without it the clock starts now.
+        """
+        arrived = req.context.get(ARRIVED)
+        now = time.monotonic()
+        remaining = self._deadline - (now - arrived if isinstance(arrived, float) else 0.0)
+        body = req.body if isinstance(req.body, dict) else {}
+        if remaining <= 0:
+            log.warning("request.waited_past_deadline type=%s", body.get("type") or "command")
+            return fallback(body, None)
         future = self._pool.submit(super().dispatch, req)
         try:
-            return future.result(timeout=self._deadline)
+            return future.result(timeout=remaining)
         except FutureTimeout:
-            body = req.body if isinstance(req.body, dict) else {}
             log.warning("request.deadline_exceeded type=%s", body.get("type") or "command")
             # A click's HTTP answer is not shown to anyone; the listener, still running, tells
             # the person itself when it finishes, so no second message is posted here.
             return fallback(body, None)
 
 
-def error_handler(client: WebClient) -> Callable[..., BoltResponse]:
-    """A Bolt error handler: log the error (never the body) and answer politely."""
+def error_handler(client: WebClient, signing_secret: str) -> Callable[..., BoltResponse]:
+    """A Bolt error handler: log the error (never the body) and answer politely.
 
-    def handle(error: Exception, body: dict[str, Any]) -> BoltResponse:
+    The error may have come from before or inside Bolt's signature check, so the body is
+    trusted (and anyone it names told "try again") only once its signature is checked here
+    again; Socket Mode requests come over the app's own authenticated connection.
+    """
+
+    def handle(error: Exception, body: dict[str, Any], request: BoltRequest) -> BoltResponse:
+        kind = body.get("type") if isinstance(body, dict) else None
         log.error(
             "request.failed type=%s error=%s",
-            body.get("type") or "command",
+            kind if isinstance(kind, str) else "command",
             type(error).__name__,
             exc_info=error,
         )
-        return fallback(body, client)
+        trusted = request.mode == "socket_mode" or is_signed_request(
+            signing_secret, request.raw_body, request.headers
+        )
+        if not trusted:
+            return BoltResponse(status=401, body=json.dumps({"error": "invalid_request"}))
+        return fallback(body if isinstance(body, dict) else {}, client)
 
     return handle

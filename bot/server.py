@@ -32,11 +32,15 @@ def _worker_exit(_server: Any, worker: Any) -> None:
 
 
 def gunicorn_options(*, port: int, workers: int, threads: int) -> dict[str, Any]:
-    """How `ccsn-bot serve` runs gunicorn; the benchmarks serve their bare app the same way."""
+    """How `ccsn-bot serve` runs gunicorn; the benchmarks serve their bare app the same way.
+
+    Each worker serves with waitress (`bot.http_worker`): requests are read in an event loop
+    with bounded read times, and `threads` only ever run the app.
+    """
     return {
         "bind": f"0.0.0.0:{port}",
         "workers": workers,
-        "worker_class": "gthread",
+        "worker_class": "bot.http_worker.WaitressWorker",
         "threads": threads,
         "graceful_timeout": 20,
         "timeout": 30,
@@ -49,7 +53,7 @@ def gunicorn_options(*, port: int, workers: int, threads: int) -> dict[str, Any]
 
 
 class GunicornServer(BaseApplication):  # type: ignore[misc]
-    """gunicorn with threaded workers, each building its own runtime after the fork.
+    """gunicorn with waitress workers, each building its own runtime after the fork.
 
     On SIGTERM gunicorn stops accepting, lets in-flight requests finish (up to
     `graceful_timeout`), then each worker's outbox stops; undelivered messages stay queued in the
@@ -76,7 +80,9 @@ class GunicornServer(BaseApplication):  # type: ignore[misc]
         return _WorkerApp(runtime)
 
 
-THREADS = 8
+# Threads per worker that run the app. None of them waits on a client; one may wait up to
+# the guard's deadline for a hung Slack, so there are as many as the guard's listener pool.
+THREADS = 16
 
 
 def serve_http(settings: Settings, *, port: int, workers: int = 1, threads: int = THREADS) -> None:

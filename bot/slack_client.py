@@ -7,19 +7,25 @@ from slack_sdk.http_retry.builtin_handlers import ConnectionErrorRetryHandler
 
 from bot.config import Settings
 
+# Seconds per try for calls made while Slack waits for our answer (views.open with a trigger
+# that expires in 3 s, an ephemeral reply): inside the 2.5 s deadline the guard counts from
+# arrival, so a hung Slack cannot hold a listener thread much past the answer.
+REQUEST_PATH_TIMEOUT = 2
+
 
 def make_client(settings: Settings, *, for_outbox: bool = False) -> WebClient:
     """A client for the bot token.
 
     The outbox client retries nothing itself: the outbox schedules every retry, so a slow Slack
     never blocks a worker thread in a sleep. The interactive client retries a dropped
-    connection once, because a modal must open within the 3-second window.
+    connection (refused or reset, which fails fast) once, because a modal must open within
+    the 3-second window.
     """
     token = settings.slack_bot_token.get_secret_value() if settings.slack_bot_token else None
     return WebClient(
         token=token,
         base_url=settings.slack_api_url,
-        timeout=10 if for_outbox else 3,
+        timeout=10 if for_outbox else REQUEST_PATH_TIMEOUT,
         retry_handlers=[] if for_outbox else [ConnectionErrorRetryHandler(max_retry_count=1)],
     )
 

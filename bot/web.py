@@ -8,12 +8,12 @@ import re
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from slack_bolt import App
-from slack_bolt.adapter.wsgi import SlackRequestHandler
 from sqlalchemy import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
 from bot.deps import Deps
+from bot.guard import GuardedApp
+from bot.slack_endpoint import SlackEndpoint
 from handlers.events import feed
 from storage.db import ping
 
@@ -22,6 +22,7 @@ log = logging.getLogger(__name__)
 SLACK_PATH = "/slack/events"
 CALENDAR_PATH = "/calendar.ics"
 EVENT_CALENDAR_PATH = re.compile(r"^/events/([1-9][0-9]{0,11})\.ics$")
+MAX_EVENT_ID = 2**31 - 1  # ids are 32-bit on PostgreSQL; a larger one names no event
 StartResponse = Callable[..., Any]
 
 
@@ -32,8 +33,8 @@ class WebApp:
     coordinators approved. They need `deps` to read the database; without it they are 404.
     """
 
-    def __init__(self, app: App, engine: Engine, deps: Deps | None = None) -> None:
-        self._slack = SlackRequestHandler(app, path=SLACK_PATH)
+    def __init__(self, app: GuardedApp, engine: Engine, deps: Deps | None = None) -> None:
+        self._slack = SlackEndpoint(app)
         self._engine = engine
         self._deps = deps
 
@@ -47,7 +48,7 @@ class WebApp:
             return self._slack(environ, start_response)
         if method in ("GET", "HEAD") and self._deps is not None:
             match = EVENT_CALENDAR_PATH.match(path)
-            if path == CALENDAR_PATH or match:
+            if path == CALENDAR_PATH or (match and int(match[1]) <= MAX_EVENT_ID):
                 return self._calendar(start_response, method, int(match[1]) if match else None)
         return _json(start_response, "404 Not Found", {"error": "not_found"})
 

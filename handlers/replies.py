@@ -25,10 +25,8 @@ TRY_AGAIN = "Sorry, I couldn't save that just now. Please try again in a minute.
 
 def tell(client: WebClient, body: Mapping[str, Any], text: str) -> None:
     """Show `text` only to the person who clicked, where they clicked."""
-    channel = (body.get("channel") or {}).get("id") or (body.get("container") or {}).get(
-        "channel_id"
-    )
-    user = (body.get("user") or {}).get("id")
+    channel = _field(body, "channel", "id") or _field(body, "container", "channel_id")
+    user = _field(body, "user", "id")
     if not channel or not user:
         return
     try:
@@ -37,6 +35,13 @@ def tell(client: WebClient, body: Mapping[str, Any], text: str) -> None:
         log.warning("reply.ephemeral_failed error=%s", exc.response.get("error"))
     except (URLError, OSError, HTTPException) as exc:  # an answer we could not deliver
         log.warning("reply.ephemeral_failed error=%s", type(exc).__name__)
+
+
+def _field(body: Mapping[str, Any], name: str, key: str) -> str | None:
+    """`body[name][key]` when both have Slack's shape (an object holding a string)."""
+    part = body.get(name)
+    value = part.get(key) if isinstance(part, Mapping) else None
+    return value if isinstance(value, str) else None
 
 
 def metadata(view: Mapping[str, Any]) -> dict[str, Any]:
