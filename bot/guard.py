@@ -98,6 +98,10 @@ class GuardedApp(App):
             # A click's HTTP answer is not shown to anyone; the listener, still running, tells
             # the person itself when it finishes, so no second message is posted here.
             return fallback(body, None)
+        except Exception as error:  # Bolt's own error path can fail on odd shapes
+            # e.g. Bolt reads body["view"]["type"] while building an error handler's arguments.
+            log.error("request.crashed error=%s", type(error).__name__, exc_info=error)
+            return fallback(body, None)
 
 
 def error_handler(client: WebClient, signing_secret: str) -> Callable[..., BoltResponse]:
