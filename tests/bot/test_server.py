@@ -7,8 +7,10 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import httpx
@@ -72,15 +74,24 @@ def environment(slack: FakeSlack, database_url: str) -> dict[str, str]:
 
 
 @pytest.fixture
-def server(environment: dict[str, str]) -> Iterator[tuple[subprocess.Popen[str], str]]:
+def server_log(tmp_path: Path) -> Path:
+    """Where the server's output goes: a file, so a chatty server never blocks on a full pipe."""
+    return tmp_path / "serve.log"
+
+
+@pytest.fixture
+def server(
+    environment: dict[str, str], server_log: Path
+) -> Iterator[tuple[subprocess.Popen[str], str]]:
     port = free_port()
-    process = subprocess.Popen(
-        [BIN, "serve", "--port", str(port)],
-        env=environment,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
+    with server_log.open("w") as log:
+        process = subprocess.Popen(
+            [BIN, "serve", "--port", str(port)],
+            env=environment,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
     url = f"http://127.0.0.1:{port}"
 
     def healthy() -> bool:
@@ -136,7 +147,10 @@ def test_serve_answers_slack_and_delivers_through_the_outbox(
 
 
 def test_sigterm_stops_cleanly_and_keeps_undelivered_messages(
-    server: tuple[subprocess.Popen[str], str], slack: FakeSlack, database_url: str
+    server: tuple[subprocess.Popen[str], str],
+    server_log: Path,
+    slack: FakeSlack,
+    database_url: str,
 ) -> None:
     """With Slack failing, SIGTERM exits 0 and the owed messages stay queued for next time."""
     process, url = server
@@ -147,7 +161,8 @@ def test_sigterm_stops_cleanly_and_keeps_undelivered_messages(
     assert signed_post(url, body).status_code == 200
 
     process.send_signal(signal.SIGTERM)
-    output, _ = process.communicate(timeout=30)
+    process.wait(timeout=30)
+    output = server_log.read_text()
 
     assert process.returncode == 0, output
     assert "Traceback" not in output
@@ -176,3 +191,114 @@ def test_serve_publishes_the_calendar_feed(server: tuple[subprocess.Popen[str], 
     assert feed.headers["content-type"] == "text/calendar; charset=utf-8"
     assert feed.text.startswith("BEGIN:VCALENDAR\r\n")
     assert httpx.get(f"{url}/events/1.ics", timeout=10).status_code == 404
+
+
+class SlowClient(threading.Thread):
+    """A client that sends `at_once`, then `slowly` a byte a second, until the server hangs up."""
+
+    def __init__(self, url: str, at_once: bytes, slowly: bytes) -> None:
+        super().__init__(daemon=True)
+        host, port = url.removeprefix("http://").split(":")
+        self.sock = socket.create_connection((host, int(port)), timeout=20)
+        self.sock.sendall(at_once)
+        self.slowly = slowly
+        self.started = time.monotonic()
+        self.cut_off_after: float | None = None
+
+    def run(self) -> None:
+        try:
+            for byte in self.slowly:
+                self.sock.sendall(bytes([byte]))
+                time.sleep(1)
+        except OSError:  # the server closed the connection
+            self.cut_off_after = time.monotonic() - self.started
+        finally:
+            self.sock.close()
+
+
+def test_slow_clients_neither_stop_the_server_nor_stay_connected(
+    server: tuple[subprocess.Popen[str], str],
+) -> None:
+    """Twelve clients trickling a request and four silent ones: /healthz and Slack still answer.
+
+    Each slow client is cut off within a bounded time instead of holding a thread meanwhile.
+    """
+    _process, url = server
+    body = simulate.slash_command(ids.SHARE_COMMAND, MEMBER).encode()
+    head = f"POST /slack/events HTTP/1.1\r\nHost: bot\r\nContent-Length: {len(body)}\r\n\r\n"
+    trickling = [SlowClient(url, b"", head.encode() + body) for _ in range(6)]
+    trickling += [SlowClient(url, head.encode(), body) for _ in range(6)]
+    silent = [SlowClient(url, b"", b"") for _ in range(4)]
+    for client in trickling:
+        client.start()
+    time.sleep(2)
+
+    started = time.monotonic()
+    health = httpx.get(f"{url}/healthz", timeout=5)
+    signed = signed_post(url, simulate.slash_command(ids.SHARE_COMMAND, MEMBER))
+    answered_in = time.monotonic() - started
+
+    assert health.status_code == 200
+    assert signed.status_code == 200
+    assert answered_in < 1.5
+    for client in trickling:
+        client.join(timeout=20)
+    assert [c.cut_off_after is not None and c.cut_off_after < 10 for c in trickling] == [True] * 12
+    for client in silent:
+        assert client.sock.recv(1) == b""  # closed by the server while idle
+        assert time.monotonic() - client.started < 12
+
+
+def signed_request_bytes(body: str) -> bytes:
+    """A whole signed POST to the Slack endpoint, as bytes to send in one go."""
+    headers = simulate.sign(SIGNING_SECRET, body)
+    lines = [
+        "POST /slack/events HTTP/1.1",
+        "Host: bot",
+        "Content-Type: application/x-www-form-urlencoded",
+        f"Content-Length: {len(body.encode())}",
+        *(f"{name}: {value}" for name, value in headers.items()),
+        "Connection: close",
+    ]
+    return ("\r\n".join(lines) + "\r\n\r\n" + body).encode()
+
+
+def test_forty_commands_at_once_are_answered_within_slacks_3_seconds_while_slack_hangs(
+    server: tuple[subprocess.Popen[str], str], slack: FakeSlack
+) -> None:
+    """With views.open hanging, each of 40 simultaneous commands is answered within 3 s.
+
+    The deadline counts from the request's arrival, so time spent waiting for a free thread
+    is part of it. Each client is connected beforehand and sends its request in one write, so
+    the time measured is the server's.
+    """
+    _process, url = server
+    host, port = url.removeprefix("http://").split(":")
+    holds = [slack.hold_next("views.open") for _ in range(40)]
+    requests = [
+        signed_request_bytes(simulate.slash_command(ids.SHARE_COMMAND, MEMBER)) for _ in range(40)
+    ]
+    sockets = [socket.create_connection((host, int(port)), timeout=10) for _ in requests]
+    ready = threading.Barrier(40)
+
+    def command(sock: socket.socket, request: bytes) -> tuple[bytes, float]:
+        ready.wait()
+        started = time.monotonic()
+        sock.sendall(request)
+        try:
+            status = sock.recv(12)
+        except TimeoutError:
+            status = b"timeout"
+        return status, time.monotonic() - started
+
+    try:
+        with ThreadPoolExecutor(max_workers=40) as pool:
+            answers = list(pool.map(command, sockets, requests))
+    finally:
+        for hold in holds:
+            hold.release()
+        for sock in sockets:
+            sock.close()
+
+    assert [status for status, _ in answers] == [b"HTTP/1.1 200"] * 40
+    assert max(seconds for _, seconds in answers) < 3
