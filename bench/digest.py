@@ -22,7 +22,7 @@ from bench.databases import label
 from bench.load import percentile
 from bench.report import Row
 from bench.rows import DEFAULT_NOW
-from bot.config import Settings
+from core.config import Settings
 from handlers.digest import period, service
 from storage.db import make_engine, make_session_factory
 from storage.models import Digest, Event, OutboxMessage, Practice, TaRequest

@@ -6,14 +6,19 @@ Bad settings end in one line naming the variable to fix, never a traceback.
 from __future__ import annotations
 
 import argparse
+import subprocess
 import sys
 from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
 
-from bot.clock import Clock, utc_now
-from bot.config import Settings, SettingsError, load_settings
+from bot import digest_cli, export_cli, server
 from bot.logs import configure_logging
+from bot.outbox_admin import outbox_report, retry_failed
+from bot.slack_client import check_token
+from core.clock import Clock, utc_now
+from core.config import Settings, SettingsError, load_settings
+from storage.migrate import upgrade
 from storage.models.outbox import OutboxStatus
 
 CONNECT_HELP = """\
@@ -71,9 +76,6 @@ def _day(text: str) -> date:
 
 def _serve(settings: Settings, port: int, workers: int) -> None:
     """Serve for real; never falls back to the demo. Checks the token before forking."""
-    from bot import server
-    from bot.slack_client import check_token
-
     settings.require_for_serve()
     check_token(settings)
     if settings.socket_mode:
@@ -83,13 +85,16 @@ def _serve(settings: Settings, port: int, workers: int) -> None:
 
 
 def _outbox(settings: Settings, action: str, status: str | None, clock: Clock) -> None:
-    from bot.outbox_admin import outbox_report, retry_failed
-
     if action == "retry":
         count = retry_failed(settings.database_url, clock)
         print(f"{count} failed message(s) queued again; a running bot delivers them shortly")
     else:
         print(outbox_report(settings.database_url, OutboxStatus(status) if status else None))
+
+
+def _demo() -> int:
+    """Play the offline demo, a separate program (`demokit`): the product never imports it."""
+    return subprocess.run([sys.executable, "-m", "demokit"], check=False).returncode
 
 
 def main(argv: Sequence[str] | None = None, clock: Clock = utc_now) -> int:
@@ -102,35 +107,23 @@ def main(argv: Sequence[str] | None = None, clock: Clock = utc_now) -> int:
     try:
         settings = load_settings()
         if args.command == "db":
-            from storage.migrate import upgrade
-
             upgrade(settings.database_url)
             print(f"database is at the latest schema ({settings.database_url.split(':')[0]})")
         elif args.command == "outbox":
             _outbox(settings, args.action, args.status, clock)
         elif args.command == "digest":
-            from bot import digest_cli
-
             digest_cli.run(
                 settings, args.digest_command, sys.stdout, as_json=args.json, clock=clock
             )
         elif args.command == "export":
-            from bot import export_cli
-
             export_cli.export(settings, args.kind, args.since, args.output, sys.stdout, clock=clock)
         elif args.command == "stats":
-            from bot import export_cli
-
             export_cli.stats(settings, args.start, args.end, sys.stdout, clock=clock)
         elif args.command == "demo":
-            from bot.demo import run_demo
-
-            run_demo(sys.stdout)
+            return _demo()
         elif args.command == "start" and not settings.slack_configured:
-            from bot.demo import run_demo
-
-            print(CONNECT_HELP)
-            run_demo(sys.stdout)
+            print(CONNECT_HELP, flush=True)
+            return _demo()
         else:
             _serve(settings, getattr(args, "port", 3000), getattr(args, "workers", 1))
     except SettingsError as exc:

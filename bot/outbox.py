@@ -25,7 +25,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from sqlalchemy.exc import SQLAlchemyError
 
-from bot.clock import Clock
+from core.clock import Clock
 from storage.models import OutboxMessage, OutboxStatus
 from storage.uow import UnitOfWork, UnitOfWorkFactory
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from slack_sdk import WebClient
 from slack_sdk.http_retry.builtin_handlers import ConnectionErrorRetryHandler
 
-from bot.config import Settings
+from core.config import Settings
 
 
 def make_client(settings: Settings, *, for_outbox: bool = False) -> WebClient:
@@ -34,7 +34,7 @@ def check_token(settings: Settings) -> None:
 
     from slack_sdk.errors import SlackApiError
 
-    from bot.config import SettingsError
+    from core.config import SettingsError
 
     try:
         make_client(settings).auth_test()

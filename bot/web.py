@@ -13,7 +13,7 @@ from slack_bolt.adapter.wsgi import SlackRequestHandler
 from sqlalchemy import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
-from bot.deps import Deps
+from handlers.deps import Deps
 from handlers.events import feed
 from storage.db import ping
 

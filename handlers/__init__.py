@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from slack_bolt import App
 
-from bot.deps import Deps
-from bot.scheduler import PeriodicJob
+from core.schedule import PeriodicJob
 from handlers import ccsn, digest, events, exports, home, practices, review, search, ta
+from handlers.deps import Deps
 
 FEATURES = (practices, review, ta, events, digest, search, exports, home)
 

@@ -19,8 +19,8 @@ import pytest
 from sqlalchemy import create_engine, text
 
 from bot.app import Runtime, build_runtime
-from bot.config import Settings
-from bot.fake_slack import FakeSlack, FakeSlackServer
+from core.config import Settings
+from demokit.fake_slack import FakeSlack, FakeSlackServer
 from storage.db import make_engine
 from storage.models import Base
 from tests.harness import Bot, FrozenClock

@@ -10,9 +10,9 @@ from typing import Any
 from slack_bolt import BoltRequest, BoltResponse
 from sqlalchemy import func, select
 
-from bot import simulate
 from bot.app import Runtime
-from bot.fake_slack import FakeSlack
+from demokit import simulate
+from demokit.fake_slack import FakeSlack
 from handlers.practices import ids as practice_ids
 from storage.models import AuditEntry, OutboxMessage, OutboxStatus, Practice
 

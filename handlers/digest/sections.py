@@ -14,8 +14,8 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
+from core.vocabulary import EVENT_TYPES, PILLARS, TA_TOPICS
 from handlers import blocks
-from handlers.vocabulary import EVENT_TYPES, PILLARS, TA_TOPICS
 
 # A `{permalink:KEY}` token is replaced by the outbox with a link at most this long (a post's
 # permalink is about 80 characters, a thread reply's about 130); the layout counts every token

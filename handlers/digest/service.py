@@ -16,10 +16,10 @@ from datetime import datetime, timedelta
 
 from apscheduler.triggers.base import BaseTrigger
 
-from bot.config import Settings
-from bot.deps import Deps
-from bot.scheduler import PeriodicJob, cron
+from core.config import Settings
+from core.schedule import PeriodicJob, cron
 from handlers import blocks
+from handlers.deps import Deps
 from handlers.digest import period, views
 from handlers.digest.layout import DigestIntro, Limits, Message, layout
 from handlers.digest.schemas import SubscriptionForm

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Protocol
 
-from bot.config import Settings
+from core.config import Settings
 from handlers.digest.sections import (
     DigestSection,
     EventEntry,

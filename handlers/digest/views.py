@@ -9,11 +9,11 @@ from datetime import datetime
 from typing import Any, Protocol
 from zoneinfo import ZoneInfo
 
+from core.vocabulary import PILLARS, REGIONS, TA_TOPICS
 from handlers import blocks
 from handlers.digest import ids
 from handlers.digest.layout import Message
 from handlers.digest.sections import clock_time, day
-from handlers.vocabulary import PILLARS, REGIONS, TA_TOPICS
 
 _LINKED = re.compile(r"<\{permalink:[^{}|<>]+\}\|([^<>]*)>")
 _LINK = re.compile(r"<(https?://[^|<>]+)\|([^<>]*)>")

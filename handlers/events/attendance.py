@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import UTC, timedelta
 
-from bot.deps import Deps
+from handlers.deps import Deps
 from handlers.events import messages
 from handlers.events.service import update_announcement
 from storage.models import EventStatus

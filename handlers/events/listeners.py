@@ -9,8 +9,8 @@ from slack_bolt import Ack, App
 from slack_sdk import WebClient
 from sqlalchemy.exc import SQLAlchemyError
 
-from bot.deps import Deps
 from handlers import forms
+from handlers.deps import Deps
 from handlers.events import attendance, ids, service, views
 from handlers.events.schemas import CANCEL_REASON_MAX, parse_event_form
 from handlers.replies import TRY_AGAIN, int_or_none, metadata, tell

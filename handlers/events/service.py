@@ -9,8 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from bot.config import Settings
-from bot.deps import Deps
+from core.config import Settings
+from handlers.deps import Deps
 from handlers.events import ids, messages
 from handlers.events.reviewable import EVENTS, event_search_document
 from handlers.events.schemas import EventForm

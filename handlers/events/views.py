@@ -11,6 +11,7 @@ from datetime import datetime
 from typing import Any, Protocol
 from zoneinfo import ZoneInfo
 
+from core.vocabulary import EVENT_TYPES, REGIONS
 from handlers import blocks
 from handlers.events import ids
 from handlers.events.schemas import (
@@ -22,7 +23,6 @@ from handlers.events.schemas import (
     STATEWIDE,
     TITLE_MAX,
 )
-from handlers.vocabulary import EVENT_TYPES, REGIONS
 
 DASH = " \N{EN DASH} "
 

@@ -18,7 +18,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from sqlalchemy.exc import SQLAlchemyError
 
-from bot.deps import Deps
+from handlers.deps import Deps
 from handlers.digest.listeners import open_subscription_form
 from handlers.events import listeners as events_listeners
 from handlers.home import ids, service, views

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from bot.deps import Deps
+from handlers.deps import Deps
 from handlers.digest import service as digest_service
 from handlers.events import attendance
 from handlers.events import service as events_service

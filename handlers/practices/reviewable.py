@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from bot.config import Settings
+from core.config import Settings
 from handlers.practices import ids, views
 from handlers.review import views as review_views
 from handlers.review.kinds import Publication

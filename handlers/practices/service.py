@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from bot.deps import Deps
+from handlers.deps import Deps
 from handlers.practices import ids, views
 from handlers.practices.reviewable import PRACTICES
 from handlers.practices.schemas import PracticeForm

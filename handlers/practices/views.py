@@ -6,12 +6,12 @@ import json
 from typing import Any, Protocol
 from zoneinfo import ZoneInfo
 
+from core.vocabulary import FUNDING_STREAMS, PILLARS, REGION_OF_COUNTY, REGIONS
 from handlers import blocks
 from handlers.practices import ids
 from handlers.practices.schemas import LINK_MAX, ORGANISATION_MAX, SUMMARY_MAX, TITLE_MAX
 from handlers.review import views as review_views
 from handlers.review.schemas import SubmissionRef
-from handlers.vocabulary import FUNDING_STREAMS, PILLARS, REGION_OF_COUNTY, REGIONS
 
 
 class PracticeView(Protocol):

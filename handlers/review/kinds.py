@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Protocol, TypeVar
 
-from bot.config import Settings
+from core.config import Settings
 from handlers.review.schemas import ReviewDecision
 from handlers.review.views import DecisionView
 from storage.models import SearchDocument

@@ -12,8 +12,8 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from bot.deps import Deps
 from handlers import blocks
+from handlers.deps import Deps
 from handlers.review import views as review_views
 from handlers.review.kinds import ReviewKind, Submission
 from handlers.review.schemas import ReviewDecision, ReviewOutcome, SubmissionRef

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from bot.deps import Deps
+from handlers.deps import Deps
 from handlers.ta import notices, routing, views
 from handlers.ta.schemas import TaOutcome, TaRequestForm
 from storage.models import TaFeedback, TaRequest, TaStatus

@@ -18,8 +18,8 @@ import pytest
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from bot import simulate
-from bot.fake_slack import FakeSlack
+from demokit import simulate
+from demokit.fake_slack import FakeSlack
 from handlers.practices import ids
 from storage.db import make_engine
 from storage.models import OutboxMessage, OutboxStatus, Practice

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 import httpx
 import pytest
 
-from bot.fake_slack import FakeSlack, FakeSlackServer
+from demokit.fake_slack import FakeSlack, FakeSlackServer
 
 
 class Ticks:

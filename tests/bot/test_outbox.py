@@ -8,9 +8,9 @@ from datetime import timedelta
 import pytest
 
 from bot.app import build_runtime
-from bot.config import Settings
 from bot.outbox import OutboxDelivery
 from bot.slack_client import make_client
+from core.config import Settings
 from storage.db import make_engine, make_session_factory
 from storage.models import OutboxStatus
 from storage.uow import UnitOfWork

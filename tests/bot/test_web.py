@@ -8,10 +8,10 @@ from collections.abc import Iterator
 import httpx
 import pytest
 
-from bot import simulate
 from bot.app import Runtime
-from bot.local_server import LocalServer
 from bot.web import SLACK_PATH, WebApp
+from demokit import simulate
+from demokit.local_server import LocalServer
 from storage.db import make_engine
 from tests.conftest import MEMBER, SIGNING_SECRET
 from tests.harness import Bot

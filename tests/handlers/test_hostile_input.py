@@ -25,17 +25,8 @@ from hypothesis import strategies as st
 from sqlalchemy import select
 
 import handlers
-from bot import simulate
-from bot.config import Settings
-from bot.fake_slack import FakeSlack
-from handlers import forms
-from handlers.digest import ids as digest_ids
-from handlers.events import ids as event_ids
-from handlers.events.service import announcement_key
-from handlers.practices import ids as practice_ids
-from handlers.review import ids as review_ids
-from handlers.ta import ids as ta_ids
-from handlers.vocabulary import (
+from core.config import Settings
+from core.vocabulary import (
     EVENT_TYPES,
     FUNDING_STREAMS,
     PILLARS,
@@ -44,6 +35,15 @@ from handlers.vocabulary import (
     TA_FORMATS,
     TA_TOPICS,
 )
+from demokit import simulate
+from demokit.fake_slack import FakeSlack
+from handlers import forms
+from handlers.digest import ids as digest_ids
+from handlers.events import ids as event_ids
+from handlers.events.service import announcement_key
+from handlers.practices import ids as practice_ids
+from handlers.review import ids as review_ids
+from handlers.ta import ids as ta_ids
 from storage.models import (
     Base,
     DigestSubscription,

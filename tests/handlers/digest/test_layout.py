@@ -7,6 +7,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from core.vocabulary import EVENT_TYPES, PILLARS, REGIONS, TA_TOPICS
 from handlers.digest.layout import DigestIntro, Limits, layout, render
 from handlers.digest.sections import (
     LINK_URL_MAX,
@@ -17,7 +18,6 @@ from handlers.digest.sections import (
     coming_up,
     new_practices,
 )
-from handlers.vocabulary import EVENT_TYPES, PILLARS, REGIONS, TA_TOPICS
 
 PACIFIC = ZoneInfo("America/Los_Angeles")
 INTRO = DigestIntro(

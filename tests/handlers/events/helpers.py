@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 from slack_bolt import BoltResponse
 from sqlalchemy import select
 
-from bot import simulate
+from demokit import simulate
 from handlers import events as events_feature
 from handlers.events import ids
 from handlers.review import ids as review_ids

@@ -10,8 +10,8 @@ import icalendar
 import pytest
 
 from bot.app import Runtime
-from bot.local_server import LocalServer
 from bot.web import WebApp
+from demokit.local_server import LocalServer
 from tests.conftest import MEMBER, FrozenClock
 from tests.handlers.events.helpers import (
     ENDS,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from bot import simulate
+from demokit import simulate
 from handlers.events import ids
 from storage.models import EventStatus
 from tests.conftest import MEMBER, REVIEW_CHANNEL, FrozenClock

@@ -5,7 +5,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 
-from bot import simulate
+from demokit import simulate
 from handlers.events import ids
 from handlers.review import ids as review_ids
 from storage.models import EventStatus

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import threading
 
-from bot import simulate
+from demokit import simulate
 from handlers.events import ids as event_ids
 from handlers.home import ids
 from handlers.practices import ids as practice_ids

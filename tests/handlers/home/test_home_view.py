@@ -7,7 +7,7 @@ from typing import Any
 
 from slack_sdk.models.views import View
 
-from bot import simulate
+from demokit import simulate
 from handlers.home import ids
 from handlers.review import ids as review_ids
 from storage.models import Event, EventStatus, Practice, PracticeStatus, TaRequest, TaStatus

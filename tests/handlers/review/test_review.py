@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import threading
 
-from bot import simulate
+from demokit import simulate
 from handlers.practices import ids as practice_ids
 from handlers.review import ids
 from storage.models import PracticeStatus

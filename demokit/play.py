@@ -13,12 +13,12 @@ from typing import IO, Any
 
 import httpx
 
-from bot import simulate
 from bot.app import build_runtime
-from bot.config import load_settings
-from bot.fake_slack import Call, FakeSlackServer
-from bot.local_server import LocalServer
 from bot.web import SLACK_PATH, WebApp
+from core.config import load_settings
+from demokit import simulate
+from demokit.fake_slack import Call, FakeSlackServer
+from demokit.local_server import LocalServer
 from handlers.practices import ids as practice_ids
 from handlers.review import ids as review_ids
 from storage.migrate import upgrade

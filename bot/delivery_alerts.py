@@ -10,8 +10,8 @@ from __future__ import annotations
 import hashlib
 from datetime import datetime
 
-from bot.config import Settings
 from bot.outbox import FailureHook
+from core.config import Settings
 from handlers import blocks
 from storage.models import OutboxMessage
 from storage.uow import UnitOfWork
