@@ -44,9 +44,11 @@ SETTINGS: dict[str, object] = {
     "ccsn_ta_providers": PROVIDER,
     "ccsn_events_channel": EVENTS_CHANNEL,
     "ccsn_digest_channel": DIGEST_CHANNEL,
+    "ccsn_timezone": "America/Los_Angeles",  # the dates below are California's
+    "ccsn_digest_cron": "0 9 * * mon",
 }
 # Tuesday 1 December 2026, 10:00 in California. The event is the Thursday after next; the
-# digest goes out on Monday 7 December at 9:00, the default schedule.
+# digest goes out on Monday 7 December at 9:00.
 WEEK_STARTS = datetime(2026, 12, 1, 18, 0, tzinfo=UTC)
 EVENT_STARTS = datetime(2026, 12, 10, 18, 0, tzinfo=UTC)
 DIGEST_DUE = datetime(2026, 12, 7, 17, 0, tzinfo=UTC)

@@ -67,17 +67,23 @@ class Transcript:
         if call.method == "chat.postEphemeral":
             label = f"only {self._names.get(str(params.get('user')), 'they')} can see it"
         first, *rest = self.readable(str(params.get("text", ""))).splitlines() or [""]
-        body = list(self._block_lines(params.get("blocks"))) or rest
-        body = [line for line in body if line != first]
+        shown = list(self._block_lines(params.get("blocks"))) or rest
+        body = [line for line in shown if line != first]
+        lines = [f"  [{call.method}] {where} ({label}): {first}"]
+        return lines + [INDENT + line for line in self._news(call, body)]
+
+    def _news(self, call: Call, body: list[str]) -> list[str]:
+        """`body`; for an edit of a message shown before, what changed and how much did not."""
+        params = call.params
         message = (str(params.get("channel")), str(params.get("ts") or call.response.get("ts")))
         before = self._messages.get(message)
         self._messages[message] = body
-        if call.method == "chat.update" and before is not None:
-            changed = [line for line in body if line not in before]
-            if len(changed) < len(body):
-                body = [f"… ({len(body) - len(changed)} lines as before)", *changed]
-        lines = [f"  [{call.method}] {where} ({label}): {first}"]
-        return lines + [INDENT + line for line in body]
+        if call.method != "chat.update" or before is None:
+            return body
+        changed = [line for line in body if line not in before]
+        if len(changed) == len(body):
+            return body
+        return [f"… ({len(body) - len(changed)} lines as before)", *changed]
 
     def name(self, slack_id: str) -> str:
         """A channel's or person's name; a person's DM channel is "DM to" them."""
