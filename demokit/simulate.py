@@ -17,6 +17,7 @@ from slack_sdk.signature import SignatureVerifier
 
 from handlers.events import ids as event_ids
 from handlers.practices import ids as practice_ids
+from handlers.ta import ids as ta_ids
 
 TEAM = "TCCSN0001"
 TEAM_DOMAIN = "ccsn-demo"  # the workspace's subdomain, as the fake Web API's permalinks use
@@ -246,6 +247,32 @@ def practice_values(**overrides: Any) -> dict[str, Any]:
         practice_ids.FUNDING_BLOCK: multi_state(practice_ids.FUNDING_INPUT, fields["funding"]),
         practice_ids.LINK_BLOCK: text_state(practice_ids.LINK_INPUT, fields["link"]),
         practice_ids.CREDIT_BLOCK: select_state(practice_ids.CREDIT_INPUT, fields["credit"]),
+    }
+
+
+def ta_values(**overrides: Any) -> dict[str, Any]:
+    """The request-TA form filled in with a good request; override any field.
+
+    `needed_by` is a YYYY-MM-DD date, which the bot requires to be today or later.
+    """
+    fields: dict[str, Any] = {
+        "topic": "family_engagement",
+        "need": "Our family nights draw few Spanish-speaking parents; we need outreach ideas.",
+        "county": "Alameda",
+        "organisation": "Hoover Elementary",
+        "needed_by": "2026-12-15",
+        "format": "call",
+        "digest": "no",
+    }
+    fields.update(overrides)
+    return {
+        ta_ids.TOPIC_BLOCK: select_state(ta_ids.TOPIC_INPUT, fields["topic"]),
+        ta_ids.NEED_BLOCK: text_state(ta_ids.NEED_INPUT, fields["need"]),
+        ta_ids.COUNTY_BLOCK: select_state(ta_ids.COUNTY_INPUT, fields["county"]),
+        ta_ids.ORGANISATION_BLOCK: text_state(ta_ids.ORGANISATION_INPUT, fields["organisation"]),
+        ta_ids.NEEDED_BY_BLOCK: date_state(ta_ids.NEEDED_BY_INPUT, fields["needed_by"]),
+        ta_ids.FORMAT_BLOCK: select_state(ta_ids.FORMAT_INPUT, fields["format"]),
+        ta_ids.DIGEST_BLOCK: select_state(ta_ids.DIGEST_INPUT, fields["digest"]),
     }
 
 
