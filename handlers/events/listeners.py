@@ -30,6 +30,11 @@ def _version(value: object) -> int:
     return -1
 
 
+def _opened_live(value: object) -> bool | None:
+    """Whether the edit form was opened as a live edit; None from forms that do not say."""
+    return value if isinstance(value, bool) else None
+
+
 def _action(body: dict[str, Any]) -> dict[str, Any]:
     action = (body.get("actions") or [{}])[0]
     return action if isinstance(action, dict) else {}
@@ -105,6 +110,7 @@ def register(app: App, deps: Deps) -> None:
                     sequence=_version(meta.get("sequence")),
                     form=form,
                     view_id=view["id"],
+                    opened_live=_opened_live(meta.get("live")),
                 )
                 if result.error_block and result.error:
                     ack(response_action="errors", errors={result.error_block: result.error})
