@@ -76,10 +76,11 @@ def review_post(
 
 
 def announcement(event: EventView, about: Announcement, tz: ZoneInfo) -> dict[str, Any]:
-    """The post in the events channel: details, attendance, RSVP and Add to calendar."""
+    """The post in the events channel: details, attendance, Going / Not going and links."""
     value = str(about.event_id)
     elements: list[dict[str, Any]] = [
-        blocks.button("RSVP", ids.RSVP_ACTION, value, style="primary"),
+        blocks.button("Going", ids.RSVP_GOING_ACTION, value, style="primary"),
+        blocks.button("Not going", ids.RSVP_NOT_GOING_ACTION, value),
         *link_buttons(event, about.calendar_url),
         {
             "type": "overflow",
@@ -157,17 +158,19 @@ def approved_message(title: str, reminder_hours: int) -> dict[str, Any]:
 
 
 def rsvp_reply(title: str, *, going: bool, reminder_hours: int | None) -> str:
-    """The ephemeral answer to an RSVP click; `reminder_hours` when a reminder will follow."""
+    """The ephemeral answer to Going or Not going; `reminder_hours` when a reminder will follow.
+
+    The same whether the click changed anything, so a repeated click reads the same.
+    """
     if not going:
-        return f"You're no longer going to *{blocks.escape(title)}*."
+        return f"You're not going to *{blocks.escape(title)}*. Click Going if your plans change."
     reminder = (
         f" I'll send you a reminder {reminder_hours} hours before it starts."
         if reminder_hours
         else ""
     )
     return (
-        f"You're going to *{blocks.escape(title)}*.{reminder} "
-        "Click RSVP again if your plans change."
+        f"You're going to *{blocks.escape(title)}*.{reminder} Click Not going if your plans change."
     )
 
 
