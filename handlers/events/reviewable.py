@@ -30,14 +30,16 @@ class EventReview:
         item_id: int,
         decision: ReviewDecision,
         *,
+        revision: int,
         actor_id: str,
         at: datetime,
         reason: str | None,
     ) -> bool:
-        """Move a pending event to the decision's state; False if it was not pending."""
+        """Move this pending revision to the decision's state; False if decided or edited."""
         return uow.events.transition(
             item_id,
             expected=EventStatus.PENDING,
+            revision=revision,
             to=EventStatus(decision.outcome),
             actor_id=actor_id,
             at=at,

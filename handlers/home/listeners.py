@@ -104,7 +104,7 @@ def register(app: App, deps: Deps) -> None:
         return service.cancel_ta_request(deps, user_id, int_or_none(value) or 0)
 
     def rsvp(user_id: str, value: str, trigger_id: str, client: WebClient) -> str | None:
-        return service.toggle_rsvp(deps, user_id, int_or_none(value) or 0)
+        return service.set_rsvp(deps, user_id, value)
 
     def subscription(user_id: str, value: str, trigger_id: str, client: WebClient) -> str | None:
         return open_subscription_form(deps, client, user_id, trigger_id)

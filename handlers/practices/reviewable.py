@@ -30,14 +30,16 @@ class PracticeReview:
         item_id: int,
         decision: ReviewDecision,
         *,
+        revision: int,
         actor_id: str,
         at: datetime,
         reason: str | None,
     ) -> bool:
-        """Move a pending practice to the decision's state; False if it was not pending."""
+        """Move this pending revision to the decision's state; False if decided or edited."""
         return uow.practices.transition(
             item_id,
             expected=PracticeStatus.PENDING,
+            revision=revision,
             to=PracticeStatus(decision.outcome),
             actor_id=actor_id,
             at=at,

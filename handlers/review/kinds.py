@@ -72,11 +72,16 @@ class ReviewKind(Protocol[S]):
         item_id: int,
         decision: ReviewDecision,
         *,
+        revision: int,
         actor_id: str,
         at: datetime,
         reason: str | None,
     ) -> bool:
-        """Move a pending submission to the decision's state; False if it was not pending."""
+        """Move this pending revision to the decision's state, as one compare-and-set UPDATE.
+
+        False if it was not pending or is no longer this revision. On True the loaded
+        submission is the row as that UPDATE left it, so what is published is what was decided.
+        """
 
     def withdraw(self, uow: UnitOfWork, item_id: int, *, submitter_id: str, at: datetime) -> bool:
         """The submitter takes back a submission not yet decided; False if it was decided."""

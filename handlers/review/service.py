@@ -109,6 +109,11 @@ def already_decided(kind: ReviewKind[Any], item: Submission) -> str:
     return f"This {kind.noun} was already {status}{by}."
 
 
+def edited_since(kind: ReviewKind[Any]) -> str:
+    """The answer for a coordinator whose decision was on a revision the member has replaced."""
+    return f"This {kind.noun} was edited since; please review the newer version."
+
+
 def check_can_review(
     deps: Deps, actor_id: str, kind: ReviewKind[Any], item_id: int
 ) -> tuple[ReviewOutcome, str]:
@@ -156,12 +161,19 @@ def decide(
         item = kind.load(uow, item_id)
         if item is None:
             return ReviewOutcome(False, f"That {kind.noun} no longer exists.")
-        if revision is not None and item.revision != revision:
-            return ReviewOutcome(
-                False, f"This {kind.noun} was edited since; please review the newer version."
-            )
-        won = kind.transition(uow, item_id, decision, actor_id=actor_id, at=now, reason=reason)
+        # Buttons posted before revisions were recorded name none: they decide the one read.
+        reviewed = item.revision if revision is None else revision
+        if item.revision != reviewed:
+            return ReviewOutcome(False, edited_since(kind))
+        # The UPDATE matches the revision reviewed, so an edit landing after the read above
+        # makes it lose rather than approve text nobody read. From here `item` is the row as
+        # that UPDATE left it (RETURNING, still locked), so the messages below describe it.
+        won = kind.transition(
+            uow, item_id, decision, revision=reviewed, actor_id=actor_id, at=now, reason=reason
+        )
         if not won:
+            if item.revision != reviewed:
+                return ReviewOutcome(False, edited_since(kind))
             return ReviewOutcome(False, already_decided(kind, item))
         uow.audit.record(
             entity_type=kind.name,
@@ -225,11 +237,13 @@ def withdraw(deps: Deps, *, actor_id: str, kind: ReviewKind[Any], item_id: int) 
             return ReviewOutcome(
                 False, f"Only the member who submitted this {kind.noun} can withdraw it."
             )
-        revision = item.revision
         if str(item.status) not in WAITING or not kind.withdraw(
             uow, item_id, submitter_id=actor_id, at=now
         ):
             return ReviewOutcome(False, already_decided(kind, item))
+        # The revision whose post loses its buttons is the one the UPDATE withdrew, which an
+        # edit racing this click may have made newer than the one read above.
+        revision = item.revision
         uow.audit.record(
             entity_type=kind.name, entity_id=item_id, action="withdrawn", actor_id=actor_id, at=now
         )

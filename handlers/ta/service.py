@@ -255,13 +255,14 @@ def cancel(deps: Deps, *, actor_id: str, request_id: int) -> TaOutcome:
         problem = refusal(request, TaStatus.CANCELLED)
         if problem:
             return TaOutcome(False, problem)
-        was_claimed = request.status is TaStatus.CLAIMED
         if not uow.ta_requests.cancel(request_id, requester_id=actor_id, at=now):
             return TaOutcome(False, refusal(request, TaStatus.CANCELLED) or _changed(request))
         _audit(uow, request_id, "cancelled", actor_id, now)
         _update_post(uow, deps, request, now)
         _dm(uow, actor_id, notices.cancelled_message(request), now)
-        if was_claimed and request.claimed_by:
+        # Who held it comes from the row the UPDATE cancelled, not the one read above: a claim
+        # may have landed in between, and that provider must hear. (Release clears it.)
+        if request.claimed_by:
             _dm(uow, request.claimed_by, notices.cancelled_for_holder_message(request), now)
         uow.commit()
     return TaOutcome(True)

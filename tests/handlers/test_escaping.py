@@ -191,7 +191,9 @@ def test_hostile_text_in_every_field_reaches_slack_escaped_in_every_message(
     # and one rejected by the coordinators with reasons.
     kept = flows.announce_event()
     flows.decide(f"event:{kept}", review_ids.APPROVE_ACTION)
-    flows.send(simulate.button_click(event_ids.RSVP_ACTION, kept, ATTENDEE, channel=EVENTS_CHANNEL))
+    flows.send(
+        simulate.button_click(event_ids.RSVP_GOING_ACTION, kept, ATTENDEE, channel=EVENTS_CHANNEL)
+    )
     choose(bot, "edit", int(kept), MEMBER)
     flows.submit_opened(
         MEMBER,
