@@ -5,7 +5,7 @@ from __future__ import annotations
 import threading
 from datetime import timedelta
 
-from bot import simulate
+from demokit import simulate
 from handlers.events import ids
 from tests.conftest import FrozenClock
 from tests.handlers.events.helpers import (
