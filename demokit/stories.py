@@ -112,7 +112,10 @@ def announce_an_event(demo: Demo) -> None:
     )
     demo.click("Dana clicks Approve", COORDINATOR, REVIEW_CHANNEL, _APPROVE)
     demo.click(
-        "Luis clicks RSVP on the announcement", NEIGHBOUR, EVENTS_CHANNEL, event_ids.RSVP_ACTION
+        "Luis clicks Going on the announcement",
+        NEIGHBOUR,
+        EVENTS_CHANNEL,
+        event_ids.RSVP_GOING_ACTION,
     )
 
 
