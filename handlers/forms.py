@@ -30,8 +30,8 @@ _LINE_BREAKS = str.maketrans({"\u2028": "\n", "\u2029": "\n"})
 def clean_text(text: str) -> str:
     """Member text as it may be stored: control characters dropped, Unicode line breaks as LF.
 
-    Tab, LF and CR stay: they are how people lay out a description, and every consumer escapes
-    them (iCalendar escapes them, Slack shows a line break, CSV quotes the field).
+    Tab, LF and CR stay: they are how people lay out a description, and every consumer handles
+    them (iCalendar writes an escape, Slack shows a line break, CSV quotes the field).
     """
     return _CONTROL.sub("", text).translate(_LINE_BREAKS)
 
