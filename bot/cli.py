@@ -14,6 +14,7 @@ from pathlib import Path
 from bot.clock import Clock, utc_now
 from bot.config import Settings, SettingsError, load_settings
 from bot.logs import configure_logging
+from handlers.exports.schemas import day_problem
 from storage.models.outbox import OutboxStatus
 
 CONNECT_HELP = """\
@@ -62,11 +63,15 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _day(text: str) -> date:
-    """A YYYY-MM-DD argument."""
+    """A YYYY-MM-DD argument within the dates the hub covers (argparse names the argument)."""
     try:
-        return date.fromisoformat(text)
+        day = date.fromisoformat(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"{text!r} is not a date (YYYY-MM-DD)") from None
+    problem = day_problem(day)
+    if problem:
+        raise argparse.ArgumentTypeError(problem)
+    return day
 
 
 def _serve(settings: Settings, port: int, workers: int) -> None:
@@ -97,7 +102,8 @@ def main(argv: Sequence[str] | None = None, clock: Clock = utc_now) -> int:
 
     `clock` is the one source of "now" for every command, so tests can freeze it.
     """
-    args = _parser().parse_args(argv)
+    parser = _parser()
+    args = parser.parse_args(argv)
     configure_logging()
     try:
         settings = load_settings()
@@ -121,7 +127,11 @@ def main(argv: Sequence[str] | None = None, clock: Clock = utc_now) -> int:
         elif args.command == "stats":
             from bot import export_cli
 
-            export_cli.stats(settings, args.start, args.end, sys.stdout, clock=clock)
+            end = args.end or clock().astimezone(settings.timezone).date()
+            if args.start and args.start > end:
+                to = f"--to {end}" if args.end else f"today ({end}), the default --to"
+                parser.error(f"--from {args.start} is after {to}")
+            export_cli.stats(settings, args.start, end, sys.stdout, clock=clock)
         elif args.command == "demo":
             from bot.demo import run_demo
 
