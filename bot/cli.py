@@ -18,6 +18,7 @@ from bot.outbox_admin import outbox_report, retry_failed
 from bot.slack_client import check_token
 from core.clock import Clock, utc_now
 from core.config import Settings, SettingsError, load_settings
+from handlers.exports.schemas import day_problem
 from storage.migrate import upgrade
 from storage.models.outbox import OutboxStatus
 
@@ -67,11 +68,15 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _day(text: str) -> date:
-    """A YYYY-MM-DD argument."""
+    """A YYYY-MM-DD argument within the dates the hub covers (argparse names the argument)."""
     try:
-        return date.fromisoformat(text)
+        day = date.fromisoformat(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"{text!r} is not a date (YYYY-MM-DD)") from None
+    problem = day_problem(day)
+    if problem:
+        raise argparse.ArgumentTypeError(problem)
+    return day
 
 
 def _serve(settings: Settings, port: int, workers: int) -> None:
@@ -102,7 +107,8 @@ def main(argv: Sequence[str] | None = None, clock: Clock = utc_now) -> int:
 
     `clock` is the one source of "now" for every command, so tests can freeze it.
     """
-    args = _parser().parse_args(argv)
+    parser = _parser()
+    args = parser.parse_args(argv)
     configure_logging()
     try:
         settings = load_settings()
@@ -118,7 +124,11 @@ def main(argv: Sequence[str] | None = None, clock: Clock = utc_now) -> int:
         elif args.command == "export":
             export_cli.export(settings, args.kind, args.since, args.output, sys.stdout, clock=clock)
         elif args.command == "stats":
-            export_cli.stats(settings, args.start, args.end, sys.stdout, clock=clock)
+            end = args.end or clock().astimezone(settings.timezone).date()
+            if args.start and args.start > end:
+                to = f"--to {end}" if args.end else f"today ({end}), the default --to"
+                parser.error(f"--from {args.start} is after {to}")
+            export_cli.stats(settings, args.start, end, sys.stdout, clock=clock)
         elif args.command == "demo":
             return _demo()
         elif args.command == "start" and not settings.slack_configured:

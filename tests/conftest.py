@@ -112,8 +112,10 @@ def schema(database_url: str) -> str:
 
 @pytest.fixture
 def slack() -> Iterator[FakeSlack]:
+    """The fake Web API; a test fails if the bot sent it Block Kit that Slack would refuse."""
     with FakeSlackServer() as server:
         yield server.fake
+    assert not server.fake.malformed, f"Slack would refuse: {server.fake.malformed}"
 
 
 def make_settings(slack: FakeSlack, database_url: str, **overrides: object) -> Settings:

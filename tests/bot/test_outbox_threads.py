@@ -12,7 +12,10 @@ def enqueue(bot: Bot, channel: str, text: str, **refs: str) -> None:
         uow.outbox.enqueue(
             method="chat.postMessage",
             channel=channel,
-            payload={"text": text, "blocks": [{"type": "section", "text": text}]},
+            payload={
+                "text": text,
+                "blocks": [{"type": "section", "text": {"type": "mrkdwn", "text": text}}],
+            },
             at=bot.clock(),
             **refs,
         )
@@ -71,7 +74,7 @@ def test_link_tokens_become_permalinks_of_the_named_posts(bot: Bot) -> None:
     [digest] = bot.slack.posts("CDIGEST01")
     [published] = bot.slack.posts("CPRACTICE1")
     link = f"archives/CPRACTICE1/p{published['ts'].replace('.', '')}"
-    assert link in digest["text"] and link in digest["blocks"][0]["text"]
+    assert link in digest["text"] and link in digest["blocks"][0]["text"]["text"]
     assert not LINK_TOKEN.search(str(digest))
 
 
