@@ -31,7 +31,7 @@ REGION_FEED = re.compile(r"^/feeds/regions/([a-z0-9-]{1,40})\.atom$")
 # The largest id PostgreSQL's INTEGER primary key holds; beyond it nothing can exist.
 MAX_ID = 2**31 - 1
 HOST = re.compile(r"^[A-Za-z0-9.-]{1,253}(:[0-9]{1,5})?$")
-STATIC = {"site.css": CSS}
+STATIC = {"site.css": CSS, "favicon.svg": "image/svg+xml"}
 StartResponse = Callable[..., Any]
 
 
