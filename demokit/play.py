@@ -59,15 +59,18 @@ def _describe(call: Call) -> str | None:
     return None
 
 
-def run_demo(out: IO[str]) -> None:
-    """Play one practice from sharing to publication, printing each message the bot sent."""
+def run_demo(out: IO[str], keep_in: Path | None = None) -> str:
+    """Play one practice from sharing to publication, printing each message the bot sent.
+
+    Returns the demo database's URL; it outlives the demo only when `keep_in` is given.
+    """
     with tempfile.TemporaryDirectory() as tmp, FakeSlackServer() as slack:
         settings = load_settings(
             None,
             slack_bot_token=slack.fake.bot_token,
             slack_signing_secret=SECRET,
             slack_api_url=slack.url,
-            database_url=f"sqlite:///{Path(tmp) / 'demo.db'}",
+            database_url=f"sqlite:///{Path(keep_in or tmp) / 'demo.db'}",
             ccsn_coordinators=COORDINATOR,
             ccsn_coordinator_channel="CREVIEW01",
             ccsn_practices_channel="CPRACTICE1",
@@ -127,6 +130,7 @@ def run_demo(out: IO[str]) -> None:
             http.close()
         runtime.close()
     out.write("\nThat's the product working end to end. Connect a workspace to use it for real.\n")
+    return settings.database_url
 
 
 def _ts_of(post: dict[str, Any]) -> str:
