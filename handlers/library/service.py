@@ -2,7 +2,7 @@
 
 Facet counts are the one costly read (each facet counts every approved practice), and they
 change only when the library does, so they are kept per process and keyed by the library's
-version (how many are approved, and the latest approval): a new approval retires them.
+version (the latest approval, read from an index): a new approval retires them.
 """
 
 from __future__ import annotations
@@ -103,8 +103,7 @@ class Library:
                 self._counts.move_to_end(key)
                 return cached
         library = uow.library
-        total = version.count if filters == LibraryFilters() else library.count(filters)
-        value = (total, library.facet_counts(filters))
+        value = (library.count(filters), library.facet_counts(filters))
         with self._lock:
             self._counts[key] = value
             while len(self._counts) > _CACHE_SIZE:

@@ -37,10 +37,16 @@ class LibraryFilters:
 
 @dataclass(frozen=True)
 class LibraryVersion:
-    """What changes whenever the public listing changes: how many, and the latest approval."""
+    """Changes whenever the public listing does: the latest approval, and how many share it.
 
-    count: int
+    Practices only ever enter the library (no state leads out of `approved`), each with the
+    time it was approved, so the newest approval time moves with every addition; the count
+    at that time covers two approvals stamped alike. Both are read from the
+    (status, decided_at) index without visiting the rest of the library.
+    """
+
     latest: datetime | None
+    at_latest: int
 
 
 @dataclass(frozen=True)
@@ -65,11 +71,14 @@ class LibraryRepository:
         return self._session.get_bind().dialect.name
 
     def version(self) -> LibraryVersion:
-        """Count and latest approval time: one pass over the (status, decided_at) index."""
-        count, latest = self._session.execute(
-            select(func.count(), func.max(Practice.decided_at)).where(_approved())
-        ).one()
-        return LibraryVersion(count=int(count), latest=latest)
+        """The library's version, in two index lookups (a count of all would read them all)."""
+        latest = self._session.scalar(select(func.max(Practice.decided_at)).where(_approved()))
+        if latest is None:
+            return LibraryVersion(latest=None, at_latest=0)
+        at_latest = self._session.scalar(
+            select(func.count()).where(_approved(), Practice.decided_at == latest)
+        )
+        return LibraryVersion(latest=latest, at_latest=int(at_latest or 0))
 
     def approved(self, practice_id: int) -> Practice | None:
         """The practice if it is approved; None for every other state and for unknown ids."""

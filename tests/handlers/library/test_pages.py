@@ -222,3 +222,17 @@ def test_events_page_lists_upcoming_approved_events_in_network_time(
     assert f'href="/events/{event_id}.ics"' in page
     assert 'href="/calendar.ics"' in page
     assert re.search(r"\d{1,2}:\d{2} (AM|PM)", page)
+
+
+def test_an_approval_in_the_same_instant_still_updates_the_counts(
+    web: httpx.Client, bot: Bot
+) -> None:
+    """Counts are cached per library version; two approvals stamped alike still differ."""
+    publish_practice(bot, "First practice", "Monthly evenings for families.")
+    assert "1 practice<" in web.get("/").text
+
+    publish_practice(bot, "Second practice", "Monthly evenings for families.")
+
+    page = web.get("/").text
+    assert "2 practices" in page
+    assert "Active family &amp; community engagement (2)" in page
