@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
-from typing import Any, TypeVar, Unpack
+from typing import Any, TypeVar
 
 from sqlalchemy import ColumnElement, Select, cast, func, select, true, update
 from sqlalchemy.dialects.postgresql import JSONB
@@ -18,7 +18,7 @@ from sqlalchemy.orm import InstrumentedAttribute, Session
 from storage.models import Practice, PracticeStatus
 
 FACETS = ("pillar", "region", "county", "funding")
-_Query = TypeVar("_Query", bound=Select[Unpack[tuple[Any, ...]]])
+_Query = TypeVar("_Query", bound=Select[*tuple[Any, ...]])
 
 
 @dataclass(frozen=True)
