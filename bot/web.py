@@ -15,6 +15,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from handlers.deps import Deps
 from handlers.events import feed
+from handlers.library.site import PublicSite
 from storage.db import ping
 
 log = logging.getLogger(__name__)
@@ -36,6 +37,8 @@ class WebApp:
         self._slack = SlackRequestHandler(app, path=SLACK_PATH)
         self._engine = engine
         self._deps = deps
+        public = deps is not None and deps.settings.ccsn_public_pages
+        self._site = PublicSite(deps) if deps is not None and public else None
 
     def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
         """Route one WSGI request."""
@@ -49,6 +52,8 @@ class WebApp:
             match = EVENT_CALENDAR_PATH.match(path)
             if path == CALENDAR_PATH or match:
                 return self._calendar(start_response, method, int(match[1]) if match else None)
+        if self._site is not None and self._site.handles(path):
+            return self._site(environ, start_response)
         return _json(start_response, "404 Not Found", {"error": "not_found"})
 
     def _calendar(

@@ -95,6 +95,7 @@ class Settings(BaseSettings):
     ccsn_ta_remind_days: int = 3
     ccsn_digest_grace_hours: int = 24
     ccsn_public_url: str | None = None
+    ccsn_public_pages: bool = True
     ccsn_event_reminder_hours: int = 24
 
     @field_validator("ccsn_coordinators", "ccsn_ta_providers", mode="before")

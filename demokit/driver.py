@@ -139,15 +139,21 @@ def _buttons(blocks: Any) -> Iterator[dict[str, Any]]:
 
 @contextmanager
 def running_bot(
-    settings: Mapping[str, Any], start: datetime, names: Mapping[str, str], out: IO[str]
+    settings: Mapping[str, Any],
+    start: datetime,
+    names: Mapping[str, str],
+    out: IO[str],
+    *,
+    keep_in: Path | None = None,
 ) -> Iterator[Demo]:
     """The real bot on a fresh SQLite database, served on loopback, talking to a fake Slack.
 
     `settings` name the channels and people; the clock starts at `start`; `names` are what the
-    transcript calls each channel and person.
+    transcript calls each channel and person. The database is deleted afterwards unless it is
+    made in `keep_in` (the public site then keeps serving it).
     """
     with tempfile.TemporaryDirectory() as tmp, FakeSlackServer() as slack:
-        database_url = f"sqlite:///{Path(tmp) / 'demo.db'}"
+        database_url = f"sqlite:///{Path(keep_in or tmp) / 'demo.db'}"
         upgrade(database_url)
         clock = DemoClock(start)
         runtime = build_runtime(

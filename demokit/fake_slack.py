@@ -201,6 +201,8 @@ class FakeSlack:
     files: dict[str, UploadedFile] = field(default_factory=dict)
     # Every call refused for malformed Block Kit, with Slack's reasons: tests fail on any.
     malformed: list[tuple[str, list[str]]] = field(default_factory=list)
+    # users.info answers: user id -> real name; any other user is `user_not_found`.
+    names: dict[str, str] = field(default_factory=dict)
     _ts: int = 0
     _last_post: dict[str, float] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
@@ -374,6 +376,15 @@ class FakeSlack:
             if not users or "," in users:
                 return {"ok": False, "error": "invalid_arguments"}
             return {"ok": True, "channel": {"id": f"D{users}"}}
+        if method == "users.info":
+            user = str(params.get("user", ""))
+            if user not in self.names:
+                return {"ok": False, "error": "user_not_found"}
+            name = self.names[user]
+            return {
+                "ok": True,
+                "user": {"id": user, "real_name": name, "profile": {"real_name": name}},
+            }
         if method == "files.getUploadURLExternal":
             return self._start_upload(params)
         if method == "files.completeUploadExternal":

@@ -29,6 +29,7 @@ SCOPES = {
     "conversations.open": "im:write",
     "files.getUploadURLExternal": "files:write",
     "files.completeUploadExternal": "files:write",
+    "users.info": "users:read",
 }
 
 

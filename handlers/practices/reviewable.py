@@ -70,7 +70,9 @@ class PracticeReview:
         """The practice, posted to `CCSN_PRACTICES_CHANNEL`."""
         return Publication(
             channel=settings.ccsn_practices_channel or "",
-            message=views.published_post(item, submitter_id=item.submitter_id),
+            message=views.published_post(
+                item, submitter_id=item.submitter_id, web_url=web_url(item.id, settings)
+            ),
         )
 
     def approved_message(self, item: Practice, settings: Settings) -> dict[str, Any]:
@@ -102,6 +104,13 @@ class PracticeReview:
             post_key=post_key,
             published_at=at,
         )
+
+
+def web_url(practice_id: int, settings: Settings) -> str | None:
+    """The practice's page in the public library, when the site is on and has an address."""
+    if not (settings.ccsn_public_url and settings.ccsn_public_pages):
+        return None
+    return f"{settings.ccsn_public_url}/practices/{practice_id}"
 
 
 PRACTICES = PracticeReview()
