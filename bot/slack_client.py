@@ -7,6 +7,10 @@ from slack_sdk.http_retry.builtin_handlers import ConnectionErrorRetryHandler
 
 from core.config import Settings
 
+# The outbox waits this long for an answer: Slack sometimes answers a post it accepted after
+# 10 seconds or more, and a shorter wait would send it again. No request waits on the outbox.
+OUTBOX_TIMEOUT = 30
+
 
 def make_client(settings: Settings, *, for_outbox: bool = False) -> WebClient:
     """A client for the bot token.
@@ -19,7 +23,7 @@ def make_client(settings: Settings, *, for_outbox: bool = False) -> WebClient:
     return WebClient(
         token=token,
         base_url=settings.slack_api_url,
-        timeout=10 if for_outbox else 3,
+        timeout=OUTBOX_TIMEOUT if for_outbox else 3,
         retry_handlers=[] if for_outbox else [ConnectionErrorRetryHandler(max_retry_count=1)],
     )
 

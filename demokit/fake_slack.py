@@ -371,6 +371,8 @@ class FakeSlack:
                 "channel": channel,
                 "permalink": f"https://{TEAM_DOMAIN}.slack.com/archives/{channel}/p{ts}",
             }
+        if method in ("conversations.history", "conversations.replies"):
+            return self._history(method, params)
         if method == "conversations.open":
             users = str(params.get("users", ""))
             if not users or "," in users:
@@ -414,6 +416,39 @@ class FakeSlack:
             return None
         self.malformed.append((method, problems))
         return {"ok": False, "error": error, "response_metadata": {"messages": problems}}
+
+    def _history(self, method: str, params: dict[str, Any]) -> dict[str, Any]:
+        """A channel's messages (or one thread's), newest first, as the bot posted them.
+
+        A DM's history is asked for by its `D…` id (from `conversations.open`), while the bot
+        posts to the member's id; both name the same conversation here. `metadata` is shown
+        only with `include_all_metadata`, as Slack does.
+        """
+        channel = str(params.get("channel", ""))
+        thread = params.get("ts") if method == "conversations.replies" else None
+        if not channel or (method == "conversations.replies" and not thread):
+            return {"ok": False, "error": "invalid_arguments"}
+        with_metadata = str(params.get("include_all_metadata", "")).lower() in ("true", "1")
+        found = []
+        for call in self.calls:
+            if call.method != "chat.postMessage" or not call.response.get("ok"):
+                continue
+            to = str(call.params.get("channel", ""))
+            if channel not in (to, f"D{to}"):
+                continue
+            ts, parent = call.response.get("ts"), call.params.get("thread_ts")
+            if (thread is None and parent) or (thread is not None and thread not in (ts, parent)):
+                continue
+            message = {"type": "message", "ts": ts, "text": call.params.get("text", "")}
+            if parent:
+                message["thread_ts"] = parent
+            if with_metadata and isinstance(call.params.get("metadata"), dict):
+                message["metadata"] = call.params["metadata"]
+            found.append(message)
+        if thread is None:
+            found.reverse()  # history is newest first; a thread's replies oldest first
+        limit = int(str(params.get("limit") or 100))
+        return {"ok": True, "messages": found[:limit], "has_more": len(found) > limit}
 
     def _start_upload(self, params: dict[str, Any]) -> dict[str, Any]:
         filename = str(params.get("filename") or "")

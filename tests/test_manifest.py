@@ -27,6 +27,10 @@ SCOPES = {
     "views.push": None,
     "auth.test": None,
     "conversations.open": "im:write",
+    # The outbox reads a channel back only after a post whose answer never came, to find
+    # that post by its metadata; DMs and private channels need their own history scopes.
+    "conversations.history": "channels:history",
+    "conversations.replies": "channels:history",
     "files.getUploadURLExternal": "files:write",
     "files.completeUploadExternal": "files:write",
     "users.info": "users:read",

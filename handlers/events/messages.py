@@ -147,11 +147,11 @@ def resubmitted_message(event: EventView, event_id: int) -> dict[str, Any]:
     )
 
 
-def approved_message(title: str, reminder_hours: int) -> dict[str, Any]:
-    """The DM telling a member their event is announced, with a link to the post."""
+def approved_message(title: str, link: str, reminder_hours: int) -> dict[str, Any]:
+    """The DM telling a member their event is announced, with `link` (mrkdwn) to the post."""
     return _dm(
         f"Good news: *{blocks.escape(title)}* was approved and is now announced: "
-        f"{review_views.PERMALINK}. Members can RSVP there, and I'll remind them "
+        f"{link}. Members can RSVP there, and I'll remind them "
         f"{reminder_hours} hours before it starts. You can edit or cancel it from the post's "
         "⋯ menu."
     )

@@ -76,9 +76,9 @@ class EventReview:
             message=messages.announcement(item, about, settings.timezone),
         )
 
-    def approved_message(self, item: Event, settings: Settings) -> dict[str, Any]:
+    def approved_message(self, item: Event, settings: Settings, link: str) -> dict[str, Any]:
         """The member's DM with a link to the announcement."""
-        return messages.approved_message(item.title, settings.ccsn_event_reminder_hours)
+        return messages.approved_message(item.title, link, settings.ccsn_event_reminder_hours)
 
     def rejected_message(self, item: Event, reason: str) -> dict[str, Any]:
         """The member's DM with the coordinator's reason."""

@@ -75,9 +75,9 @@ class PracticeReview:
             ),
         )
 
-    def approved_message(self, item: Practice, settings: Settings) -> dict[str, Any]:
+    def approved_message(self, item: Practice, settings: Settings, link: str) -> dict[str, Any]:
         """The member's DM with a link to the published practice."""
-        return review_views.approved_message(item.title)
+        return review_views.approved_message(item.title, link)
 
     def rejected_message(self, item: Practice, reason: str) -> dict[str, Any]:
         """The member's DM with the coordinator's reason."""

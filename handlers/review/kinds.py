@@ -94,8 +94,8 @@ class ReviewKind(Protocol[S]):
     def publication(self, item: S, settings: Settings) -> Publication:
         """Where and how an approved submission is published."""
 
-    def approved_message(self, item: S, settings: Settings) -> dict[str, Any]:
-        """The submitter's DM on approval; `{permalink}` becomes a link to the publication."""
+    def approved_message(self, item: S, settings: Settings, link: str) -> dict[str, Any]:
+        """The submitter's DM on approval; `link` is the link to the publication, as mrkdwn."""
 
     def rejected_message(self, item: S, reason: str) -> dict[str, Any]:
         """The submitter's DM on rejection, with the coordinator's reason."""

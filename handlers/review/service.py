@@ -18,6 +18,8 @@ from handlers.review import views as review_views
 from handlers.review.kinds import ReviewKind, Submission
 from handlers.review.schemas import ReviewDecision, ReviewOutcome, SubmissionRef
 from handlers.review.views import DecisionView
+from storage import outbox_links
+from storage.outbox_links import Links
 from storage.uow import UnitOfWork
 
 NOT_COORDINATOR = "Only coordinators can review submissions."
@@ -35,12 +37,12 @@ WAITING = ("pending", "changes_requested")
 
 def review_key(ref: SubmissionRef, revision: int) -> str:
     """Outbox key of the coordinators' post for one revision of a submission."""
-    return f"{ref}:review:{revision}"
+    return outbox_links.review_post_key(ref.kind, ref.id, revision)
 
 
 def published_key(ref: SubmissionRef) -> str:
     """Outbox key of the approved submission's post in its public channel."""
-    return f"{ref}:published"
+    return outbox_links.published_key(ref.kind, ref.id)
 
 
 def send_for_review(
@@ -204,12 +206,16 @@ def decide(
                 at=now,
                 key=published_key(ref),
             )
+            links = Links()
+            link = links.link(
+                published_key(ref), review_views.LINK_LABEL, missing=review_views.NO_LINK
+            )
             uow.outbox.enqueue(
                 method="chat.postMessage",
                 channel=submitter,
-                payload=kind.approved_message(item, settings),
+                payload=kind.approved_message(item, settings, link),
                 at=now,
-                permalink_of=published_key(ref),
+                links=links,
             )
         elif decision is ReviewDecision.REJECT:
             dm = kind.rejected_message(item, reason or "")

@@ -14,6 +14,7 @@ from datetime import datetime
 from handlers.deps import Deps
 from handlers.ta import notices, routing, views
 from handlers.ta.schemas import TaOutcome, TaRequestForm
+from storage import outbox_links
 from storage.models import TaFeedback, TaRequest, TaStatus
 from storage.uow import UnitOfWork
 
@@ -44,7 +45,7 @@ class SubmitResult:
 
 def post_key(request_id: int) -> str:
     """Outbox key of the request's post in the TA channel, which later moves edit in place."""
-    return f"ta:{request_id}:post"
+    return outbox_links.ta_post_key(request_id)
 
 
 def refusal(request: TaRequest, to: TaStatus) -> str | None:
