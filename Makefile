@@ -17,9 +17,10 @@ run: $(STAMP)
 	$(BIN)/ccsn-bot start
 
 test: $(STAMP)
-	$(BIN)/ruff check bot handlers storage bench tests
-	$(BIN)/ruff format --check bot handlers storage bench tests
+	$(BIN)/ruff check core storage handlers bot demokit bench tests
+	$(BIN)/ruff format --check core storage handlers bot demokit bench tests
 	$(BIN)/mypy
+	$(BIN)/lint-imports
 	$(BIN)/pytest -q
 
 # Faults, hostile input and scale-out only (they are part of `make test` too).
@@ -27,12 +28,13 @@ reliability: $(STAMP)
 	$(BIN)/pytest -q -m reliability
 
 lint: $(STAMP)
-	$(BIN)/ruff check bot handlers storage bench tests
+	$(BIN)/ruff check core storage handlers bot demokit bench tests
 	$(BIN)/mypy
+	$(BIN)/lint-imports
 
 format: $(STAMP)
-	$(BIN)/ruff format bot handlers storage bench tests
-	$(BIN)/ruff check --fix bot handlers storage bench tests
+	$(BIN)/ruff format core storage handlers bot demokit bench tests
+	$(BIN)/ruff check --fix core storage handlers bot demokit bench tests
 
 # New numbered migration from the models: make migration m="add ta requests"
 migration: $(STAMP)

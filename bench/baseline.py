@@ -19,11 +19,11 @@ from slack_bolt import Ack, App
 from slack_bolt.adapter.wsgi import SlackRequestHandler
 from slack_sdk import WebClient
 
-from bot.config import Settings, load_settings
 from bot.logs import configure_logging
 from bot.server import THREADS, gunicorn_options
 from bot.slack_client import make_client
 from bot.web import SLACK_PATH, StartResponse
+from core.config import Settings, load_settings
 from handlers.practices import ids, views
 
 

@@ -22,10 +22,11 @@ from bench.databases import label
 from bench.load import percentile
 from bench.report import Row
 from bench.rows import DEFAULT_NOW
-from bot.config import Settings
+from core.config import Settings
 from handlers.digest import period, service
 from storage.db import make_engine, make_session_factory
 from storage.models import Digest, Event, OutboxMessage, Practice, TaRequest
+from storage.outbox_links import Links
 from storage.uow import UnitOfWork
 
 SIZES = (10_000, 100_000, 1_000_000)
@@ -56,7 +57,7 @@ def build_digest(uow: UnitOfWork, settings: Settings) -> list[dict[str, Any]]:
     """The network digest due at `DEFAULT_NOW` (a Monday, 9:00 in California), built now."""
     due = period.current_due(service.trigger(settings), DEFAULT_NOW) or DEFAULT_NOW
     _, messages = service.channel_digest(
-        uow, settings, due, DEFAULT_NOW, settings.ccsn_digest_channel or DIGEST_CHANNEL
+        uow, settings, due, DEFAULT_NOW, settings.ccsn_digest_channel or DIGEST_CHANNEL, Links()
     )
     return messages
 

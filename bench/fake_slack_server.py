@@ -13,7 +13,7 @@ import sys
 import threading
 from typing import Any
 
-from bot.fake_slack import FakeSlack, FakeSlackServer
+from demokit.fake_slack import FakeSlack, FakeSlackServer
 
 
 def main() -> None:

@@ -8,7 +8,7 @@ from collections.abc import Callable
 from bench.load import drive
 from bench.processes import SIGNING_SECRET, Server, Stack
 from bench.report import Row
-from bot import simulate
+from demokit import simulate
 from handlers.practices import ids
 
 MB = 1024 * 1024

@@ -16,8 +16,8 @@ from bench import generate
 from bench.databases import label
 from bench.load import percentile
 from bench.report import Row
-from bot.clock import utc_now
 from bot.outbox import LEASE
+from core.clock import utc_now
 from storage.db import make_engine, make_session_factory
 from storage.models import OutboxMessage
 from storage.uow import UnitOfWork

@@ -16,8 +16,8 @@ from dataclasses import dataclass, field
 
 import httpx
 
-from bot import simulate
 from bot.web import SLACK_PATH
+from demokit import simulate
 
 FORM = "application/x-www-form-urlencoded"
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from bench.load import Load, drive
 from bench.processes import SIGNING_SECRET, Server, Stack
 from bench.report import Row
-from bot import simulate
+from demokit import simulate
 from handlers.practices import ids
 
 P99_LIMIT_MS = 50.0

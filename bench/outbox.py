@@ -13,10 +13,10 @@ from bench import generate
 from bench.databases import label
 from bench.processes import BOT_TOKEN, FakeSlackProcess, fake_slack
 from bench.report import Row
-from bot.clock import utc_now
-from bot.config import load_settings
 from bot.outbox import OutboxDelivery, OutboxWorker
 from bot.slack_client import make_client
+from core.clock import utc_now
+from core.config import load_settings
 from storage.db import make_engine, make_session_factory
 from storage.models import OutboxMessage, OutboxStatus
 from storage.uow import UnitOfWork

@@ -20,8 +20,8 @@ from sqlalchemy import Engine, event
 
 from bench import digest, generate, search
 from bench.databases import fresh_database, label
-from bot.clock import utc_now
 from bot.outbox import LEASE
+from core.clock import utc_now
 from handlers.search.schemas import parse_query
 from handlers.search.service import to_filters
 from handlers.search.views import MAX_RESULTS

@@ -19,8 +19,7 @@ from datetime import UTC, datetime, timedelta
 from itertools import accumulate
 from typing import Any
 
-from handlers.events.schemas import STATEWIDE
-from handlers.vocabulary import (
+from core.vocabulary import (
     EVENT_TYPES,
     FUNDING_STREAMS,
     PILLARS,
@@ -29,6 +28,7 @@ from handlers.vocabulary import (
     TA_FORMATS,
     TA_TOPICS,
 )
+from handlers.events.schemas import STATEWIDE
 from storage.models import EventStatus, PracticeStatus, TaFeedback, TaStatus
 
 DEFAULT_SEED = 8

@@ -29,6 +29,9 @@ from bench.digest import RECENT as DIGEST_RECENT
 from bench.digest import measure_digest
 from bench.footprint import measure_footprint
 from bench.history import measure_outbox_history
+from bench.library import REQUESTS as LIBRARY_REQUESTS
+from bench.library import SIZE as LIBRARY_SIZE
+from bench.library import measure_library
 from bench.modal import measure_modal
 from bench.outbox import measure_outbox
 from bench.processes import ROOT, stack
@@ -39,7 +42,16 @@ from bench.search import measure_search
 from bench.submission import measure_submission
 
 OUT = ROOT / "bench" / "out" / "results.json"
-MEASURES = ("modal", "submission", "outbox", "history", "footprint", "digest", "search")
+MEASURES = (
+    "modal",
+    "submission",
+    "outbox",
+    "history",
+    "footprint",
+    "digest",
+    "search",
+    "library",
+)
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -78,6 +90,12 @@ def _parser() -> argparse.ArgumentParser:
         "--search-queries", type=int, default=SEARCH_QUERIES, help="searches timed (300)"
     )
     parser.add_argument(
+        "--library-practices", type=int, default=LIBRARY_SIZE, help="approved practices (100000)"
+    )
+    parser.add_argument(
+        "--library-requests", type=int, default=LIBRARY_REQUESTS, help="pages timed (300)"
+    )
+    parser.add_argument(
         "--workers", type=int, default=1, help="gunicorn workers for both apps (1, as serve)"
     )
     parser.add_argument("--out", type=Path, default=OUT, help=f"JSON file (default {OUT})")
@@ -95,6 +113,8 @@ def _quick(args: argparse.Namespace) -> None:
     args.digest_recent = 100
     args.search_practices = 2000
     args.search_queries = 40
+    args.library_practices = 2000
+    args.library_requests = 40
 
 
 def _sizes(value: str) -> tuple[int, ...]:
@@ -205,6 +225,13 @@ def run(args: argparse.Namespace, workdir: Path) -> list[Row]:
             with fresh_database(kind, workdir, args.postgres_url) as url:
                 _say(f"search over {args.search_practices:,} practices ({label(url)})")
                 rows += measure_search(url, size=args.search_practices, queries=args.search_queries)
+    if "library" in only:
+        for kind in kinds:
+            with fresh_database(kind, workdir, args.postgres_url) as url:
+                _say(f"library page over {args.library_practices:,} practices ({label(url)})")
+                rows += measure_library(
+                    url, size=args.library_practices, requests=args.library_requests
+                )
     if args.postgres_url is None and not args.no_postgres:
         _say("PostgreSQL skipped: set BENCH_DATABASE_URL to include it")
     return rows

@@ -10,7 +10,7 @@ from bench.databases import label
 from bench.load import Load, drive
 from bench.processes import SIGNING_SECRET, Server, Stack
 from bench.report import Row
-from bot import simulate
+from demokit import simulate
 from handlers.practices import ids
 from storage.db import make_engine
 from storage.models import OutboxMessage, OutboxStatus, Practice

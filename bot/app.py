@@ -9,16 +9,16 @@ from dataclasses import dataclass, field
 from slack_sdk import WebClient
 from sqlalchemy import Engine
 
-from bot.clock import Clock, utc_now
-from bot.config import Settings
-from bot.deps import Deps
+from bot.delivery_alerts import notify_coordinators
+from bot.events_dedupe import dedupe_events
 from bot.guard import GuardedApp, error_handler
 from bot.outbox import OutboxDelivery, OutboxWorker
 from bot.scheduler import JobScheduler
 from bot.slack_client import make_client
+from core.clock import Clock, utc_now
+from core.config import Settings
 from handlers import all_jobs, register_all
-from handlers.delivery import notify_coordinators
-from handlers.events_dedupe import dedupe_events
+from handlers.deps import Deps
 from storage.db import make_engine, make_session_factory
 from storage.uow import UnitOfWork
 

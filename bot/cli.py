@@ -6,14 +6,20 @@ Bad settings end in one line naming the variable to fix, never a traceback.
 from __future__ import annotations
 
 import argparse
+import subprocess
 import sys
 from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
 
-from bot.clock import Clock, utc_now
-from bot.config import Settings, SettingsError, load_settings
+from bot import digest_cli, export_cli, server
 from bot.logs import configure_logging
+from bot.outbox_admin import outbox_report, retry_failed
+from bot.slack_client import check_token
+from core.clock import Clock, utc_now
+from core.config import Settings, SettingsError, load_settings
+from handlers.exports.schemas import day_problem
+from storage.migrate import upgrade
 from storage.models.outbox import OutboxStatus
 
 CONNECT_HELP = """\
@@ -36,7 +42,7 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--port", type=int, default=3000, help="HTTP port (default 3000)")
     serve.add_argument("--workers", type=int, default=1, help="gunicorn worker processes")
     commands.add_parser("start", help="serve when Slack is configured, otherwise the demo")
-    commands.add_parser("demo", help="play a practice through review against a local fake Slack")
+    commands.add_parser("demo", help="the offline demo: practice, TA, event, digest")
     outbox = commands.add_parser("outbox", help="list queued or failed Slack messages")
     outbox.add_argument("action", nargs="?", choices=["list", "retry"], default="list")
     outbox.add_argument(
@@ -62,18 +68,19 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _day(text: str) -> date:
-    """A YYYY-MM-DD argument."""
+    """A YYYY-MM-DD argument within the dates the hub covers (argparse names the argument)."""
     try:
-        return date.fromisoformat(text)
+        day = date.fromisoformat(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"{text!r} is not a date (YYYY-MM-DD)") from None
+    problem = day_problem(day)
+    if problem:
+        raise argparse.ArgumentTypeError(problem)
+    return day
 
 
 def _serve(settings: Settings, port: int, workers: int) -> None:
     """Serve for real; never falls back to the demo. Checks the token before forking."""
-    from bot import server
-    from bot.slack_client import check_token
-
     settings.require_for_serve()
     check_token(settings)
     if settings.socket_mode:
@@ -83,8 +90,6 @@ def _serve(settings: Settings, port: int, workers: int) -> None:
 
 
 def _outbox(settings: Settings, action: str, status: str | None, clock: Clock) -> None:
-    from bot.outbox_admin import outbox_report, retry_failed
-
     if action == "retry":
         count = retry_failed(settings.database_url, clock)
         print(f"{count} failed message(s) queued again; a running bot delivers them shortly")
@@ -92,45 +97,43 @@ def _outbox(settings: Settings, action: str, status: str | None, clock: Clock) -
         print(outbox_report(settings.database_url, OutboxStatus(status) if status else None))
 
 
+def _demo() -> int:
+    """Play the offline demo, a separate program (`demokit`): the product never imports it."""
+    return subprocess.run([sys.executable, "-m", "demokit"], check=False).returncode
+
+
 def main(argv: Sequence[str] | None = None, clock: Clock = utc_now) -> int:
     """Run one command; returns the process exit status.
 
     `clock` is the one source of "now" for every command, so tests can freeze it.
     """
-    args = _parser().parse_args(argv)
+    parser = _parser()
+    args = parser.parse_args(argv)
     configure_logging()
     try:
         settings = load_settings()
         if args.command == "db":
-            from storage.migrate import upgrade
-
             upgrade(settings.database_url)
             print(f"database is at the latest schema ({settings.database_url.split(':')[0]})")
         elif args.command == "outbox":
             _outbox(settings, args.action, args.status, clock)
         elif args.command == "digest":
-            from bot import digest_cli
-
             digest_cli.run(
                 settings, args.digest_command, sys.stdout, as_json=args.json, clock=clock
             )
         elif args.command == "export":
-            from bot import export_cli
-
             export_cli.export(settings, args.kind, args.since, args.output, sys.stdout, clock=clock)
         elif args.command == "stats":
-            from bot import export_cli
-
-            export_cli.stats(settings, args.start, args.end, sys.stdout, clock=clock)
+            end = args.end or clock().astimezone(settings.timezone).date()
+            if args.start and args.start > end:
+                to = f"--to {end}" if args.end else f"today ({end}), the default --to"
+                parser.error(f"--from {args.start} is after {to}")
+            export_cli.stats(settings, args.start, end, sys.stdout, clock=clock)
         elif args.command == "demo":
-            from bot.demo import run_demo
-
-            run_demo(sys.stdout)
+            return _demo()
         elif args.command == "start" and not settings.slack_configured:
-            from bot.demo import run_demo
-
-            print(CONNECT_HELP)
-            run_demo(sys.stdout)
+            print(CONNECT_HELP, flush=True)
+            return _demo()
         else:
             _serve(settings, getattr(args, "port", 3000), getattr(args, "workers", 1))
     except SettingsError as exc:

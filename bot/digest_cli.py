@@ -11,11 +11,11 @@ from __future__ import annotations
 import json
 from typing import IO
 
-from bot.clock import Clock, utc_now
-from bot.config import Settings, SettingsError
-from bot.deps import Deps
 from bot.outbox import OutboxDelivery
 from bot.slack_client import make_client
+from core.clock import Clock, utc_now
+from core.config import Settings, SettingsError
+from handlers.deps import Deps
 from handlers.digest import service, views
 from storage.db import make_engine, make_session_factory
 from storage.uow import UnitOfWork

@@ -11,9 +11,9 @@ from datetime import date
 from pathlib import Path
 from typing import IO, TypeVar
 
-from bot.clock import Clock, utc_now
-from bot.config import Settings
-from bot.deps import Deps
+from core.clock import Clock, utc_now
+from core.config import Settings
+from handlers.deps import Deps
 from handlers.exports import service
 from handlers.exports.schemas import ExportRequest
 from handlers.exports.stats import stats_text

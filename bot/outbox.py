@@ -1,17 +1,17 @@
 """Delivering the outbox to Slack: retries with back-off, `Retry-After`, ordering per channel.
 
 Messages are claimed with a lease in one short transaction, sent with no transaction open,
-and their outcome recorded in another. If the process dies after Slack accepted a message but
-before its `ts` was recorded, the lease runs out and the message is sent again: at most one
-duplicate per crash, never a loss.
+and their outcome recorded in another. A post whose outcome is unknown (the answer timed out
+or was cut off, or the process died before recording its `ts`) is looked for in its channel by
+its `metadata` before it is posted again: when Slack lets the bot read the channel, no
+duplicate; when it does not, at most one duplicate per unknown outcome, never a loss.
 """
 
 from __future__ import annotations
 
-import json
 import logging
 import random
-import re
+import socket
 import threading
 import uuid
 from collections.abc import Callable
@@ -25,8 +25,10 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from sqlalchemy.exc import SQLAlchemyError
 
-from bot.clock import Clock
+from core.clock import Clock
+from storage import outbox_links
 from storage.models import OutboxMessage, OutboxStatus
+from storage.outbox_links import LinkSpot
 from storage.uow import UnitOfWork, UnitOfWorkFactory
 
 log = logging.getLogger(__name__)
@@ -35,7 +37,8 @@ log = logging.getLogger(__name__)
 # atomically with the failure.
 FailureHook = Callable[[UnitOfWork, OutboxMessage, str, datetime], None]
 
-LEASE = timedelta(seconds=60)
+# Long enough for a lookup and a post at the delivery client's timeout each (bot/slack_client).
+LEASE = timedelta(minutes=2)
 CHANNEL_INTERVAL = timedelta(seconds=1)
 LINK_RETRY = timedelta(seconds=30)
 PERMALINK_CACHE = 10_000  # links remembered per process; more than a busy week's digest needs
@@ -54,11 +57,8 @@ TRANSIENT_ERRORS = frozenset(
 )
 
 
-# `{permalink:KEY}` inside a payload's strings becomes the permalink of the message enqueued
-# under KEY (the digest links every practice it lists to the practice's post this way).
-LINK_TOKEN = re.compile(r"\{permalink:([A-Za-z0-9:_.\-]{1,128})\}")
-# Where a link points when the message it names was never sent: that message's channel.
-CHANNEL_REDIRECT = "https://slack.com/app_redirect?channel={channel}"
+# The `metadata.event_type` of every post, so a retry can find an earlier attempt's post.
+METADATA_EVENT = "ccsn_outbox_message"
 
 
 def backoff(attempts: int) -> timedelta:
@@ -83,6 +83,7 @@ class Attempt:
     retry_after: timedelta | None = None
     failed: str | None = None
     error: str | None = None
+    uncertain: bool = False  # the call may have been carried out although no answer came
 
 
 class OutboxDelivery:
@@ -153,9 +154,12 @@ class OutboxDelivery:
 
     def _deliver(self, message: OutboxMessage, token: str) -> int:
         now = self._clock()
+        posting = message.method == "chat.postMessage"
         with self._uow() as uow:
             payload, wait = self._prepare(uow, message)
-            if wait is None and not uow.outbox.renew(message.id, token, now + LEASE):
+            if wait is None and not uow.outbox.renew(
+                message.id, token, now + LEASE, maybe_sent=posting
+            ):
                 log.info("outbox.lease_lost id=%s", message.id)
                 return 0
             uow.commit()
@@ -170,7 +174,7 @@ class OutboxDelivery:
                     )
                 uow.commit()
             return 0
-        attempt = self._call(message.method, payload)
+        attempt = self._send(message, payload)
         with self._uow() as uow:
             if attempt.failed is not None:
                 uow.outbox.mark_failed(message.id, error=attempt.failed, token=token)
@@ -185,7 +189,11 @@ class OutboxDelivery:
             elif attempt.error is not None:
                 delay = attempt.retry_after or backoff(message.attempts)
                 uow.outbox.mark_retry(
-                    message.id, error=attempt.error, retry_at=now + delay, token=token
+                    message.id,
+                    error=attempt.error,
+                    retry_at=now + delay,
+                    token=token,
+                    maybe_sent=posting and attempt.uncertain,
                 )
                 log.info(
                     "outbox.retry id=%s error=%s in_seconds=%.1f",
@@ -197,17 +205,18 @@ class OutboxDelivery:
                 sent_at = self._clock()
                 if not uow.outbox.mark_sent(message.id, ts=attempt.ts, at=sent_at, token=token):
                     log.warning("outbox.sent_after_lease_lost id=%s", message.id)
-                if message.method == "chat.postMessage":
+                if posting:
                     # Slack allows about one post per second per channel: space the next ones.
                     uow.outbox.pace_channel(message.channel, sent_at + self._channel_interval)
             uow.commit()
         return int(attempt.error is None and attempt.failed is None)
 
     def _prepare(self, uow: Any, message: OutboxMessage) -> tuple[dict[str, Any], Attempt | None]:
-        """Resolve references to earlier messages: the `ts` to edit, the link to share.
+        """Resolve the row's references to earlier messages: the `ts` to edit, the links to share.
 
-        A thread reply waits until its parent has a `ts` (and fails with it); link tokens wait
-        until the messages they name are sent.
+        A thread reply waits until its parent has a `ts` (and fails with it); a message with
+        links waits until the messages they name are sent. Only the row's own fields are
+        read for this: nothing in the payload's text refers to another message.
         """
         payload: dict[str, Any] = dict(message.payload)
         payload["channel"] = message.channel
@@ -219,81 +228,167 @@ class OutboxDelivery:
             if parent.status is OutboxStatus.PENDING:
                 return payload, Attempt(error=f"waiting for {message.thread_of}")
             payload["thread_ts"] = parent.ts
-        keys = _link_keys(payload)
-        if keys:
-            links, wait = self._links(uow, keys)
+        if message.update_of is not None:
+            ref = uow.outbox.by_key(message.update_of)
+            if ref is None or ref.status is OutboxStatus.FAILED:
+                failed = f"the message to edit ({message.update_of}) was not sent"
+                return payload, Attempt(failed=failed)
+            if ref.status is OutboxStatus.PENDING:
+                return payload, Attempt(error=f"waiting for {message.update_of}")
+            payload["channel"], payload["ts"] = ref.channel, ref.ts
+        spots = [LinkSpot.from_json(spot) for spot in message.links or ()]
+        if spots:
+            urls, wait = self._links(uow, message, outbox_links.spot_keys(spots))
             if wait is not None:
                 return payload, wait
-            payload = _map_strings(payload, lambda s: _fill_links(s, links))
-        for ref_key, purpose in ((message.update_of, "update"), (message.permalink_of, "link")):
-            if ref_key is None:
-                continue
-            ref = uow.outbox.by_key(ref_key)
-            if ref is None or ref.status is OutboxStatus.FAILED:
-                if purpose == "update":
-                    return payload, Attempt(failed=f"the message to edit ({ref_key}) was not sent")
-                payload = _fill_permalink(payload, "")
-                continue
-            if ref.status is OutboxStatus.PENDING:
-                return payload, Attempt(error=f"waiting for {ref_key}")
-            if purpose == "update":
-                payload["channel"], payload["ts"] = ref.channel, ref.ts
-            else:
-                link = self._permalink(ref.channel, ref.ts)
-                if link is None:
-                    return payload, Attempt(error="permalink unavailable")
-                payload = _fill_permalink(payload, link)
+            payload = outbox_links.fill(payload, spots, urls)
         return payload, None
 
-    def _links(self, uow: Any, keys: list[str]) -> tuple[dict[str, str], Attempt | None]:
-        """The URL each link token stands for, or why the message must wait."""
+    def _links(
+        self, uow: Any, message: OutboxMessage, keys: list[str]
+    ) -> tuple[dict[str, str | None], Attempt | None]:
+        """The URL of each linked message (None: no link can be had), or why to wait.
+
+        A link waits only for a message still queued; one that was never sent, has no `ts`,
+        or has no permalink Slack will give is left out, so one lost post never holds back
+        every later message to the same channel.
+        """
         refs = uow.outbox.by_keys([k for k in keys if k not in self._permalinks])
-        links: dict[str, str] = {}
+        links: dict[str, str | None] = {}
         for key in keys:
             if key in self._permalinks:
                 links[key] = self._permalinks[key]
                 continue
             ref = refs.get(key)
-            if ref is None or ref.status is OutboxStatus.FAILED:
-                links[key] = CHANNEL_REDIRECT.format(channel=ref.channel if ref else "")
+            if ref is None or ref.id == message.id or ref.status is OutboxStatus.FAILED:
+                links[key] = None
                 continue
             if ref.status is OutboxStatus.PENDING:
                 return links, Attempt(error=f"waiting for {key}")
-            link = self._permalink(ref.channel, ref.ts)
-            if link is None:
-                return links, Attempt(error="permalink unavailable", retry_after=LINK_RETRY)
-            if len(self._permalinks) >= PERMALINK_CACHE:
-                self._permalinks.clear()  # a long-running process must not grow without bound
-            self._permalinks[key] = links[key] = link
+            if not ref.ts:
+                links[key] = None
+                continue
+            found = self._permalink(ref.channel, ref.ts)
+            if found.error is not None:
+                return links, Attempt(error=found.error, retry_after=LINK_RETRY)
+            links[key] = found.link
+            if found.link is not None:
+                if len(self._permalinks) >= PERMALINK_CACHE:
+                    self._permalinks.clear()  # a long-running process must not grow unbounded
+                self._permalinks[key] = found.link
         return links, None
 
-    def _permalink(self, channel: str, ts: str | None) -> str | None:
+    def _permalink(self, channel: str, ts: str) -> _Permalink:
+        """The message's permalink; no link when Slack refuses for good; an error for later."""
         try:
-            response = self._client.chat_getPermalink(channel=channel, message_ts=ts or "")
-        except (SlackApiError, URLError, OSError, HTTPException):
-            return None
+            response = self._client.chat_getPermalink(channel=channel, message_ts=ts)
+        except SlackApiError as exc:
+            verdict = _verdict(exc)
+            if verdict.failed is not None:
+                log.warning("outbox.no_permalink channel=%s error=%s", channel, verdict.failed)
+                return _Permalink(link=None)
+            return _Permalink(error=f"permalink unavailable: {verdict.error}")
+        except (URLError, OSError, HTTPException) as exc:
+            return _Permalink(error=f"permalink unavailable: {type(exc).__name__}")
         link = response.get("permalink")
-        return link if isinstance(link, str) else None
+        return _Permalink(link=link if isinstance(link, str) and link else None)
+
+    def _send(self, message: OutboxMessage, payload: dict[str, Any]) -> Attempt:
+        """Make the message's call; a post that may already be in Slack is looked for first."""
+        if message.method != "chat.postMessage":
+            return self._call(message.method, payload)
+        stamp = _stamp(message)
+        if message.maybe_sent:
+            found = self._find_posted(payload, stamp)
+            if found is not None:
+                log.info("outbox.found_posted id=%s", message.id)
+                return found
+        return self._call(message.method, {**payload, "metadata": stamp})
+
+    def _find_posted(self, payload: dict[str, Any], stamp: dict[str, Any]) -> Attempt | None:
+        """The earlier attempt's post, found in Slack by its metadata; None to post again.
+
+        Asked after an attempt whose outcome is unknown. When Slack cannot say now (down,
+        rate-limited) the message waits; when it cannot say at all (a scope the workspace did
+        not grant), the message is posted again: at most one duplicate per unknown outcome.
+        """
+        channel = str(payload["channel"])
+        thread_ts = payload.get("thread_ts")
+        try:
+            if channel.startswith(("U", "W")):  # a DM is addressed to the member
+                opened = self._client.conversations_open(users=channel)
+                channel = str((opened.get("channel") or {}).get("id") or channel)
+            if thread_ts:
+                response = self._client.conversations_replies(
+                    channel=channel, ts=str(thread_ts), include_all_metadata=True, limit=200
+                )
+            else:
+                response = self._client.conversations_history(
+                    channel=channel, include_all_metadata=True, limit=100
+                )
+        except SlackApiError as exc:
+            verdict = _verdict(exc)
+            if verdict.failed is not None:
+                log.info("outbox.lookup_refused error=%s", verdict.failed)
+                return None
+            return Attempt(error=f"looking for an earlier post: {verdict.error}", uncertain=True)
+        except (URLError, OSError, HTTPException) as exc:
+            error = f"looking for an earlier post: {type(exc).__name__}"
+            return Attempt(error=error, uncertain=True)
+        for posted in response.get("messages") or ():
+            if isinstance(posted, dict) and posted.get("metadata") == stamp:
+                ts = posted.get("ts")
+                return Attempt(ts=ts if isinstance(ts, str) else None)
+        return None
 
     def _call(self, method: str, payload: dict[str, Any]) -> Attempt:
         try:
             response = self._client.api_call(method, json=payload)
         except SlackApiError as exc:
-            status = exc.response.status_code
-            error = str(exc.response.get("error") or f"http_{status}")
-            if status == 429:
-                retry_after = _retry_after(exc.response.headers)
-                return Attempt(error="ratelimited", retry_after=retry_after)
-            if status >= 500 or status in (401, 403, 407) or error in TRANSIENT_ERRORS:
-                return Attempt(error=error[:200])
-            if not isinstance(exc.response.data, dict) or " " in error:
-                # Not Slack's JSON (a proxy's HTML page, a truncated body): not Slack's verdict.
-                return Attempt(error=f"unexpected response (HTTP {status})")
-            return Attempt(failed=error[:200])
+            return _verdict(exc)
         except (URLError, OSError, HTTPException) as exc:  # refused, reset, timed out, cut short
-            return Attempt(error=f"connection: {type(exc).__name__}")
+            return Attempt(error=f"connection: {type(exc).__name__}", uncertain=_uncertain(exc))
         ts = response.get("ts")
         return Attempt(ts=ts if isinstance(ts, str) else None)
+
+
+@dataclass(frozen=True)
+class _Permalink:
+    link: str | None = None
+    error: str | None = None
+
+
+def _stamp(message: OutboxMessage) -> dict[str, Any]:
+    """The `metadata` a post carries, by which a retry recognises it in the channel.
+
+    The row's id with its creation time, so a post from another database (a reset, a
+    restored backup reusing ids) is never taken for this one.
+    """
+    created = message.created_at.isoformat() if message.created_at else ""
+    return {
+        "event_type": METADATA_EVENT,
+        "event_payload": {"outbox_id": message.id, "created": created},
+    }
+
+
+def _verdict(exc: SlackApiError) -> Attempt:
+    """What an error answer means: try again later (`error`) or never (`failed`)."""
+    status = exc.response.status_code
+    error = str(exc.response.get("error") or f"http_{status}")
+    if status == 429:
+        return Attempt(error="ratelimited", retry_after=_retry_after(exc.response.headers))
+    if status >= 500 or status in (401, 403, 407) or error in TRANSIENT_ERRORS:
+        return Attempt(error=error[:200])
+    if not isinstance(exc.response.data, dict) or " " in error:
+        # Not Slack's JSON (a proxy's HTML page, a truncated body): not Slack's verdict.
+        return Attempt(error=f"unexpected response (HTTP {status})")
+    return Attempt(failed=error[:200])
+
+
+def _uncertain(exc: BaseException) -> bool:
+    """Whether Slack may have carried out a call that ended in `exc` (only a refusal is sure)."""
+    reason = exc.reason if isinstance(exc, URLError) else exc
+    return not isinstance(reason, ConnectionRefusedError | socket.gaierror)
 
 
 def _retry_after(headers: Any) -> timedelta:
@@ -305,32 +400,6 @@ def _retry_after(headers: Any) -> timedelta:
             except ValueError:
                 break
     return timedelta(seconds=30)
-
-
-def _link_keys(payload: dict[str, Any]) -> list[str]:
-    """The keys named by link tokens anywhere in the payload, each once, in order."""
-    return list(dict.fromkeys(LINK_TOKEN.findall(json.dumps(payload))))
-
-
-def _fill_links(text: str, links: dict[str, str]) -> str:
-    return LINK_TOKEN.sub(lambda m: links.get(m.group(1), m.group(0)), text)
-
-
-def _map_strings(value: Any, change: Callable[[str], str]) -> Any:
-    """`value` with `change` applied to every string inside it (dicts and lists walked)."""
-    if isinstance(value, str):
-        return change(value)
-    if isinstance(value, dict):
-        return {k: _map_strings(v, change) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_map_strings(v, change) for v in value]
-    return value
-
-
-def _fill_permalink(payload: dict[str, Any], link: str) -> dict[str, Any]:
-    placeholder = "{permalink}"
-    replacement = f"<{link}|see it here>" if link else "in its channel"
-    return dict(json.loads(json.dumps(payload).replace(placeholder, replacement)))
 
 
 class OutboxWorker:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from bot.clock import Clock
+from core.clock import Clock
 from storage.db import make_engine, make_session_factory
 from storage.models import OutboxStatus
 from storage.uow import UnitOfWork

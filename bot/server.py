@@ -10,8 +10,8 @@ from typing import Any
 from gunicorn.app.base import BaseApplication
 
 from bot.app import Runtime, build_runtime
-from bot.config import Settings
 from bot.web import WebApp
+from core.config import Settings
 
 log = logging.getLogger(__name__)
 

@@ -5,7 +5,11 @@ from __future__ import annotations
 from slack_sdk import WebClient
 from slack_sdk.http_retry.builtin_handlers import ConnectionErrorRetryHandler
 
-from bot.config import Settings
+from core.config import Settings
+
+# The outbox waits this long for an answer: Slack sometimes answers a post it accepted after
+# 10 seconds or more, and a shorter wait would send it again. No request waits on the outbox.
+OUTBOX_TIMEOUT = 30
 
 # Seconds per try for calls made while Slack waits for our answer (views.open with a trigger
 # that expires in 3 s, an ephemeral reply): inside the 2.5 s deadline the guard counts from
@@ -25,7 +29,7 @@ def make_client(settings: Settings, *, for_outbox: bool = False) -> WebClient:
     return WebClient(
         token=token,
         base_url=settings.slack_api_url,
-        timeout=10 if for_outbox else REQUEST_PATH_TIMEOUT,
+        timeout=OUTBOX_TIMEOUT if for_outbox else REQUEST_PATH_TIMEOUT,
         retry_handlers=[] if for_outbox else [ConnectionErrorRetryHandler(max_retry_count=1)],
     )
 
@@ -40,7 +44,7 @@ def check_token(settings: Settings) -> None:
 
     from slack_sdk.errors import SlackApiError
 
-    from bot.config import SettingsError
+    from core.config import SettingsError
 
     try:
         make_client(settings).auth_test()

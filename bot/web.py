@@ -11,10 +11,11 @@ from typing import Any
 from sqlalchemy import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
-from bot.deps import Deps
 from bot.guard import GuardedApp
 from bot.slack_endpoint import SlackEndpoint
+from handlers.deps import Deps
 from handlers.events import feed
+from handlers.library.site import PublicSite
 from storage.db import ping
 
 log = logging.getLogger(__name__)
@@ -37,6 +38,8 @@ class WebApp:
         self._slack = SlackEndpoint(app)
         self._engine = engine
         self._deps = deps
+        public = deps is not None and deps.settings.ccsn_public_pages
+        self._site = PublicSite(deps) if deps is not None and public else None
 
     def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
         """Route one WSGI request."""
@@ -50,6 +53,8 @@ class WebApp:
             match = EVENT_CALENDAR_PATH.match(path)
             if path == CALENDAR_PATH or (match and int(match[1]) <= MAX_EVENT_ID):
                 return self._calendar(start_response, method, int(match[1]) if match else None)
+        if self._site is not None and self._site.handles(path):
+            return self._site(environ, start_response)
         return _json(start_response, "404 Not Found", {"error": "not_found"})
 
     def _calendar(

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from slack_bolt import App
 
-from bot.deps import Deps
-from bot.scheduler import PeriodicJob
-from handlers import ccsn, digest, events, exports, home, practices, review, search, ta
+from core.schedule import PeriodicJob
+from handlers import ccsn, digest, events, exports, home, library, practices, review, search, ta
+from handlers.deps import Deps
 
-FEATURES = (practices, review, ta, events, digest, search, exports, home)
+FEATURES = (practices, review, ta, events, digest, search, exports, home, library)
 
 
 def register_all(app: App, deps: Deps) -> None:

@@ -56,6 +56,28 @@ def truncate(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
+# The longest entity `escape` writes is `&amp;`: a `&` further back than this is not being cut.
+_ENTITY_MAX = len("&amp;")
+
+
+def cut_mrkdwn(text: str, limit: int) -> str:
+    """Shorten escaped mrkdwn to `limit` characters without breaking what Slack parses.
+
+    A plain cut can end inside an entity (`&g…`, shown as garbage) or inside the bot's own
+    markup (`<https://…|label>`, `<@U…>`, `<!date^…>` left without its `>`, which swallows or
+    garbles the rest), so an entity or a `<…>` the cut would open is left out whole.
+    """
+    if len(text) <= limit:
+        return text
+    head = text[: limit - 1]
+    amp = head.rfind("&")
+    if amp >= 0 and len(head) - amp < _ENTITY_MAX and ";" not in head[amp:]:
+        head = head[:amp]
+    if head.rfind("<") > head.rfind(">"):
+        head = head[: head.rfind("<")]
+    return head + "…"
+
+
 def quote(text: str, limit: int) -> str:
     """User text as safe mrkdwn, at most `limit` characters after escaping.
 
@@ -77,8 +99,8 @@ def plain(text: str, limit: int = SECTION_TEXT_MAX) -> dict[str, Any]:
 
 
 def mrkdwn(text: str) -> dict[str, Any]:
-    """A `mrkdwn` object from text the caller already escaped."""
-    return {"type": "mrkdwn", "text": truncate(text, SECTION_TEXT_MAX)}
+    """A `mrkdwn` object from text the caller already escaped, cut where Slack parses nothing."""
+    return {"type": "mrkdwn", "text": cut_mrkdwn(text, SECTION_TEXT_MAX)}
 
 
 def header(text: str) -> Block:
@@ -98,7 +120,7 @@ def context(*texts: str) -> Block:
     """A context block of already-escaped mrkdwn snippets (at most 10)."""
     return {
         "type": "context",
-        "elements": [mrkdwn(truncate(text, CONTEXT_TEXT_MAX)) for text in texts[:10]],
+        "elements": [mrkdwn(cut_mrkdwn(text, CONTEXT_TEXT_MAX)) for text in texts[:10]],
     }
 
 

@@ -7,12 +7,33 @@ unusable, and the checks turn that into a field error on the right block.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urlsplit
 
 StateValues = Mapping[str, Any]
+
+# Control characters nobody types into a form: C0 except tab, LF and CR, DEL, and C1 (which
+# includes NEL, U+0085). NUL cannot be stored in PostgreSQL text at all; VT, FF, FS, GS, RS and
+# NEL are line breaks to `str.splitlines` and other consumers, and iCalendar writers pass them
+# through unescaped, so one in a title would end a `/calendar.ics` line early and let the rest
+# read as a property of its own.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+# U+2028 and U+2029 are line breaks too (to JavaScript, `splitlines` and some mail readers),
+# but unlike the controls above a person can mean them: they arrive pasted from word processors
+# as "new line". They become LF, which every consumer, Slack and iCalendar's `\n` agree on.
+_LINE_BREAKS = str.maketrans({"\u2028": "\n", "\u2029": "\n"})
+
+
+def clean_text(text: str) -> str:
+    """Member text as it may be stored: control characters dropped, Unicode line breaks as LF.
+
+    Tab, LF and CR stay: they are how people lay out a description, and every consumer handles
+    them (iCalendar writes an escape, Slack shows a line break, CSV quotes the field).
+    """
+    return _CONTROL.sub("", text).translate(_LINE_BREAKS)
 
 
 def _element(values: StateValues, block_id: str, action_id: str) -> Mapping[str, Any]:
@@ -22,16 +43,15 @@ def _element(values: StateValues, block_id: str, action_id: str) -> Mapping[str,
 
 
 def text_value(values: StateValues, block_id: str, action_id: str) -> str:
-    """A text input's value, stripped; empty when absent or not text.
+    """A text input's value, cleaned (see `clean_text`) and stripped; empty when absent.
 
-    NUL characters are dropped: nobody types one, and PostgreSQL cannot store one in text, so
-    keeping it would make a form save on SQLite and fail on PostgreSQL.
+    Every form reads its text here, so nothing a member types reaches storage with a control
+    character in it.
     """
     value = _element(values, block_id, action_id).get("value")
     if not isinstance(value, str):
         return ""
-    # NUL cannot be stored in PostgreSQL text and has no meaning in a form: drop it.
-    return value.replace("\x00", "").strip()
+    return clean_text(value).strip()
 
 
 def selected_value(values: StateValues, block_id: str, action_id: str) -> str | None:

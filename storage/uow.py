@@ -14,6 +14,7 @@ from storage.repositories.events import EventRepository
 from storage.repositories.handled_views import HandledViewRepository
 from storage.repositories.home import HomeRepository
 from storage.repositories.job_runs import JobRunRepository
+from storage.repositories.library import LibraryRepository
 from storage.repositories.outbox import OutboxRepository
 from storage.repositories.practices import PracticeRepository
 from storage.repositories.reports import ReportRepository
@@ -50,6 +51,7 @@ class UnitOfWork:
         self.rsvps = RsvpRepository(self.session)
         self.reports = ReportRepository(self.session)
         self.home = HomeRepository(self.session)
+        self.library = LibraryRepository(self.session)
         return self
 
     def commit(self) -> None:

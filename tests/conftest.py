@@ -19,8 +19,8 @@ import pytest
 from sqlalchemy import create_engine, text
 
 from bot.app import Runtime, build_runtime
-from bot.config import Settings
-from bot.fake_slack import FakeSlack, FakeSlackServer
+from core.config import Settings
+from demokit.fake_slack import FakeSlack, FakeSlackServer
 from storage.db import make_engine
 from storage.models import Base
 from tests.harness import Bot, FrozenClock
@@ -112,8 +112,10 @@ def schema(database_url: str) -> str:
 
 @pytest.fixture
 def slack() -> Iterator[FakeSlack]:
+    """The fake Web API; a test fails if the bot sent it Block Kit that Slack would refuse."""
     with FakeSlackServer() as server:
         yield server.fake
+    assert not server.fake.malformed, f"Slack would refuse: {server.fake.malformed}"
 
 
 def make_settings(slack: FakeSlack, database_url: str, **overrides: object) -> Settings:

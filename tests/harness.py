@@ -10,9 +10,9 @@ from typing import Any
 from slack_bolt import BoltRequest, BoltResponse
 from sqlalchemy import func, select
 
-from bot import simulate
 from bot.app import Runtime
-from bot.fake_slack import FakeSlack
+from demokit import simulate
+from demokit.fake_slack import FakeSlack, block_kit_problems
 from handlers.practices import ids as practice_ids
 from storage.models import AuditEntry, OutboxMessage, OutboxStatus, Practice
 
@@ -47,9 +47,15 @@ class Bot:
     def send(
         self, body: str, content_type: str = "application/x-www-form-urlencoded"
     ) -> BoltResponse:
-        """Dispatch a request signed exactly as Slack signs it."""
+        """Dispatch a request signed exactly as Slack signs it.
+
+        What the bot answers in the HTTP response (`ack(response_action="update", view=...)`,
+        `ack(blocks=...)`) is judged as Slack would judge it; a refusal fails the test.
+        """
         headers = {**simulate.sign(self.secret, body), "Content-Type": content_type}
-        return self.runtime.app.dispatch(BoltRequest(body=body, headers=headers))
+        response = self.runtime.app.dispatch(BoltRequest(body=body, headers=headers))
+        self.slack.malformed += [("ack", problems) for problems in answer_problems(response)]
+        return response
 
     def deliver(self) -> int:
         """Deliver everything the outbox owes Slack now, letting per-channel pacing elapse."""
@@ -118,6 +124,22 @@ class Bot:
             view = call.params.get("view")
             views.append(json.loads(view) if isinstance(view, str) else view)
         return views
+
+
+def answer_problems(response: BoltResponse) -> list[list[str]]:
+    """What Slack would refuse in an acknowledgement's `view` or `blocks` (none when empty)."""
+    try:
+        answer = json.loads(response.body) if response.body else None
+    except ValueError:
+        return []
+    if not isinstance(answer, dict):
+        return []
+    found = []
+    if answer.get("response_action") in ("update", "push"):
+        found.append(block_kit_problems(view=answer.get("view")))
+    if "blocks" in answer:
+        found.append(block_kit_problems(blocks=answer["blocks"]))
+    return [problems for problems in found if problems]
 
 
 def body_json(response: BoltResponse) -> dict[str, Any]:

@@ -9,8 +9,8 @@ from slack_bolt import Ack, App
 from slack_sdk import WebClient
 from sqlalchemy.exc import SQLAlchemyError
 
-from bot.deps import Deps
 from handlers.ccsn import CommandCall, Subcommand
+from handlers.deps import Deps
 from handlers.digest import ids, service, views
 from handlers.digest.schemas import parse_subscription_form
 from handlers.replies import TRY_AGAIN, tell

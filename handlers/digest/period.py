@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 
 from apscheduler.triggers.base import BaseTrigger
 
-from bot.scheduler import last_due
+from core.schedule import last_due
 
 # Looking back this far finds the previous run of any sensible schedule without stepping
 # through a year of minutes for a schedule that runs every minute.

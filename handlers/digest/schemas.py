@@ -6,9 +6,9 @@ from collections.abc import Iterable
 
 from pydantic import BaseModel, ConfigDict
 
+from core.vocabulary import PILLARS, REGIONS, TA_TOPICS
 from handlers import forms
 from handlers.digest import ids
-from handlers.vocabulary import PILLARS, REGIONS, TA_TOPICS
 
 
 class SubscriptionForm(BaseModel):

@@ -14,43 +14,25 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
+from core.vocabulary import EVENT_TYPES, PILLARS, TA_TOPICS
 from handlers import blocks
-from handlers.vocabulary import EVENT_TYPES, PILLARS, TA_TOPICS
-
-# A `{permalink:KEY}` token is replaced by the outbox with a link at most this long (a post's
-# permalink is about 80 characters, a thread reply's about 130); the layout counts every token
-# at this size so a filled-in section still fits its 3,000 characters.
-LINK_URL_MAX = 150
-_TOKEN_PREFIX = "{permalink:"
-
-
-def post_link(key: str) -> str:
-    """A token the outbox turns into the permalink of the message enqueued under `key`."""
-    return f"{_TOKEN_PREFIX}{key}}}"
+from storage.outbox_links import Links, filled_length
 
 
 def measure(text: str) -> int:
-    """Characters `text` can have once its link tokens are filled in."""
-    size = len(text)
-    start = text.find(_TOKEN_PREFIX)
-    while start != -1:
-        end = text.find("}", start)
-        if end == -1:
-            break
-        size += LINK_URL_MAX - (end - start + 1)
-        start = text.find(_TOKEN_PREFIX, end)
-    return size
+    """Characters `text` can have once the outbox has filled in its links to posts."""
+    return filled_length(text)
 
 
 def safe(text: str, limit: int) -> str:
-    """User text as escaped mrkdwn that cannot pose as a link token (a word joiner breaks it)."""
-    return blocks.quote(text, limit).replace(_TOKEN_PREFIX, "{\u2060permalink:")
+    """Member text as escaped mrkdwn, shown as typed (links come only from `Links`)."""
+    return blocks.quote(text, limit)
 
 
-def titled(title: str, key: str | None, limit: int = 200) -> str:
+def titled(title: str, key: str | None, links: Links, limit: int = 200) -> str:
     """A bold title, linked to its post when it has one."""
     text = safe(title, limit)
-    return f"*<{post_link(key)}|{text}>*" if key else f"*{text}*"
+    return f"*{links.link(key, text)}*" if key else f"*{text}*"
 
 
 @dataclass(frozen=True)
@@ -134,7 +116,7 @@ def clock_time(at: datetime) -> str:
     return f"{at.hour % 12 or 12}:{at:%M %p %Z}"
 
 
-def new_practices(entries: Sequence[PracticeEntry], *, where: str) -> DigestSection:
+def new_practices(entries: Sequence[PracticeEntry], *, where: str, links: Links) -> DigestSection:
     """Practices approved since the last digest, grouped by their first pillar."""
     by_pillar: dict[str, list[PracticeEntry]] = {}
     for entry in entries:
@@ -146,7 +128,7 @@ def new_practices(entries: Sequence[PracticeEntry], *, where: str) -> DigestSect
             continue
         heading = f"*{blocks.escape(PILLARS.get(pillar, 'Other practices'))}*"
         lines = tuple(
-            f"• {titled(e.title, e.post_key)} — {safe(e.organisation, 150)}"
+            f"• {titled(e.title, e.post_key, links)} — {safe(e.organisation, 150)}"
             f" · {safe(e.county, 40)} County"
             for e in by_pillar[pillar]
         )
@@ -154,20 +136,22 @@ def new_practices(entries: Sequence[PracticeEntry], *, where: str) -> DigestSect
     return DigestSection("New practices", ("new practice", "new practices"), where, tuple(groups))
 
 
-def can_you_help(entries: Sequence[HelpEntry], *, where: str) -> DigestSection:
+def can_you_help(entries: Sequence[HelpEntry], *, where: str, links: Links) -> DigestSection:
     """Open TA requests a member could help with, soonest need first."""
     undated = date.max
     lines = []
     for entry in sorted(entries, key=lambda e: e.needed_by or undated):
         topic = blocks.escape(TA_TOPICS.get(entry.topic, entry.topic))
-        topic = f"*<{post_link(entry.post_key)}|{topic}>*" if entry.post_key else f"*{topic}*"
+        topic = f"*{links.link(entry.post_key, topic)}*" if entry.post_key else f"*{topic}*"
         needed = f"needed by {day(entry.needed_by)}" if entry.needed_by else "no deadline"
         lines.append(f"• {topic} — {safe(entry.region, 60)} · {needed}")
     groups = (DigestGroup(None, tuple(lines)),) if lines else ()
     return DigestSection("Can you help?", ("request for help", "requests for help"), where, groups)
 
 
-def coming_up(entries: Sequence[EventEntry], *, tz: ZoneInfo, where: str) -> DigestSection:
+def coming_up(
+    entries: Sequence[EventEntry], *, tz: ZoneInfo, where: str, links: Links
+) -> DigestSection:
     """Events in the coming days, by local day, each with its local start time."""
     ordered = sorted(entries, key=lambda e: e.starts_at)
     groups = []
@@ -179,8 +163,7 @@ def coming_up(entries: Sequence[EventEntry], *, tz: ZoneInfo, where: str) -> Dig
             local = entry.starts_at.astimezone(tz)
             kind = blocks.escape(EVENT_TYPES.get(entry.event_type, entry.event_type))
             region = f" · {safe(entry.region, 60)}" if entry.region else ""
-            lines.append(
-                f"• {clock_time(local)} — {titled(entry.title, entry.post_key)} · {kind}{region}"
-            )
+            title = titled(entry.title, entry.post_key, links)
+            lines.append(f"• {clock_time(local)} — {title} · {kind}{region}")
         groups.append(DigestGroup(f"*{start:%A, %B} {start.day}*", tuple(lines)))
     return DigestSection("Coming up", ("event", "events"), where, tuple(groups))

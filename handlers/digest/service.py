@@ -16,10 +16,10 @@ from datetime import datetime, timedelta
 
 from apscheduler.triggers.base import BaseTrigger
 
-from bot.config import Settings
-from bot.deps import Deps
-from bot.scheduler import PeriodicJob, cron
+from core.config import Settings
+from core.schedule import PeriodicJob, cron
 from handlers import blocks
+from handlers.deps import Deps
 from handlers.digest import period, views
 from handlers.digest.layout import DigestIntro, Limits, Message, layout
 from handlers.digest.schemas import SubscriptionForm
@@ -30,7 +30,9 @@ from handlers.digest.sources import (
     DigestWindow,
     SourceResult,
 )
+from storage import outbox_links
 from storage.models import DigestSubscription
+from storage.outbox_links import Links
 from storage.uow import UnitOfWork
 
 log = logging.getLogger(__name__)
@@ -103,9 +105,9 @@ def _window(
 
 
 def _collect(
-    uow: UnitOfWork, settings: Settings, window: DigestWindow, wanted: DigestFilter
+    uow: UnitOfWork, settings: Settings, window: DigestWindow, wanted: DigestFilter, links: Links
 ) -> list[SourceResult]:
-    return [source(uow, window, settings, wanted) for source in SOURCES]
+    return [source(uow, window, settings, wanted, links) for source in SOURCES]
 
 
 def _fallback(title: str, results: Sequence[SourceResult]) -> str:
@@ -114,11 +116,11 @@ def _fallback(title: str, results: Sequence[SourceResult]) -> str:
 
 
 def channel_digest(
-    uow: UnitOfWork, settings: Settings, due: datetime, now: datetime, channel: str
+    uow: UnitOfWork, settings: Settings, due: datetime, now: datetime, channel: str, links: Links
 ) -> tuple[DigestWindow, list[Message]]:
-    """The network digest for the period starting at `due`, as of `now`."""
+    """The network digest for the period starting at `due`, as of `now`, linked with `links`."""
     window = _window(uow, settings, channel, due, now)
-    results = _collect(uow, settings, window, EVERYTHING)
+    results = _collect(uow, settings, window, EVERYTHING, links)
     title = f"CCSN weekly digest · {period.label(due, settings.timezone)}"
     intro = DigestIntro(
         title=title,
@@ -142,7 +144,8 @@ def post_digest(deps: Deps, due: datetime, *, actor_id: str) -> PostOutcome:
         now = deps.clock()
         if uow.digests.get(channel, key) is not None:
             return PostOutcome(False, key, reason="already posted")
-        window, messages = channel_digest(uow, settings, due, now, channel)
+        links = Links()
+        window, messages = channel_digest(uow, settings, due, now, channel, links)
         digest = uow.digests.claim(
             channel=channel,
             period_key=key,
@@ -153,7 +156,7 @@ def post_digest(deps: Deps, due: datetime, *, actor_id: str) -> PostOutcome:
         )
         if digest is None:
             return PostOutcome(False, key, reason="already posted")
-        parent = f"digest:{channel}:{key}"
+        parent = outbox_links.digest_key(channel, key)
         for number, message in enumerate(messages):
             uow.outbox.enqueue(
                 method="chat.postMessage",
@@ -162,6 +165,7 @@ def post_digest(deps: Deps, due: datetime, *, actor_id: str) -> PostOutcome:
                 at=now,
                 key=parent if number == 0 else None,
                 thread_of=parent if number > 0 else None,
+                links=links,
             )
         uow.audit.record(
             entity_type="digest", entity_id=digest.id, action="posted", actor_id=actor_id, at=now
@@ -178,14 +182,17 @@ def post_current(deps: Deps, *, actor_id: str) -> PostOutcome:
 
 
 def preview(deps: Deps) -> list[Message]:
-    """The coming digest as it would be posted now, without recording or sending anything."""
+    """The coming digest as it would be posted now, without recording or sending anything.
+
+    Links to posts are shown as their labels: the outbox fills them in only when it posts.
+    """
     settings = deps.settings
     with deps.uow() as uow:
         now = deps.clock()
         due = period.next_due(trigger(settings), now) or now
         channel = settings.ccsn_digest_channel or ""
-        _, messages = channel_digest(uow, settings, due, now, channel)
-    return messages
+        _, messages = channel_digest(uow, settings, due, now, channel, Links())
+    return [outbox_links.unlinked(message) for message in messages]
 
 
 def coordinator_preview(deps: Deps, user_id: str) -> Message | str:
@@ -213,7 +220,8 @@ def _send_personal(deps: Deps, subscription: DigestSubscription, due: datetime) 
         if uow.digests.get(user_id, key) is not None:
             return False
         window = _window(uow, settings, user_id, due, now)
-        results = _collect(uow, settings, window, _filter(subscription))
+        links = Links()
+        results = _collect(uow, settings, window, _filter(subscription), links)
         if all(r.section.total == 0 for r in results):
             return False  # nothing for this member this week: no DM rather than an empty one
         title = f"Your CCSN digest · {period.label(due, settings.timezone)}"
@@ -239,7 +247,8 @@ def _send_personal(deps: Deps, subscription: DigestSubscription, due: datetime) 
             channel=user_id,
             payload=message,
             at=now,
-            key=f"digest:{user_id}:{key}",
+            key=outbox_links.digest_key(user_id, key),
+            links=links,
         )
         uow.audit.record(
             entity_type="digest", entity_id=digest.id, action="sent", actor_id=SCHEDULER, at=now

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Protocol
 
-from bot.config import Settings
+from core.config import Settings
 from handlers.digest.sections import (
     DigestSection,
     EventEntry,
@@ -26,10 +26,8 @@ from handlers.digest.sections import (
     coming_up,
     new_practices,
 )
-from handlers.review.schemas import SubmissionRef
-from handlers.review.service import published_key
-from handlers.ta.service import post_key as ta_post_key
 from storage.models import OutboxStatus
+from storage.outbox_links import Links, published_key, ta_post_key
 from storage.uow import UnitOfWork
 
 EVENTS_AHEAD = timedelta(days=14)
@@ -79,9 +77,14 @@ class SectionSource(Protocol):
     """Reads one section's content for a window, keeping what `wanted` asks for."""
 
     def __call__(
-        self, uow: UnitOfWork, window: DigestWindow, settings: Settings, wanted: DigestFilter
+        self,
+        uow: UnitOfWork,
+        window: DigestWindow,
+        settings: Settings,
+        wanted: DigestFilter,
+        links: Links,
     ) -> SourceResult:
-        """The section and its tally."""
+        """The section and its tally; links to posts are made with `links`."""
 
 
 def plural(count: int, one: str, many: str) -> str:
@@ -100,7 +103,11 @@ def linked_posts(uow: UnitOfWork, keys: Iterable[str]) -> set[str]:
 
 
 def practices_source(
-    uow: UnitOfWork, window: DigestWindow, settings: Settings, wanted: DigestFilter
+    uow: UnitOfWork,
+    window: DigestWindow,
+    settings: Settings,
+    wanted: DigestFilter,
+    links: Links,
 ) -> SourceResult:
     """Practices approved in the window, each linked to its post in the practices channel."""
     approved = [
@@ -108,7 +115,7 @@ def practices_source(
         for practice in uow.practices.approved_between(window.since, window.until)
         if wanted.wants_region(practice.region) and wanted.wants_pillars(practice.pillars)
     ]
-    keys = {p.id: published_key(SubmissionRef("practice", p.id)) for p in approved}
+    keys = {p.id: published_key("practice", p.id) for p in approved}
     linked = linked_posts(uow, keys.values())
     entries = [
         PracticeEntry(
@@ -122,13 +129,17 @@ def practices_source(
     ]
     where = channel_hint(settings.ccsn_practices_channel, "in the practices channel")
     return SourceResult(
-        new_practices(entries, where=where),
+        new_practices(entries, where=where, links=links),
         plural(len(entries), "practice shared", "practices shared"),
     )
 
 
 def help_source(
-    uow: UnitOfWork, window: DigestWindow, settings: Settings, wanted: DigestFilter
+    uow: UnitOfWork,
+    window: DigestWindow,
+    settings: Settings,
+    wanted: DigestFilter,
+    links: Links,
 ) -> SourceResult:
     """Open TA requests the requester allowed us to list, each linked to its TA-channel post."""
     requests = [
@@ -150,13 +161,17 @@ def help_source(
     resolved = uow.ta_requests.count_resolved_between(window.since, window.until)
     where = channel_hint(settings.ccsn_ta_channel, "in the TA channel")
     return SourceResult(
-        can_you_help(entries, where=where),
+        can_you_help(entries, where=where, links=links),
         plural(resolved, "TA request resolved", "TA requests resolved"),
     )
 
 
 def events_source(
-    uow: UnitOfWork, window: DigestWindow, settings: Settings, wanted: DigestFilter
+    uow: UnitOfWork,
+    window: DigestWindow,
+    settings: Settings,
+    wanted: DigestFilter,
+    links: Links,
 ) -> SourceResult:
     """Approved events starting in the next two weeks; statewide ones suit every region."""
     events = [
@@ -164,7 +179,7 @@ def events_source(
         for e in uow.events.starting_within(window.until, EVENTS_AHEAD)
         if e.region == "statewide" or wanted.wants_region(e.region)
     ]
-    keys = {e.id: published_key(SubmissionRef("event", e.id)) for e in events}
+    keys = {e.id: published_key("event", e.id) for e in events}
     linked = linked_posts(uow, keys.values())
     entries = [
         EventEntry(
@@ -178,7 +193,7 @@ def events_source(
     ]
     where = channel_hint(settings.ccsn_events_channel, "in the events channel")
     return SourceResult(
-        coming_up(entries, tz=settings.timezone, where=where),
+        coming_up(entries, tz=settings.timezone, where=where, links=links),
         plural(len(entries), "event coming up", "events coming up"),
     )
 

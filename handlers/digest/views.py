@@ -9,13 +9,12 @@ from datetime import datetime
 from typing import Any, Protocol
 from zoneinfo import ZoneInfo
 
+from core.vocabulary import PILLARS, REGIONS, TA_TOPICS
 from handlers import blocks
 from handlers.digest import ids
 from handlers.digest.layout import Message
 from handlers.digest.sections import clock_time, day
-from handlers.vocabulary import PILLARS, REGIONS, TA_TOPICS
 
-_LINKED = re.compile(r"<\{permalink:[^{}|<>]+\}\|([^<>]*)>")
 _LINK = re.compile(r"<(https?://[^|<>]+)\|([^<>]*)>")
 _MENTION = re.compile(r"<([#@])([A-Z0-9]+)>")
 
@@ -144,18 +143,12 @@ def unsubscribed_message() -> Message:
     return {"text": text, "blocks": [blocks.section(text)]}
 
 
-def without_link_tokens(message: Message) -> Message:
-    """A digest message with its post links reduced to their labels, for previews.
-
-    The links are only filled in by the outbox when the digest is posted.
-    """
-    encoded = json.dumps(message)
-    return dict(json.loads(_LINKED.sub(lambda m: m.group(1), encoded)))
-
-
 def preview(messages: Sequence[Message]) -> Message:
-    """The ephemeral preview for a coordinator: the first message and what follows it."""
-    first = without_link_tokens(messages[0])
+    """The ephemeral preview for a coordinator: the first message and what follows it.
+
+    `messages` come without links (`service.preview`): the outbox adds them when it posts.
+    """
+    first = messages[0]
     body = list(first["blocks"])
     if body and "Continued in" in json.dumps(body[-1]):
         body.pop()
@@ -168,7 +161,6 @@ def preview(messages: Sequence[Message]) -> Message:
 
 
 def _unescaped(text: str) -> str:
-    text = _LINKED.sub(lambda m: m.group(1), text)
     text = _LINK.sub(lambda m: f"{m.group(2)} ({m.group(1)})", text)
     text = _MENTION.sub(lambda m: f"{m.group(1)}{m.group(2)}", text)
     return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")

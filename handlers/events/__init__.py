@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from bot.deps import Deps
-from bot.scheduler import PeriodicJob, cron
+from core.schedule import PeriodicJob, cron
+from handlers.deps import Deps
 from handlers.events import attendance
 from handlers.events.listeners import register
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import UTC, timedelta
 
-from bot.deps import Deps
+from handlers.deps import Deps
 from handlers.events import messages
 from handlers.events.service import update_announcement
 from storage.models import EventStatus
@@ -17,8 +17,13 @@ from storage.models import EventStatus
 REMINDER_JOB = "events.reminder"
 
 
-def toggle_rsvp(deps: Deps, *, user_id: str, event_id: int) -> str:
-    """Add or withdraw `user_id`'s RSVP and queue the new count; returns what to tell them.
+def set_rsvp(deps: Deps, *, user_id: str, event_id: int, going: bool, rewrite: bool = False) -> str:
+    """Record that `user_id` is going (or not), and queue the new count; what to tell them.
+
+    Idempotent: the click says which state it wants, so a replayed or double-clicked request
+    lands in the same state and gets the same answer, and changes nothing the second time.
+    `rewrite` rewrites the announcement even then (a click on a post with the old RSVP
+    toggle, which this replaces with Going / Not going).
 
     The event row is locked first, so simultaneous clicks on one event take turns: each sees
     the others' RSVPs when it counts, and the last edit queued shows the true total.
@@ -36,17 +41,20 @@ def toggle_rsvp(deps: Deps, *, user_id: str, event_id: int) -> str:
             return "This event is not open for RSVPs."
         if event.ends_at <= now:
             return "This event has already ended."
-        going = not uow.rsvps.remove(event_id, user_id)
         if going:
-            uow.rsvps.add(event_id, user_id, now)
-        uow.audit.record(
-            entity_type="event",
-            entity_id=event_id,
-            action="rsvp" if going else "rsvp_withdrawn",
-            actor_id=user_id,
-            at=now,
-        )
-        update_announcement(uow, deps, event, now)
+            changed = uow.rsvps.add(event_id, user_id, now)
+        else:
+            changed = uow.rsvps.remove(event_id, user_id)
+        if changed:
+            uow.audit.record(
+                entity_type="event",
+                entity_id=event_id,
+                action="rsvp" if going else "rsvp_withdrawn",
+                actor_id=user_id,
+                at=now,
+            )
+        if changed or rewrite:
+            update_announcement(uow, deps, event, now)
         uow.commit()
         reminded = now < event.starts_at - lead
         return messages.rsvp_reply(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.deps import Deps
+from handlers.deps import Deps
 from handlers.events.calendar import calendar
 from storage.models import EventStatus
 

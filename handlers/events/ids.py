@@ -5,6 +5,9 @@ ANNOUNCE_SHORTCUT = "announce_event"
 EVENT_MODAL = "event_modal"
 CANCEL_MODAL = "event_cancel_modal"
 
+RSVP_GOING_ACTION = "event_rsvp_going"
+RSVP_NOT_GOING_ACTION = "event_rsvp_not_going"
+# The single RSVP toggle of announcements posted before Going / Not going; still answered.
 RSVP_ACTION = "event_rsvp"
 CALENDAR_ACTION = "event_add_to_calendar"
 JOIN_ACTION = "event_join_online"

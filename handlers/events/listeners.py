@@ -9,8 +9,8 @@ from slack_bolt import Ack, App
 from slack_sdk import WebClient
 from sqlalchemy.exc import SQLAlchemyError
 
-from bot.deps import Deps
 from handlers import forms
+from handlers.deps import Deps
 from handlers.events import attendance, ids, service, views
 from handlers.events.schemas import CANCEL_REASON_MAX, parse_event_form
 from handlers.replies import TRY_AGAIN, int_or_none, metadata, tell
@@ -28,6 +28,11 @@ def _version(value: object) -> int:
     if isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= _VERSION_MAX:
         return value
     return -1
+
+
+def _opened_live(value: object) -> bool | None:
+    """Whether the edit form was opened as a live edit; None from forms that do not say."""
+    return value if isinstance(value, bool) else None
 
 
 def _action(body: dict[str, Any]) -> dict[str, Any]:
@@ -105,6 +110,7 @@ def register(app: App, deps: Deps) -> None:
                     sequence=_version(meta.get("sequence")),
                     form=form,
                     view_id=view["id"],
+                    opened_live=_opened_live(meta.get("live")),
                 )
                 if result.error_block and result.error:
                     ack(response_action="errors", errors={result.error_block: result.error})
@@ -115,16 +121,30 @@ def register(app: App, deps: Deps) -> None:
             return
         ack()
 
-    @app.action(ids.RSVP_ACTION)
-    def rsvp(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
-        ack()
-        event_id = int_or_none(_action(body).get("value")) or 0
-        try:
-            reply = attendance.toggle_rsvp(deps, user_id=body["user"]["id"], event_id=event_id)
-        except SQLAlchemyError:
-            log.exception("event.rsvp_failed")
-            reply = TRY_AGAIN
-        tell(client, body, reply)
+    def answer_rsvp(going: bool, *, rewrite: bool = False) -> Any:
+        def listener(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
+            ack()
+            event_id = int_or_none(_action(body).get("value")) or 0
+            try:
+                reply = attendance.set_rsvp(
+                    deps,
+                    user_id=body["user"]["id"],
+                    event_id=event_id,
+                    going=going,
+                    rewrite=rewrite,
+                )
+            except SQLAlchemyError:
+                log.exception("event.rsvp_failed")
+                reply = TRY_AGAIN
+            tell(client, body, reply)
+
+        return listener
+
+    app.action(ids.RSVP_GOING_ACTION)(answer_rsvp(True))
+    app.action(ids.RSVP_NOT_GOING_ACTION)(answer_rsvp(False))
+    # An old post's RSVP button means "going" (never a toggle a replay could undo); the post
+    # is rewritten with the Going / Not going buttons.
+    app.action(ids.RSVP_ACTION)(answer_rsvp(True, rewrite=True))
 
     def link_clicked(ack: Ack) -> None:
         ack()  # a link button: Slack opens the URL itself, but still reports the click

@@ -14,6 +14,7 @@ from handlers.events.views import (
     EventView,
     description_block,
     event_details,
+    labelled_links,
     link_buttons,
     link_sections,
     local_span,
@@ -75,10 +76,11 @@ def review_post(
 
 
 def announcement(event: EventView, about: Announcement, tz: ZoneInfo) -> dict[str, Any]:
-    """The post in the events channel: details, attendance, RSVP and Add to calendar."""
+    """The post in the events channel: details, attendance, Going / Not going and links."""
     value = str(about.event_id)
     elements: list[dict[str, Any]] = [
-        blocks.button("RSVP", ids.RSVP_ACTION, value, style="primary"),
+        blocks.button("Going", ids.RSVP_GOING_ACTION, value, style="primary"),
+        blocks.button("Not going", ids.RSVP_NOT_GOING_ACTION, value),
         *link_buttons(event, about.calendar_url),
         {
             "type": "overflow",
@@ -145,28 +147,30 @@ def resubmitted_message(event: EventView, event_id: int) -> dict[str, Any]:
     )
 
 
-def approved_message(title: str, reminder_hours: int) -> dict[str, Any]:
-    """The DM telling a member their event is announced, with a link to the post."""
+def approved_message(title: str, link: str, reminder_hours: int) -> dict[str, Any]:
+    """The DM telling a member their event is announced, with `link` (mrkdwn) to the post."""
     return _dm(
         f"Good news: *{blocks.escape(title)}* was approved and is now announced: "
-        f"{review_views.PERMALINK}. Members can RSVP there, and I'll remind them "
+        f"{link}. Members can RSVP there, and I'll remind them "
         f"{reminder_hours} hours before it starts. You can edit or cancel it from the post's "
         "⋯ menu."
     )
 
 
 def rsvp_reply(title: str, *, going: bool, reminder_hours: int | None) -> str:
-    """The ephemeral answer to an RSVP click; `reminder_hours` when a reminder will follow."""
+    """The ephemeral answer to Going or Not going; `reminder_hours` when a reminder will follow.
+
+    The same whether the click changed anything, so a repeated click reads the same.
+    """
     if not going:
-        return f"You're no longer going to *{blocks.escape(title)}*."
+        return f"You're not going to *{blocks.escape(title)}*. Click Going if your plans change."
     reminder = (
         f" I'll send you a reminder {reminder_hours} hours before it starts."
         if reminder_hours
         else ""
     )
     return (
-        f"You're going to *{blocks.escape(title)}*.{reminder} "
-        "Click RSVP again if your plans change."
+        f"You're going to *{blocks.escape(title)}*.{reminder} Click Not going if your plans change."
     )
 
 
@@ -218,3 +222,36 @@ def _details_and_calendar(
     if buttons:
         extra.append(blocks.actions(*buttons))
     return extra
+
+
+_LINK_LABELS = {"virtual_link": "New online link", "registration_link": "New registration link"}
+
+
+def link_change_request(
+    title: str, *, event_id: int, editor_id: str, proposed: dict[str, str | None]
+) -> dict[str, Any]:
+    """The coordinators' post when a member changes an announced event's links.
+
+    The new links are shown in full, and Edit event opens the form to apply them: links go
+    live only from a coordinator's hands.
+    """
+    text = (
+        f"{blocks.user(editor_id)} wants to change the links of the announced event "
+        f"*{blocks.escape(title)}* (#{event_id}). The announcement keeps its current links "
+        "until a coordinator checks these and applies them with Edit event."
+    )
+    found = [(_LINK_LABELS[field], url) for field, url in proposed.items()]
+    edit = blocks.button("Edit event", ids.EDIT_ACTION, str(event_id))
+    return {
+        "text": text,
+        "blocks": [blocks.section(text), *labelled_links(found), blocks.actions(edit)],
+    }
+
+
+def links_held_message(title: str, *, event_id: int) -> dict[str, Any]:
+    """The member's DM: their new links wait for a coordinator; anything else shows already."""
+    return _dm(
+        f"Thanks! A coordinator checks new links before members see them, so the links you "
+        f"changed on *{blocks.escape(title)}* (#{event_id}) are with them now. Any other "
+        "changes you made already show on the announcement."
+    )

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from bot.config import Settings
+from core.config import Settings
 from handlers.events import ids, messages
 from handlers.review import views as review_views
 from handlers.review.kinds import Publication
@@ -30,14 +30,16 @@ class EventReview:
         item_id: int,
         decision: ReviewDecision,
         *,
+        revision: int,
         actor_id: str,
         at: datetime,
         reason: str | None,
     ) -> bool:
-        """Move a pending event to the decision's state; False if it was not pending."""
+        """Move this pending revision to the decision's state; False if decided or edited."""
         return uow.events.transition(
             item_id,
             expected=EventStatus.PENDING,
+            revision=revision,
             to=EventStatus(decision.outcome),
             actor_id=actor_id,
             at=at,
@@ -74,9 +76,9 @@ class EventReview:
             message=messages.announcement(item, about, settings.timezone),
         )
 
-    def approved_message(self, item: Event, settings: Settings) -> dict[str, Any]:
+    def approved_message(self, item: Event, settings: Settings, link: str) -> dict[str, Any]:
         """The member's DM with a link to the announcement."""
-        return messages.approved_message(item.title, settings.ccsn_event_reminder_hours)
+        return messages.approved_message(item.title, link, settings.ccsn_event_reminder_hours)
 
     def rejected_message(self, item: Event, reason: str) -> dict[str, Any]:
         """The member's DM with the coordinator's reason."""

@@ -6,9 +6,9 @@ from datetime import datetime, timedelta
 
 from pydantic import BaseModel, ConfigDict
 
+from core.vocabulary import EVENT_TYPES, REGIONS
 from handlers import forms
 from handlers.events import ids
-from handlers.vocabulary import EVENT_TYPES, REGIONS
 
 TITLE_MAX = 150
 LOCATION_MAX = 300

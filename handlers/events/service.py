@@ -6,11 +6,12 @@ Each change is one unit of work: the compare-and-set UPDATE, its audit row, the 
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
-from bot.config import Settings
-from bot.deps import Deps
+from core.config import Settings
+from handlers.deps import Deps
 from handlers.events import ids, messages
 from handlers.events.reviewable import EVENTS, event_search_document
 from handlers.events.schemas import EventForm
@@ -34,6 +35,9 @@ _LABELS = {
     "description": "description",
 }
 
+
+# A member's live edit changing one of these waits for a coordinator (see `held_links`).
+LINK_FIELDS = ("virtual_link", "registration_link")
 
 # An edit of an event in these states goes (back) to the coordinators rather than live.
 IN_REVIEW = (EventStatus.PENDING, EventStatus.CHANGES_REQUESTED)
@@ -62,13 +66,25 @@ def _fields(form: EventForm) -> dict[str, object]:
     return form.model_dump()
 
 
-def changed_labels(event: Event, form: EventForm) -> list[str]:
+def changed_labels(event: Event, fields: Mapping[str, object]) -> list[str]:
     """What an edit changes, as members read it (`time`, `location`), without repeats."""
     labels: list[str] = []
-    for field, value in _fields(form).items():
+    for field, value in fields.items():
         if getattr(event, field) != value and _LABELS[field] not in labels:
             labels.append(_LABELS[field])
     return labels
+
+
+def held_links(event: Event, fields: dict[str, object]) -> dict[str, object]:
+    """Take the changed links out of a member's live edit: they wait for a coordinator.
+
+    Returns the new links by field; `fields` keeps the links the event has now, so the rest of
+    the edit can go live while nobody is sent to an address no coordinator has seen.
+    """
+    held = {field: fields[field] for field in LINK_FIELDS if fields[field] != getattr(event, field)}
+    for field in held:
+        fields[field] = getattr(event, field)
+    return held
 
 
 def submit_event(deps: Deps, *, submitter_id: str, form: EventForm, view_id: str) -> int | None:
@@ -156,9 +172,17 @@ def is_live(event: Event) -> bool:
     return event.status is EventStatus.APPROVED
 
 
-def edit_metadata(event: Event) -> dict[str, int]:
-    """What the edit form carries back: which event, and the version it was opened on."""
-    return {"event_id": event.id, "revision": event.revision, "sequence": event.sequence}
+def edit_metadata(event: Event) -> dict[str, object]:
+    """What the edit form carries back: which event and the version it was opened on.
+
+    `live` says whether it was opened as a live edit, so it is never saved the other way.
+    """
+    return {
+        "event_id": event.id,
+        "revision": event.revision,
+        "sequence": event.sequence,
+        "live": is_live(event),
+    }
 
 
 def update_announcement(uow: UnitOfWork, deps: Deps, event: Event, now: datetime) -> None:
@@ -215,25 +239,38 @@ def save_event_edit(
     sequence: int,
     form: EventForm,
     view_id: str,
+    opened_live: bool | None = None,
 ) -> SubmitResult:
     """Save an edit: back to the coordinators if they asked for changes, or live if approved.
 
     A live edit updates the announcement at once and tells everyone who RSVP'd what changed;
-    the coordinators hear about edits made by anyone but themselves.
+    the coordinators hear about edits made by anyone but themselves, and a member's new link
+    waits for one of them to apply it. `opened_live` says which of the two the form was
+    opened as (None for forms opened before it was recorded): a form for review whose event
+    was approved meanwhile is out of date, never a live edit nobody reviewed.
     """
     settings = deps.settings
     with deps.uow() as uow:
         now = deps.clock()
+        # A repeat of a form already saved is answered as that success was, before the checks
+        # that the first save itself changed the answer to (the event is now a new revision).
+        if not uow.handled_views.claim(view_id, now):
+            return SubmitResult(event_id=event_id)
         event = uow.events.get(event_id)
         problem = edit_problem(event, user_id, settings, now)
         if problem is not None or event is None:
             return SubmitResult(error_block=ids.TITLE_BLOCK, error=problem)
-        if not uow.handled_views.claim(view_id, now):
-            return SubmitResult(event_id=event_id)
+        if opened_live is not None and opened_live != is_live(event):
+            return SubmitResult(error_block=ids.TITLE_BLOCK, error=OUT_OF_DATE)
+        fields = _fields(form)
         if event.status in IN_REVIEW:
             # Edited while still waiting for review: its review post is replaced, not left live.
+            # The UPDATE matches the status read here, so a decision landing in between makes
+            # this edit lose instead of overwriting the verdict's post.
             replaces = event.revision if event.status is EventStatus.PENDING else None
-            if not uow.events.resubmit(event_id, revision=revision, changes=_fields(form), at=now):
+            if not uow.events.resubmit(
+                event_id, expected=event.status, revision=revision, changes=fields, at=now
+            ):
                 return SubmitResult(error_block=ids.TITLE_BLOCK, error=OUT_OF_DATE)
             review.send_for_review(
                 uow,
@@ -249,37 +286,94 @@ def save_event_edit(
             uow.commit()
             return SubmitResult(event_id=event_id)
 
-        changes = changed_labels(event, form)
-        if not changes:
-            uow.commit()  # saved unchanged: nothing to show or tell, but the view is handled
-            return SubmitResult(event_id=event_id)
-        rescheduled = "time" in changes
-        if not uow.events.edit_published(
-            event_id, sequence=sequence, changes=_fields(form), at=now, rescheduled=rescheduled
-        ):
+        if event.sequence != sequence:
             return SubmitResult(error_block=ids.TITLE_BLOCK, error=OUT_OF_DATE)
-        uow.audit.record(
-            entity_type="event",
-            entity_id=event_id,
-            action="edited",
-            actor_id=user_id,
-            at=now,
-            reason=", ".join(changes),
-        )
-        update_announcement(uow, deps, event, now)
-        uow.search.index(event_search_document(event, post_key=announcement_key(event_id), at=now))
-        calendar = messages.calendar_url(settings.ccsn_public_url, event_id)
-        notice = messages.changed_message(event, changes, settings.timezone, calendar)
-        _tell_everyone_involved(uow, event, user_id, notice, now)
-        if not settings.is_coordinator(user_id):
-            uow.outbox.enqueue(
-                method="chat.postMessage",
-                channel=settings.ccsn_coordinator_channel or "",
-                payload=messages.edited_notice(event.title, event_id=event_id, editor_id=user_id),
-                at=now,
-            )
-        uow.commit()
+        held = {} if settings.is_coordinator(user_id) else held_links(event, fields)
+        changes = changed_labels(event, fields)
+        if changes and not _edit_live(uow, deps, event, user_id, sequence, fields, changes, now):
+            return SubmitResult(error_block=ids.TITLE_BLOCK, error=OUT_OF_DATE)
+        if held:
+            _send_links_for_review(uow, deps, event, user_id, held, now)
+        uow.commit()  # even saved unchanged, the view is handled
         return SubmitResult(event_id=event_id)
+
+
+def _edit_live(
+    uow: UnitOfWork,
+    deps: Deps,
+    event: Event,
+    user_id: str,
+    sequence: int,
+    fields: Mapping[str, object],
+    changes: list[str],
+    now: datetime,
+) -> bool:
+    """Apply an edit to the announced event and tell everyone; False if it changed since."""
+    settings = deps.settings
+    rescheduled = "time" in changes
+    if not uow.events.edit_published(
+        event.id, sequence=sequence, changes=fields, at=now, rescheduled=rescheduled
+    ):
+        return False
+    uow.audit.record(
+        entity_type="event",
+        entity_id=event.id,
+        action="edited",
+        actor_id=user_id,
+        at=now,
+        reason=", ".join(changes),
+    )
+    update_announcement(uow, deps, event, now)
+    uow.search.index(event_search_document(event, post_key=announcement_key(event.id), at=now))
+    calendar = messages.calendar_url(settings.ccsn_public_url, event.id)
+    notice = messages.changed_message(event, changes, settings.timezone, calendar)
+    _tell_everyone_involved(uow, event, user_id, notice, now)
+    if not settings.is_coordinator(user_id):
+        uow.outbox.enqueue(
+            method="chat.postMessage",
+            channel=settings.ccsn_coordinator_channel or "",
+            payload=messages.edited_notice(event.title, event_id=event.id, editor_id=user_id),
+            at=now,
+        )
+    return True
+
+
+def _send_links_for_review(
+    uow: UnitOfWork,
+    deps: Deps,
+    event: Event,
+    user_id: str,
+    held: Mapping[str, object],
+    now: datetime,
+) -> None:
+    """Ask the coordinators to check a member's new links; tell the member they wait.
+
+    The announcement keeps its links until a coordinator applies the new ones with Edit
+    event (a coordinator's edit goes live), so members never follow an unreviewed address.
+    """
+    proposed = {field: str(value) if value else None for field, value in held.items()}
+    uow.audit.record(
+        entity_type="event",
+        entity_id=event.id,
+        action="link_change_requested",
+        actor_id=user_id,
+        at=now,
+        reason=", ".join(_LABELS[field] for field in held),
+    )
+    uow.outbox.enqueue(
+        method="chat.postMessage",
+        channel=deps.settings.ccsn_coordinator_channel or "",
+        payload=messages.link_change_request(
+            event.title, event_id=event.id, editor_id=user_id, proposed=proposed
+        ),
+        at=now,
+    )
+    uow.outbox.enqueue(
+        method="chat.postMessage",
+        channel=user_id,
+        payload=messages.links_held_message(event.title, event_id=event.id),
+        at=now,
+    )
 
 
 def load_for_cancel(deps: Deps, *, user_id: str, event_id: int) -> tuple[Event | None, str]:
@@ -302,12 +396,14 @@ def cancel_event(
     settings = deps.settings
     with deps.uow() as uow:
         now = deps.clock()
+        # A replay of the form that cancelled it closes as the first did, before the check
+        # that would now answer "already cancelled".
+        if not uow.handled_views.claim(view_id, now):
+            return SubmitResult(event_id=event_id)
         event = uow.events.get(event_id)
         problem = manage_problem(event, user_id, settings, now)
         if problem is not None or event is None:
             return SubmitResult(error_block=ids.CANCEL_REASON_BLOCK, error=problem)
-        if not uow.handled_views.claim(view_id, now):
-            return SubmitResult(event_id=event_id)
         if not uow.events.cancel(event_id, actor_id=user_id, at=now, reason=reason):
             return SubmitResult(
                 error_block=ids.CANCEL_REASON_BLOCK, error="This event has already been cancelled."

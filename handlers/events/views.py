@@ -11,6 +11,7 @@ from datetime import datetime
 from typing import Any, Protocol
 from zoneinfo import ZoneInfo
 
+from core.vocabulary import EVENT_TYPES, REGIONS
 from handlers import blocks
 from handlers.events import ids
 from handlers.events.schemas import (
@@ -22,7 +23,6 @@ from handlers.events.schemas import (
     STATEWIDE,
     TITLE_MAX,
 )
-from handlers.vocabulary import EVENT_TYPES, REGIONS
 
 DASH = " \N{EN DASH} "
 
@@ -141,10 +141,16 @@ def _raw_link(url: str, limit: int) -> str:
 def link_sections(event: EventView) -> list[blocks.Block]:
     """Each link in full, one section apiece, so coordinators see where it really goes."""
     found = [("Online", event.virtual_link), ("Registration", event.registration_link)]
+    return labelled_links([(label, url) for label, url in found if url])
+
+
+def labelled_links(found: list[tuple[str, str | None]]) -> list[blocks.Block]:
+    """A section per (label, URL), the URL in full; a removed link (None) says so."""
     return [
-        blocks.section(f"*{label}:* {_raw_link(url, blocks.SECTION_TEXT_MAX - 20)}")
+        blocks.section(
+            f"*{label}:* {_raw_link(url, blocks.SECTION_TEXT_MAX - 40) if url else '(removed)'}"
+        )
         for label, url in found
-        if url
     ]
 
 

@@ -7,11 +7,11 @@ import logging
 from slack_sdk.errors import SlackApiError, SlackClientError
 from sqlalchemy.exc import SQLAlchemyError
 
-from bot.deps import Deps
-from bot.slack_upload import UploadFailed
 from handlers.ccsn import CommandCall, Subcommand
+from handlers.deps import Deps
 from handlers.exports import service
 from handlers.exports.schemas import ExportRequest
+from handlers.exports.upload import UploadFailed
 
 log = logging.getLogger(__name__)
 

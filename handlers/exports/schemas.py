@@ -20,6 +20,20 @@ USAGE = (
 )
 
 
+# The days an export or a count may start or end on: wider than any record the hub can hold,
+# and narrow enough that midnight on the day after, in any time zone, is still a time Python
+# and both databases can represent (`9999-12-31` plus a day is not).
+FIRST_DAY = date(2000, 1, 1)
+LAST_DAY = date(2999, 12, 31)
+
+
+def day_problem(day: date) -> str | None:
+    """Why `day` cannot bound an export or a count, or None when it can."""
+    if FIRST_DAY <= day <= LAST_DAY:
+        return None
+    return f"{day.isoformat()} is outside the dates the hub covers ({FIRST_DAY} to {LAST_DAY})"
+
+
 @dataclass(frozen=True)
 class ExportRequest:
     """Which table to export, and from which day (in the network's time zone) it starts."""
@@ -39,7 +53,9 @@ def parse_export(args: str) -> ExportRequest | str:
         return ExportRequest(kind)
     if len(rest) == 2 and rest[0] == "since":
         try:
-            return ExportRequest(kind, date.fromisoformat(rest[1]))
+            since = date.fromisoformat(rest[1])
         except ValueError:
             return f"“{rest[1][:20]}” is not a date; write it as YYYY-MM-DD. {USAGE}"
+        problem = day_problem(since)
+        return ExportRequest(kind, since) if problem is None else f"{problem}. {USAGE}"
     return USAGE

@@ -12,11 +12,11 @@ from datetime import date, datetime, time, timedelta
 
 from slack_sdk import WebClient
 
-from bot.deps import Deps
-from bot.slack_upload import upload_to_dm
+from handlers.deps import Deps
 from handlers.exports import tables
 from handlers.exports.schemas import ExportRequest, parse_export
 from handlers.exports.stats import NetworkStats
+from handlers.exports.upload import upload_to_dm
 from storage.models import Event, Practice, TaRequest
 
 log = logging.getLogger(__name__)

@@ -10,8 +10,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 
+from core.vocabulary import PILLARS, REGIONS, TA_TOPICS
 from handlers.events.views import region_label
-from handlers.vocabulary import PILLARS, REGIONS, TA_TOPICS
 
 # (value, status) -> count, as the report repository groups them.
 Counts = Mapping[tuple[str, str], int]

@@ -16,9 +16,9 @@ from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from core.vocabulary import EVENT_TYPES, FUNDING_STREAMS, PILLARS, TA_FORMATS, TA_TOPICS
 from handlers.events.views import region_label
 from handlers.ta.views import reference
-from handlers.vocabulary import EVENT_TYPES, FUNDING_STREAMS, PILLARS, TA_FORMATS, TA_TOPICS
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 

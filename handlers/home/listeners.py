@@ -18,7 +18,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from sqlalchemy.exc import SQLAlchemyError
 
-from bot.deps import Deps
+from handlers.deps import Deps
 from handlers.digest.listeners import open_subscription_form
 from handlers.events import listeners as events_listeners
 from handlers.home import ids, service, views
@@ -104,7 +104,7 @@ def register(app: App, deps: Deps) -> None:
         return service.cancel_ta_request(deps, user_id, int_or_none(value) or 0)
 
     def rsvp(user_id: str, value: str, trigger_id: str, client: WebClient) -> str | None:
-        return service.toggle_rsvp(deps, user_id, int_or_none(value) or 0)
+        return service.set_rsvp(deps, user_id, value)
 
     def subscription(user_id: str, value: str, trigger_id: str, client: WebClient) -> str | None:
         return open_subscription_form(deps, client, user_id, trigger_id)

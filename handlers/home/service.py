@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from bot.deps import Deps
+from handlers.deps import Deps
 from handlers.digest import service as digest_service
 from handlers.events import attendance
 from handlers.events import service as events_service
@@ -24,6 +24,7 @@ from handlers.home.schemas import (
     UpcomingEvent,
 )
 from handlers.practices import service as practices_service
+from handlers.replies import int_or_none
 from handlers.review import registry
 from handlers.review import service as review_service
 from handlers.ta import service as ta_service
@@ -175,9 +176,16 @@ def cancel_ta_request(deps: Deps, user_id: str, request_id: int) -> str:
     return f"You cancelled TA request {reference(request_id)}."
 
 
-def toggle_rsvp(deps: Deps, user_id: str, event_id: int) -> str:
-    """RSVP to an event, or withdraw the RSVP; what to tell the member."""
-    return attendance.toggle_rsvp(deps, user_id=user_id, event_id=event_id)
+def set_rsvp(deps: Deps, user_id: str, value: str) -> str:
+    """RSVP to an event, or withdraw the RSVP, as the button says; what to tell the member.
+
+    The value (`views.rsvp_value`) names the state wanted, so a repeated click changes
+    nothing; a bare event id (a Home tab published before) means going.
+    """
+    wanted, _, number = value.rpartition(":")
+    return attendance.set_rsvp(
+        deps, user_id=user_id, event_id=int_or_none(number) or 0, going=wanted != "not_going"
+    )
 
 
 def unsubscribe(deps: Deps, user_id: str) -> str:

@@ -148,8 +148,14 @@ def event_block(event: UpcomingEvent, tz: ZoneInfo) -> blocks.Block:
         f"{blocks.escape(region_label(event.region))} · {going_text(event.count)}{going}"
     )
     label, style = ("Cancel RSVP", None) if event.going else ("RSVP", "primary")
-    block["accessory"] = blocks.button(label, ids.RSVP_ACTION, str(event.id), style=style)
+    value = rsvp_value(event.id, going=not event.going)
+    block["accessory"] = blocks.button(label, ids.RSVP_ACTION, value, style=style)
     return block
+
+
+def rsvp_value(event_id: int, *, going: bool) -> str:
+    """The RSVP button's value: the event and the state the click asks for, never a toggle."""
+    return f"{'going' if going else 'not_going'}:{event_id}"
 
 
 def _queue_line(line: QueueLine, now: datetime) -> str:

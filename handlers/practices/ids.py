@@ -5,6 +5,7 @@ SHARE_SHORTCUT = "share_practice"
 SHARE_MESSAGE_SHORTCUT = "share_message_as_practice"
 PRACTICE_MODAL = "practice_modal"
 EDIT_ACTION = "practice_edit"
+WEB_ACTION = "practice_view_on_web"
 
 TITLE_BLOCK = "practice_title"
 SUMMARY_BLOCK = "practice_summary"

@@ -10,7 +10,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from sqlalchemy.exc import SQLAlchemyError
 
-from bot.deps import Deps
+from handlers.deps import Deps
 from handlers.practices import ids, service, views
 from handlers.practices.schemas import (
     SUMMARY_MAX,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from bot.config import Settings
+from core.config import Settings
 from handlers.practices import ids, views
 from handlers.review import views as review_views
 from handlers.review.kinds import Publication
@@ -30,14 +30,16 @@ class PracticeReview:
         item_id: int,
         decision: ReviewDecision,
         *,
+        revision: int,
         actor_id: str,
         at: datetime,
         reason: str | None,
     ) -> bool:
-        """Move a pending practice to the decision's state; False if it was not pending."""
+        """Move this pending revision to the decision's state; False if decided or edited."""
         return uow.practices.transition(
             item_id,
             expected=PracticeStatus.PENDING,
+            revision=revision,
             to=PracticeStatus(decision.outcome),
             actor_id=actor_id,
             at=at,
@@ -68,12 +70,14 @@ class PracticeReview:
         """The practice, posted to `CCSN_PRACTICES_CHANNEL`."""
         return Publication(
             channel=settings.ccsn_practices_channel or "",
-            message=views.published_post(item, submitter_id=item.submitter_id),
+            message=views.published_post(
+                item, submitter_id=item.submitter_id, web_url=web_url(item.id, settings)
+            ),
         )
 
-    def approved_message(self, item: Practice, settings: Settings) -> dict[str, Any]:
+    def approved_message(self, item: Practice, settings: Settings, link: str) -> dict[str, Any]:
         """The member's DM with a link to the published practice."""
-        return review_views.approved_message(item.title)
+        return review_views.approved_message(item.title, link)
 
     def rejected_message(self, item: Practice, reason: str) -> dict[str, Any]:
         """The member's DM with the coordinator's reason."""
@@ -100,6 +104,13 @@ class PracticeReview:
             post_key=post_key,
             published_at=at,
         )
+
+
+def web_url(practice_id: int, settings: Settings) -> str | None:
+    """The practice's page in the public library, when the site is on and has an address."""
+    if not (settings.ccsn_public_url and settings.ccsn_public_pages):
+        return None
+    return f"{settings.ccsn_public_url}/practices/{practice_id}"
 
 
 PRACTICES = PracticeReview()

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict
 
+from core.vocabulary import FUNDING_STREAMS, PILLARS, REGION_OF_COUNTY
 from handlers import forms
 from handlers.practices import ids
-from handlers.vocabulary import FUNDING_STREAMS, PILLARS, REGION_OF_COUNTY
 
 TITLE_MAX = 150
 SUMMARY_MAX = 3000

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from bot.deps import Deps
+from handlers.deps import Deps
 from handlers.practices import ids, views
 from handlers.practices.reviewable import PRACTICES
 from handlers.practices.schemas import PracticeForm
@@ -120,9 +120,15 @@ def resubmit_practice(
         if problem is not None or practice is None:
             return SubmitResult(error_block=ids.TITLE_BLOCK, error=problem)
         # Edited while still waiting for review: its review post is replaced, not left live.
+        # The UPDATE matches the status read here, so a decision landing in between makes this
+        # edit lose instead of overwriting the verdict's post.
         replaces = practice.revision if practice.status is PracticeStatus.PENDING else None
         if not uow.practices.resubmit(
-            practice_id, revision=revision, changes=_fields(form), at=now
+            practice_id,
+            expected=practice.status,
+            revision=revision,
+            changes=_fields(form),
+            at=now,
         ):
             return SubmitResult(
                 error_block=ids.TITLE_BLOCK, error="This form is out of date; open it again."

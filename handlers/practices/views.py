@@ -6,12 +6,12 @@ import json
 from typing import Any, Protocol
 from zoneinfo import ZoneInfo
 
+from core.vocabulary import FUNDING_STREAMS, PILLARS, REGION_OF_COUNTY, REGIONS
 from handlers import blocks
 from handlers.practices import ids
 from handlers.practices.schemas import LINK_MAX, ORGANISATION_MAX, SUMMARY_MAX, TITLE_MAX
 from handlers.review import views as review_views
 from handlers.review.schemas import SubmissionRef
-from handlers.vocabulary import FUNDING_STREAMS, PILLARS, REGION_OF_COUNTY, REGIONS
 
 
 class PracticeView(Protocol):
@@ -232,13 +232,19 @@ def review_post(
     )
 
 
-def published_post(practice: PracticeView, *, submitter_id: str) -> dict[str, Any]:
-    """The post in the practices channel once a coordinator approved it."""
+def published_post(
+    practice: PracticeView, *, submitter_id: str, web_url: str | None = None
+) -> dict[str, Any]:
+    """The post in the practices channel once a coordinator approved it.
+
+    `web_url` is its page in the public library, when the bot has a public address.
+    """
     credit = (
         f"Shared by {blocks.user(submitter_id)}"
         if practice.credit_submitter
         else ("Shared by a network member")
     )
+    extra = [blocks.actions(blocks.button("View on the web", ids.WEB_ACTION, "web", url=web_url))]
     return {
         "text": f"New practice: {blocks.escape(practice.title)}",
         "blocks": [
@@ -246,5 +252,6 @@ def published_post(practice: PracticeView, *, submitter_id: str) -> dict[str, An
             blocks.section(practice_details(practice)),
             summary_block(practice),
             blocks.context(credit),
+            *(extra if web_url else []),
         ],
     }

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Protocol, TypeVar
 
-from bot.config import Settings
+from core.config import Settings
 from handlers.review.schemas import ReviewDecision
 from handlers.review.views import DecisionView
 from storage.models import SearchDocument
@@ -72,11 +72,16 @@ class ReviewKind(Protocol[S]):
         item_id: int,
         decision: ReviewDecision,
         *,
+        revision: int,
         actor_id: str,
         at: datetime,
         reason: str | None,
     ) -> bool:
-        """Move a pending submission to the decision's state; False if it was not pending."""
+        """Move this pending revision to the decision's state, as one compare-and-set UPDATE.
+
+        False if it was not pending or is no longer this revision. On True the loaded
+        submission is the row as that UPDATE left it, so what is published is what was decided.
+        """
 
     def withdraw(self, uow: UnitOfWork, item_id: int, *, submitter_id: str, at: datetime) -> bool:
         """The submitter takes back a submission not yet decided; False if it was decided."""
@@ -89,8 +94,8 @@ class ReviewKind(Protocol[S]):
     def publication(self, item: S, settings: Settings) -> Publication:
         """Where and how an approved submission is published."""
 
-    def approved_message(self, item: S, settings: Settings) -> dict[str, Any]:
-        """The submitter's DM on approval; `{permalink}` becomes a link to the publication."""
+    def approved_message(self, item: S, settings: Settings, link: str) -> dict[str, Any]:
+        """The submitter's DM on approval; `link` is the link to the publication, as mrkdwn."""
 
     def rejected_message(self, item: S, reason: str) -> dict[str, Any]:
         """The submitter's DM on rejection, with the coordinator's reason."""

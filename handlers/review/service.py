@@ -12,12 +12,14 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from bot.deps import Deps
 from handlers import blocks
+from handlers.deps import Deps
 from handlers.review import views as review_views
 from handlers.review.kinds import ReviewKind, Submission
 from handlers.review.schemas import ReviewDecision, ReviewOutcome, SubmissionRef
 from handlers.review.views import DecisionView
+from storage import outbox_links
+from storage.outbox_links import Links
 from storage.uow import UnitOfWork
 
 NOT_COORDINATOR = "Only coordinators can review submissions."
@@ -35,12 +37,12 @@ WAITING = ("pending", "changes_requested")
 
 def review_key(ref: SubmissionRef, revision: int) -> str:
     """Outbox key of the coordinators' post for one revision of a submission."""
-    return f"{ref}:review:{revision}"
+    return outbox_links.review_post_key(ref.kind, ref.id, revision)
 
 
 def published_key(ref: SubmissionRef) -> str:
     """Outbox key of the approved submission's post in its public channel."""
-    return f"{ref}:published"
+    return outbox_links.published_key(ref.kind, ref.id)
 
 
 def send_for_review(
@@ -109,6 +111,11 @@ def already_decided(kind: ReviewKind[Any], item: Submission) -> str:
     return f"This {kind.noun} was already {status}{by}."
 
 
+def edited_since(kind: ReviewKind[Any]) -> str:
+    """The answer for a coordinator whose decision was on a revision the member has replaced."""
+    return f"This {kind.noun} was edited since; please review the newer version."
+
+
 def check_can_review(
     deps: Deps, actor_id: str, kind: ReviewKind[Any], item_id: int
 ) -> tuple[ReviewOutcome, str]:
@@ -156,12 +163,19 @@ def decide(
         item = kind.load(uow, item_id)
         if item is None:
             return ReviewOutcome(False, f"That {kind.noun} no longer exists.")
-        if revision is not None and item.revision != revision:
-            return ReviewOutcome(
-                False, f"This {kind.noun} was edited since; please review the newer version."
-            )
-        won = kind.transition(uow, item_id, decision, actor_id=actor_id, at=now, reason=reason)
+        # Buttons posted before revisions were recorded name none: they decide the one read.
+        reviewed = item.revision if revision is None else revision
+        if item.revision != reviewed:
+            return ReviewOutcome(False, edited_since(kind))
+        # The UPDATE matches the revision reviewed, so an edit landing after the read above
+        # makes it lose rather than approve text nobody read. From here `item` is the row as
+        # that UPDATE left it (RETURNING, still locked), so the messages below describe it.
+        won = kind.transition(
+            uow, item_id, decision, revision=reviewed, actor_id=actor_id, at=now, reason=reason
+        )
         if not won:
+            if item.revision != reviewed:
+                return ReviewOutcome(False, edited_since(kind))
             return ReviewOutcome(False, already_decided(kind, item))
         uow.audit.record(
             entity_type=kind.name,
@@ -192,12 +206,16 @@ def decide(
                 at=now,
                 key=published_key(ref),
             )
+            links = Links()
+            link = links.link(
+                published_key(ref), review_views.LINK_LABEL, missing=review_views.NO_LINK
+            )
             uow.outbox.enqueue(
                 method="chat.postMessage",
                 channel=submitter,
-                payload=kind.approved_message(item, settings),
+                payload=kind.approved_message(item, settings, link),
                 at=now,
-                permalink_of=published_key(ref),
+                links=links,
             )
         elif decision is ReviewDecision.REJECT:
             dm = kind.rejected_message(item, reason or "")
@@ -225,11 +243,13 @@ def withdraw(deps: Deps, *, actor_id: str, kind: ReviewKind[Any], item_id: int) 
             return ReviewOutcome(
                 False, f"Only the member who submitted this {kind.noun} can withdraw it."
             )
-        revision = item.revision
         if str(item.status) not in WAITING or not kind.withdraw(
             uow, item_id, submitter_id=actor_id, at=now
         ):
             return ReviewOutcome(False, already_decided(kind, item))
+        # The revision whose post loses its buttons is the one the UPDATE withdrew, which an
+        # edit racing this click may have made newer than the one read above.
+        revision = item.revision
         uow.audit.record(
             entity_type=kind.name, entity_id=item_id, action="withdrawn", actor_id=actor_id, at=now
         )

@@ -16,7 +16,9 @@ from handlers import blocks
 from handlers.review import ids
 from handlers.review.schemas import REASON_MAX, ReviewDecision, SubmissionRef
 
-PERMALINK = "{permalink}"  # filled in by the outbox once the published post has a link
+# The link to a publication in the member's DM, and what it says when Slack gives no link.
+LINK_LABEL = "see it here"
+NO_LINK = "look for it in the channel (Slack could not give me a link to it)"
 
 _DONE = {
     ReviewDecision.APPROVE: ":white_check_mark: Approved",
@@ -134,9 +136,9 @@ def reason_modal(
     }
 
 
-def approved_message(title: str) -> dict[str, Any]:
-    """The DM telling a member their submission is live, with a link to the post."""
-    text = f"Good news: *{blocks.escape(title)}* was approved and is now published: {PERMALINK}"
+def approved_message(title: str, link: str) -> dict[str, Any]:
+    """The DM telling a member their submission is live, with `link` (mrkdwn) to the post."""
+    text = f"Good news: *{blocks.escape(title)}* was approved and is now published: {link}"
     return {"text": text, "blocks": [blocks.section(text)]}
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from slack_bolt import App
 
-from bot.deps import Deps
+from handlers.deps import Deps
 from handlers.search.listeners import subcommands
 
 

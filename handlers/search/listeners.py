@@ -6,8 +6,8 @@ import logging
 
 from sqlalchemy.exc import SQLAlchemyError
 
-from bot.deps import Deps
 from handlers.ccsn import CommandCall, Subcommand
+from handlers.deps import Deps
 from handlers.replies import TRY_AGAIN
 from handlers.search import service, views
 

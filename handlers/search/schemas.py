@@ -6,7 +6,7 @@ import re
 import shlex
 from dataclasses import dataclass
 
-from handlers.vocabulary import FUNDING_STREAMS, PILLARS, REGION_OF_COUNTY, REGIONS
+from core.vocabulary import FUNDING_STREAMS, PILLARS, REGION_OF_COUNTY, REGIONS
 
 FILTER_KEYS = ("pillar", "county", "region", "funding")
 

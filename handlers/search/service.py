@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.deps import Deps
+from handlers.deps import Deps
 from handlers.events.views import region_label
 from handlers.search.schemas import SearchQuery, parse_query
 from handlers.search.views import MAX_RESULTS, SearchResult, permalink

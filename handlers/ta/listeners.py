@@ -10,8 +10,8 @@ from slack_bolt import Ack, App
 from slack_sdk import WebClient
 from sqlalchemy.exc import SQLAlchemyError
 
-from bot.deps import Deps
 from handlers import forms
+from handlers.deps import Deps
 from handlers.replies import TRY_AGAIN, for_modal, int_or_none, metadata, tell
 from handlers.ta import ids, service, views
 from handlers.ta.schemas import NOTE_MAX, NOTE_MIN, TaOutcome, parse_ta_form

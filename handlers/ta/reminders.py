@@ -14,8 +14,8 @@ from datetime import datetime, timedelta
 
 from apscheduler.triggers.interval import IntervalTrigger
 
-from bot.deps import Deps
-from bot.scheduler import PeriodicJob
+from core.schedule import PeriodicJob
+from handlers.deps import Deps
 from handlers.ta import notices, routing
 from storage.models import TaStatus
 from storage.repositories.ta_requests import claimed_period, unclaimed_period

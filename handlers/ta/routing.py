@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from bot.config import USER_ID, Settings
+from core.config import USER_ID, Settings
 
 
 @dataclass(frozen=True)

@@ -8,9 +8,9 @@ from datetime import date, timedelta
 
 from pydantic import BaseModel, ConfigDict
 
+from core.vocabulary import REGION_OF_COUNTY, TA_FORMATS, TA_TOPICS
 from handlers import forms
 from handlers.ta import ids
-from handlers.vocabulary import REGION_OF_COUNTY, TA_FORMATS, TA_TOPICS
 
 NEED_MIN = 10
 NEED_MAX = 3000

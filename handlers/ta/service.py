@@ -11,9 +11,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from bot.deps import Deps
+from handlers.deps import Deps
 from handlers.ta import notices, routing, views
 from handlers.ta.schemas import TaOutcome, TaRequestForm
+from storage import outbox_links
 from storage.models import TaFeedback, TaRequest, TaStatus
 from storage.uow import UnitOfWork
 
@@ -44,7 +45,7 @@ class SubmitResult:
 
 def post_key(request_id: int) -> str:
     """Outbox key of the request's post in the TA channel, which later moves edit in place."""
-    return f"ta:{request_id}:post"
+    return outbox_links.ta_post_key(request_id)
 
 
 def refusal(request: TaRequest, to: TaStatus) -> str | None:
@@ -255,13 +256,14 @@ def cancel(deps: Deps, *, actor_id: str, request_id: int) -> TaOutcome:
         problem = refusal(request, TaStatus.CANCELLED)
         if problem:
             return TaOutcome(False, problem)
-        was_claimed = request.status is TaStatus.CLAIMED
         if not uow.ta_requests.cancel(request_id, requester_id=actor_id, at=now):
             return TaOutcome(False, refusal(request, TaStatus.CANCELLED) or _changed(request))
         _audit(uow, request_id, "cancelled", actor_id, now)
         _update_post(uow, deps, request, now)
         _dm(uow, actor_id, notices.cancelled_message(request), now)
-        if was_claimed and request.claimed_by:
+        # Who held it comes from the row the UPDATE cancelled, not the one read above: a claim
+        # may have landed in between, and that provider must hear. (Release clears it.)
+        if request.claimed_by:
             _dm(uow, request.claimed_by, notices.cancelled_for_holder_message(request), now)
         uow.commit()
     return TaOutcome(True)

@@ -11,11 +11,11 @@ from datetime import date, datetime
 from typing import Any, Protocol
 from zoneinfo import ZoneInfo
 
+from core.vocabulary import TA_FORMATS, TA_TOPICS
 from handlers import blocks
 from handlers.practices.views import county_options
 from handlers.ta import ids
 from handlers.ta.schemas import NEED_MAX, NOTE_MAX, ORGANISATION_MAX
-from handlers.vocabulary import TA_FORMATS, TA_TOPICS
 
 
 class TaRequestView(Protocol):

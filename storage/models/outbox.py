@@ -6,7 +6,7 @@ import enum
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, Index, String, Text, text
+from sqlalchemy import JSON, Index, String, Text, false, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from storage.models.base import Base
@@ -25,8 +25,13 @@ class OutboxMessage(Base):
     """One Web API call to make: `chat.postMessage` or `chat.update`.
 
     `key` names a message so later rows can refer to it: `update_of` edits that message once it
-    has a `ts`, `permalink_of` fills `{permalink}` in the text with a link to it, and
-    `thread_of` posts this message as a reply in that message's thread.
+    has a `ts`, `thread_of` posts this message as a reply in that message's thread, and each of
+    `links` (`storage.outbox_links.LinkSpot`, as JSON) puts a link to one into a string of the
+    payload. Only these fields refer to other messages: the payload's text never does.
+
+    `maybe_sent` is set just before each `chat.postMessage` and cleared once its outcome is
+    known, so after a timeout or a crash the worker first looks for the message in Slack (by
+    its `metadata`) instead of posting it again.
     """
 
     __tablename__ = "outbox_messages"
@@ -54,13 +59,14 @@ class OutboxMessage(Base):
     channel: Mapped[str] = mapped_column(String(32))
     payload: Mapped[dict[str, Any]] = mapped_column(JSON)
     update_of: Mapped[str | None] = mapped_column(String(128))
-    permalink_of: Mapped[str | None] = mapped_column(String(128))
+    links: Mapped[list[dict[str, Any]] | None] = mapped_column(JSON)
     thread_of: Mapped[str | None] = mapped_column(String(128))
     status: Mapped[OutboxStatus] = mapped_column(
         str_enum(OutboxStatus, 16),
         default=OutboxStatus.PENDING,
     )
     attempts: Mapped[int] = mapped_column(default=0)
+    maybe_sent: Mapped[bool] = mapped_column(default=False, server_default=false())
     next_attempt_at: Mapped[datetime] = mapped_column(UtcDateTime())
     locked_until: Mapped[datetime | None] = mapped_column(UtcDateTime())
     # Who holds the lease: outcomes are recorded, and sends made, only by the holder.

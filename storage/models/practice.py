@@ -51,6 +51,10 @@ class Practice(Base):
     funding_streams: Mapped[list[str]] = mapped_column(JSON)
     link: Mapped[str | None] = mapped_column(String(3000))
     credit_submitter: Mapped[bool]
+    # The member's Slack name for the public library, looked up once after approval and only
+    # when they agreed to be credited (`credit_submitter`): never their Slack user ID. Empty
+    # when Slack had no name to give; NULL until the lookup ran.
+    submitter_name: Mapped[str | None] = mapped_column(String(200))
     revision: Mapped[int] = mapped_column(default=1)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime())
     submitted_at: Mapped[datetime] = mapped_column(UtcDateTime())

@@ -6,10 +6,11 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from storage.models import Event, EventStatus
+from storage.repositories.compare_and_set import compare_and_set
 
 
 class EventRepository:
@@ -47,14 +48,19 @@ class EventRepository:
         event_id: int,
         *,
         expected: EventStatus,
+        revision: int,
         to: EventStatus,
         actor_id: str,
         at: datetime,
         reason: str | None = None,
     ) -> bool:
-        """Record a coordinator's decision; False if someone else decided first."""
+        """Record a coordinator's decision on exactly this revision of the event.
+
+        False if someone else decided first or the member's edit made it a newer revision, so
+        what is announced is the text the coordinator read.
+        """
         return self._change(
-            (Event.status == expected,),
+            (Event.status == expected, Event.revision == revision),
             event_id,
             status=to,
             decided_by=actor_id,
@@ -64,16 +70,22 @@ class EventRepository:
         )
 
     def resubmit(
-        self, event_id: int, *, revision: int, changes: Mapping[str, Any], at: datetime
+        self,
+        event_id: int,
+        *,
+        expected: EventStatus,
+        revision: int,
+        changes: Mapping[str, Any],
+        at: datetime,
     ) -> bool:
         """Put an edited event back into review, as the next revision.
 
-        False unless exactly this revision is still waiting for review or for the member's
-        changes, so a stale form cannot resubmit twice, nor edit a decided event.
+        False unless exactly this revision is still in the state the edit was checked against
+        (waiting for review, or for the member's changes), so a stale form cannot resubmit
+        twice, and an edit racing a decision either lands first or is refused.
         """
-        waiting = (EventStatus.PENDING, EventStatus.CHANGES_REQUESTED)
         return self._change(
-            (Event.status.in_(waiting), Event.revision == revision),
+            (Event.status == expected, Event.revision == revision),
             event_id,
             **changes,
             status=EventStatus.PENDING,
@@ -155,14 +167,9 @@ class EventRepository:
         return self._session.scalars(query).all()
 
     def _change(self, conditions: tuple[Any, ...], event_id: int, **values: Any) -> bool:
-        """One conditional UPDATE, then the loaded event refreshed to the row as it now is."""
-        result = self._session.execute(
-            update(Event)
-            .where(Event.id == event_id, *conditions)
-            .values(**values)
-            .execution_options(synchronize_session=False)
-        )
-        event = self._session.get(Event, event_id)
-        if event is not None:
-            self._session.refresh(event)
-        return bool(result.rowcount)  # type: ignore[attr-defined]
+        """One compare-and-set UPDATE; the loaded event then shows the row as it now is.
+
+        After a win that is the row this UPDATE left (see `compare_and_set`); after a loss,
+        the change that beat it.
+        """
+        return compare_and_set(self._session, Event, event_id, conditions, **values) is not None

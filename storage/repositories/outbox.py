@@ -10,6 +10,7 @@ from sqlalchemy import delete, exists, func, or_, select, update
 from sqlalchemy.orm import Session, aliased
 
 from storage.models import OutboxMessage, OutboxStatus
+from storage.outbox_links import Links, LinkSpot
 
 
 class OutboxRepository:
@@ -27,18 +28,25 @@ class OutboxRepository:
         at: datetime,
         key: str | None = None,
         update_of: str | None = None,
-        permalink_of: str | None = None,
         thread_of: str | None = None,
+        links: Links | None = None,
     ) -> OutboxMessage:
-        """Stage a message; it is delivered only if the surrounding transaction commits."""
+        """Stage a message; it is delivered only if the surrounding transaction commits.
+
+        `links` is the `Links` the payload's links were made with: their places are recorded
+        in the row, and the payload is stored without them.
+        """
+        spots: list[LinkSpot] = []
+        if links is not None:
+            payload, spots = links.place(payload)
         message = OutboxMessage(
             key=key,
             method=method,
             channel=channel,
             payload=payload,
             update_of=update_of,
-            permalink_of=permalink_of,
             thread_of=thread_of,
+            links=[spot.as_json() for spot in spots] or None,
             status=OutboxStatus.PENDING,
             attempts=0,
             next_attempt_at=at,
@@ -88,11 +96,18 @@ class OutboxRepository:
         ).all()
         return sorted(claimed, key=lambda message: message.id)
 
-    def renew(self, message_id: int, token: str, until: datetime) -> bool:
+    def renew(
+        self, message_id: int, token: str, until: datetime, *, maybe_sent: bool = False
+    ) -> bool:
         """Extend the lease just before sending; False if another worker has taken the message.
 
         A worker slowed down past its lease must not send a message someone else now holds.
+        `maybe_sent` marks a post about to go: until its outcome is recorded, it may be in
+        Slack already (a timeout, a crash), and the next attempt looks for it first.
         """
+        values: dict[str, Any] = {"locked_until": until}
+        if maybe_sent:
+            values["maybe_sent"] = True
         result = self._session.execute(
             update(OutboxMessage)
             .where(
@@ -100,7 +115,7 @@ class OutboxRepository:
                 OutboxMessage.lease_token == token,
                 OutboxMessage.status == OutboxStatus.PENDING,
             )
-            .values(locked_until=until)
+            .values(**values)
             .execution_options(synchronize_session=False)
         )
         return bool(result.rowcount)  # type: ignore[attr-defined]
@@ -133,14 +148,28 @@ class OutboxRepository:
             sent_at=at,
             locked_until=None,
             last_error=None,
+            maybe_sent=False,
             attempts=OutboxMessage.attempts + 1,
         )
 
-    def mark_retry(self, message_id: int, *, error: str, retry_at: datetime, token: str) -> bool:
-        """Record a failed attempt that Slack may accept later."""
+    def mark_retry(
+        self,
+        message_id: int,
+        *,
+        error: str,
+        retry_at: datetime,
+        token: str,
+        maybe_sent: bool = False,
+    ) -> bool:
+        """Record a failed attempt that Slack may accept later.
+
+        `maybe_sent` when the attempt's outcome is unknown (the answer timed out or was cut
+        off): Slack may have posted the message, so the next attempt looks for it first.
+        """
         return self._set(
             message_id,
             token,
+            maybe_sent=maybe_sent,
             last_error=error,
             next_attempt_at=retry_at,
             locked_until=None,
@@ -161,6 +190,7 @@ class OutboxRepository:
             status=OutboxStatus.FAILED,
             last_error=error,
             locked_until=None,
+            maybe_sent=False,
             attempts=OutboxMessage.attempts + 1,
         )
 

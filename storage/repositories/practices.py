@@ -6,10 +6,13 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from storage.models import Practice, PracticeStatus
+from storage.repositories.compare_and_set import compare_and_set
+
+EDITABLE = (PracticeStatus.PENDING, PracticeStatus.CHANGES_REQUESTED)
 
 
 class PracticeRepository:
@@ -46,80 +49,71 @@ class PracticeRepository:
         practice_id: int,
         *,
         expected: PracticeStatus,
+        revision: int,
         to: PracticeStatus,
         actor_id: str,
         at: datetime,
         reason: str | None = None,
     ) -> bool:
-        """Move a practice from `expected` to `to`; False if someone else moved it first.
+        """Move exactly this revision of a practice from `expected` to `to`.
 
-        A single conditional UPDATE, so two coordinators clicking at once cannot both win on
-        either database.
+        False if someone else decided first or the member's edit made it a newer revision: the
+        decision is for the text the coordinator read. One conditional UPDATE, so of racing
+        decisions and edits exactly one wins on either database.
         """
-        result = self._session.execute(
-            update(Practice)
-            .where(Practice.id == practice_id, Practice.status == expected)
-            .values(status=to, decided_by=actor_id, decided_at=at, decision_reason=reason)
-            .execution_options(synchronize_session=False)
+        return self._change(
+            practice_id,
+            (Practice.status == expected, Practice.revision == revision),
+            status=to,
+            decided_by=actor_id,
+            decided_at=at,
+            decision_reason=reason,
         )
-        self._reload(practice_id)
-        return bool(result.rowcount)  # type: ignore[attr-defined]
 
     def resubmit(
-        self, practice_id: int, *, revision: int, changes: Mapping[str, Any], at: datetime
+        self,
+        practice_id: int,
+        *,
+        expected: PracticeStatus,
+        revision: int,
+        changes: Mapping[str, Any],
+        at: datetime,
     ) -> bool:
         """Put an edited practice back in the queue as the next revision.
 
-        Returns False unless exactly this revision is still waiting for review or for the
-        member's changes, so a stale edit form (or the same form submitted twice) cannot
-        resubmit twice, nor edit a practice a coordinator has meanwhile decided.
+        Returns False unless exactly this revision is still in the state the member's edit
+        was checked against (waiting for review, or for their changes). A stale edit form (or
+        the same form submitted twice) cannot resubmit twice, and an edit racing a decision
+        either lands before it (the decision is then refused) or is refused itself.
         """
-        result = self._session.execute(
-            update(Practice)
-            .where(
-                Practice.id == practice_id,
-                Practice.status.in_([PracticeStatus.PENDING, PracticeStatus.CHANGES_REQUESTED]),
-                Practice.revision == revision,
-            )
-            .values(
-                **changes,
-                status=PracticeStatus.PENDING,
-                revision=revision + 1,
-                submitted_at=at,
-                decided_at=None,
-                decided_by=None,
-                decision_reason=None,
-            )
-            .execution_options(synchronize_session=False)
+        return self._change(
+            practice_id,
+            (Practice.status == expected, Practice.revision == revision),
+            **changes,
+            status=PracticeStatus.PENDING,
+            revision=revision + 1,
+            submitted_at=at,
+            decided_at=None,
+            decided_by=None,
+            decision_reason=None,
         )
-        self._reload(practice_id)
-        return bool(result.rowcount)  # type: ignore[attr-defined]
 
     def withdraw(self, practice_id: int, *, submitter_id: str, at: datetime) -> bool:
         """The member takes back a practice not yet decided; False if it was decided first."""
-        result = self._session.execute(
-            update(Practice)
-            .where(
-                Practice.id == practice_id,
-                Practice.submitter_id == submitter_id,
-                Practice.status.in_([PracticeStatus.PENDING, PracticeStatus.CHANGES_REQUESTED]),
-            )
-            .values(
-                status=PracticeStatus.WITHDRAWN,
-                decided_by=submitter_id,
-                decided_at=at,
-                decision_reason=None,
-            )
-            .execution_options(synchronize_session=False)
+        return self._change(
+            practice_id,
+            (Practice.submitter_id == submitter_id, Practice.status.in_(EDITABLE)),
+            status=PracticeStatus.WITHDRAWN,
+            decided_by=submitter_id,
+            decided_at=at,
+            decision_reason=None,
         )
-        self._reload(practice_id)
-        return bool(result.rowcount)  # type: ignore[attr-defined]
 
-    def _reload(self, practice_id: int) -> None:
-        """Refresh a loaded practice after a bulk UPDATE, whether it matched or not.
+    def _change(self, practice_id: int, conditions: tuple[Any, ...], **values: Any) -> bool:
+        """One compare-and-set UPDATE; the loaded practice then shows the row as it now is.
 
-        Callers then see the row as it now stands, including another coordinator's decision.
+        After a win that is the row this UPDATE left (see `compare_and_set`); after a loss,
+        the change that beat it, such as another coordinator's decision.
         """
-        practice = self._session.get(Practice, practice_id)
-        if practice is not None:
-            self._session.refresh(practice)
+        changed = compare_and_set(self._session, Practice, practice_id, conditions, **values)
+        return changed is not None

@@ -6,7 +6,7 @@ a GIN index on PostgreSQL), so a search never scans the table; filters then narr
 
 from __future__ import annotations
 
-import re
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -16,7 +16,31 @@ from sqlalchemy.orm import Session
 
 from storage.models import OutboxMessage, SearchDocument
 
-_WORD = re.compile(r"\w+", re.UNICODE)
+MAX_TERMS = 12
+
+
+def _is_word_character(character: str) -> bool:
+    """Letters (with their combining marks) and decimal digits: what both indexes keep.
+
+    FTS5's unicode61 and PostgreSQL's parser both split on punctuation and drop `_`;
+    PostgreSQL also drops `²` and other non-decimal numbers. A query term made of anything
+    else would match nothing, and one such term in an AND would hide every result.
+    """
+    category = unicodedata.category(character)
+    return category[0] in "LM" or category == "Nd"
+
+
+def query_terms(words: str) -> list[str]:
+    """The indexable terms in `words`, lower-cased; everything between them is dropped."""
+    terms: list[str] = []
+    current: list[str] = []
+    for character in words.lower() + " ":
+        if _is_word_character(character):
+            current.append(character)
+        elif current:
+            terms.append("".join(current))
+            current = []
+    return terms[:MAX_TERMS]
 
 
 @dataclass(frozen=True)
@@ -69,7 +93,7 @@ class SearchRepository:
 
         With no words, the most recently published items that pass the filters.
         """
-        terms = _WORD.findall(words.lower())[:12]
+        terms = query_terms(words)
         dialect = self._session.get_bind().dialect.name
         params: dict[str, Any] = {"limit": limit}
         where: list[str] = []
@@ -81,6 +105,7 @@ class SearchRepository:
             where.append("search_fts MATCH :match")
             order = "bm25(search_fts, 10.0, 1.0, 4.0), d.published_at DESC"
         else:
+            # to_tsquery leaves out a stop word ("the") among others, as it does in documents
             params["query"] = " & ".join(f"{term}:*" for term in terms)
             source = "search_documents d"
             where.append("d.search_vector @@ to_tsquery('english', :query)")

@@ -12,10 +12,11 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, String, cast, exists, func, select, update
+from sqlalchemy import ColumnElement, String, cast, exists, func, select
 from sqlalchemy.orm import Session
 
 from storage.models import JobRun, TaFeedback, TaRequest, TaStatus
+from storage.repositories.compare_and_set import compare_and_set
 
 
 def unclaimed_period(request: TaRequest) -> str:
@@ -151,15 +152,11 @@ class TaRequestRepository:
         return int(self._session.scalar(query) or 0)
 
     def _move(self, request_id: int, *conditions: Any, **values: Any) -> bool:
-        result = self._session.execute(
-            update(TaRequest)
-            .where(TaRequest.id == request_id, *conditions)
-            .values(**values)
-            .execution_options(synchronize_session=False)
-        )
-        # Refresh whether or not it matched, so the caller sees the row as it now stands,
-        # including another provider's claim.
-        request = self._session.get(TaRequest, request_id)
-        if request is not None:
-            self._session.refresh(request)
-        return bool(result.rowcount)  # type: ignore[attr-defined]
+        """One compare-and-set UPDATE; the loaded request then shows the row as it now is.
+
+        After a win that is the row this UPDATE left (see `compare_and_set`), so what the
+        service tells people (who held it when it was cancelled) comes from the move that won;
+        after a loss it is the change that beat it, such as another provider's claim.
+        """
+        changed = compare_and_set(self._session, TaRequest, request_id, conditions, **values)
+        return changed is not None

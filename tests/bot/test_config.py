@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from bot.cli import main
-from bot.config import SettingsError, load_settings
+from core.config import SettingsError, load_settings
 
 
 def test_defaults_need_no_environment() -> None:
@@ -104,16 +104,18 @@ def test_serve_refuses_a_token_slack_rejects(
 
 
 def test_start_without_slack_runs_the_demo_after_saying_how_to_connect(
-    capsys: pytest.CaptureFixture[str],
+    capfd: pytest.CaptureFixture[str],
 ) -> None:
     """`make run` on a fresh machine explains how to connect first, then shows the demo."""
     assert main(["start"]) == 0
 
-    out = capsys.readouterr().out
+    out = capfd.readouterr().out
     assert out.startswith("No Slack settings found")
     assert out.index("manifest.yml") < out.index("offline demo:")
     assert "[chat.postMessage] #practices (post): New practice: Family resource nights" in out
     assert "Approved: Family resource nights" in out
+    assert "\n4. Monday 9:00: the weekly digest it all adds up to\n" in out
+    assert out.rstrip().endswith("Connect a workspace to use it for real.")
 
 
 def test_event_settings_default_and_normalise(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.config import SettingsError, load_settings
+from core.config import SettingsError, load_settings
 
 
 def test_region_providers_are_read_into_a_mapping(monkeypatch: pytest.MonkeyPatch) -> None:

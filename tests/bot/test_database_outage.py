@@ -10,9 +10,9 @@ import httpx
 import pytest
 
 from bot.app import build_runtime
-from bot.fake_slack import FakeSlack
-from bot.local_server import LocalServer
 from bot.web import WebApp
+from demokit.fake_slack import FakeSlack
+from demokit.local_server import LocalServer
 from handlers.practices import ids
 from handlers.replies import TRY_AGAIN
 from handlers.review import ids as review_ids

@@ -10,8 +10,8 @@ import pytest
 
 from bot import digest_cli
 from bot.cli import main
-from bot.config import Settings
-from bot.fake_slack import FakeSlack
+from core.config import Settings
+from demokit.fake_slack import FakeSlack
 from tests.conftest import FrozenClock, make_settings
 from tests.handlers.digest.conftest import DIGEST_CHANNEL, DUE, approved
 from tests.harness import Bot

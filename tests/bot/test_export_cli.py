@@ -177,3 +177,39 @@ def assert_block(lines: list[str], title: str, rows: list[str]) -> None:
 def test_export_needs_no_slack_settings(database: str) -> None:
     """The CLI works from DATABASE_URL alone (no token, no signing secret)."""
     assert main(["export", "events"]) == 0
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["stats", "--to", "9999-12-31"], "argument --to: 9999-12-31 is outside the dates"),
+        (["stats", "--from", "0001-01-01"], "argument --from: 0001-01-01 is outside the dates"),
+        (["export", "ta", "--since", "9999-12-31"], "argument --since: 9999-12-31 is outside"),
+        (
+            ["stats", "--from", "2026-03-05", "--to", "2026-03-01"],
+            "--from 2026-03-05 is after --to 2026-03-01",
+        ),
+        (["stats", "--from", "2999-01-01"], "--from 2999-01-01 is after today ("),
+    ],
+    ids=["to-max", "from-min", "since-max", "from-after-to", "from-after-today"],
+)
+def test_dates_out_of_range_or_order_are_refused_naming_the_argument(
+    database: str, capsys: pytest.CaptureFixture[str], argv: list[str], message: str
+) -> None:
+    """Exit 2 with one line that names the argument, never a traceback."""
+    with pytest.raises(SystemExit) as exit_:
+        main(argv)
+
+    err = capsys.readouterr().err
+    assert exit_.value.code == 2
+    assert message in err and "Traceback" not in err
+
+
+def test_stats_up_to_the_last_covered_day_counts_everything(
+    database: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`--to 2999-12-31`, the widest range, still counts (midnight after it is representable)."""
+    store(database, practice(0))
+
+    assert main(["stats", "--from", "2000-01-01", "--to", "2999-12-31"]) == 0
+    assert "total 1" in " ".join(capsys.readouterr().out.split())

@@ -9,8 +9,8 @@ from collections.abc import Iterator
 import pytest
 from slack_bolt import BoltRequest
 
-from bot import simulate
 from bot.logs import configure_logging
+from demokit import simulate
 from handlers.practices import ids as practice_ids
 from handlers.review import ids as review_ids
 from tests.conftest import COORDINATORS, MEMBER, REVIEW_CHANNEL, SIGNING_SECRET

@@ -8,9 +8,9 @@ from datetime import timedelta
 import pytest
 
 from bot.app import build_runtime
-from bot.config import Settings
 from bot.outbox import OutboxDelivery
 from bot.slack_client import make_client
+from core.config import Settings
 from storage.db import make_engine, make_session_factory
 from storage.models import OutboxStatus
 from storage.uow import UnitOfWork
@@ -265,3 +265,82 @@ def test_a_worker_slowed_past_its_lease_does_not_send_what_another_took(
 
     assert sent_by_a == [0, 0, 0]
     assert sorted(p["text"] for p in bot.slack.posts()) == [f"message {n}" for n in range(3)]
+
+
+def impatient(bot: Bot, settings: Settings, clock: FrozenClock) -> OutboxDelivery:
+    """A delivery whose client gives up after half a second, so a test can outwait it."""
+    client = make_client(settings, for_outbox=True)
+    client.timeout = 0.5
+    return OutboxDelivery(bot.runtime.deps.uow, client, clock)
+
+
+@pytest.mark.parametrize("channel", ["CNEWS0001", MEMBER])
+def test_a_post_slack_answers_too_late_is_found_not_posted_again(
+    bot: Bot, settings: Settings, clock: FrozenClock, channel: str
+) -> None:
+    """Slack takes a post but answers after the timeout: the retry finds it by its metadata."""
+    held = bot.slack.hold_next("chat.postMessage")
+    post(bot, channel, "hello")
+    delivery = impatient(bot, settings, clock)
+
+    assert delivery.deliver_due().delivered == 0  # timed out; Slack has the post all the same
+    held.release()
+    clock.advance(minutes=1)
+    assert delivery.deliver_due().delivered == 1
+
+    [posted] = bot.slack.posts(channel)
+    [message] = bot.outbox()
+    assert message.status is OutboxStatus.SENT and message.ts == posted["ts"]
+    assert texts(bot, channel) == ["hello"]
+
+
+def test_a_reply_slack_answers_too_late_is_found_in_its_thread(
+    bot: Bot, settings: Settings, clock: FrozenClock
+) -> None:
+    """A thread reply whose answer timed out is looked for among the thread's replies."""
+    post(bot, "CNEWS0001", "part 1", key="digest:1")
+    assert bot.deliver() == 1
+    with bot.runtime.deps.uow() as uow:
+        uow.outbox.enqueue(
+            method="chat.postMessage",
+            channel="CNEWS0001",
+            payload={"text": "part 2"},
+            at=clock(),
+            thread_of="digest:1",
+        )
+        uow.commit()
+    held = bot.slack.hold_next("chat.postMessage")
+    delivery = impatient(bot, settings, clock)
+    clock.advance(seconds=2)
+
+    assert delivery.deliver_due().delivered == 0
+    held.release()
+    clock.advance(minutes=1)
+    assert delivery.deliver_due().delivered == 1
+    assert texts(bot, "CNEWS0001") == ["part 1", "part 2"]
+
+
+def test_a_late_answer_is_posted_again_once_when_the_channel_cannot_be_read(
+    bot: Bot, settings: Settings, clock: FrozenClock
+) -> None:
+    """Without a history scope the lookup is refused: one repeat, the promised at-most-one."""
+    held = bot.slack.hold_next("chat.postMessage")
+    bot.slack.fail_next("conversations.history", error="missing_scope")
+    post(bot, "CNEWS0001", "hello")
+    delivery = impatient(bot, settings, clock)
+
+    delivery.deliver_due()
+    held.release()
+    clock.advance(minutes=1)
+    assert delivery.deliver_due().delivered == 1
+    clock.advance(hours=1)
+    delivery.deliver_due()
+
+    assert texts(bot, "CNEWS0001") == ["hello", "hello"]
+
+
+def test_the_outbox_waits_longer_for_slack_than_slack_has_been_seen_to_take(
+    settings: Settings,
+) -> None:
+    """Slack has answered accepted posts after 11 s; the outbox client waits well past that."""
+    assert make_client(settings, for_outbox=True).timeout >= 20

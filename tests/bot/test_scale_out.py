@@ -12,9 +12,9 @@ from zoneinfo import ZoneInfo
 import httpx
 import pytest
 
-from bot.clock import utc_now
-from bot.fake_slack import FakeSlack
-from handlers.vocabulary import REGION_OF_COUNTY
+from core.clock import utc_now
+from core.vocabulary import REGION_OF_COUNTY
+from demokit.fake_slack import FakeSlack
 from storage.db import make_engine, make_session_factory
 from storage.models import Event, EventStatus, OutboxStatus, Practice, PracticeStatus
 from storage.uow import UnitOfWork

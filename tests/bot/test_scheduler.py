@@ -5,7 +5,8 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from bot.scheduler import JobScheduler, PeriodicJob, cron, fire_times, last_due
+from bot.scheduler import JobScheduler
+from core.schedule import PeriodicJob, cron, fire_times, last_due
 from storage.db import make_engine, make_session_factory
 from storage.uow import UnitOfWork
 from tests.harness import FrozenClock

@@ -17,8 +17,8 @@ import httpx
 import pytest
 from sqlalchemy import func, select
 
-from bot import simulate
-from bot.fake_slack import FakeSlack
+from demokit import simulate
+from demokit.fake_slack import FakeSlack
 from handlers.practices import ids
 from storage.db import make_engine
 from storage.models import OutboxMessage, OutboxStatus, Practice

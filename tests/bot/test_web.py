@@ -13,12 +13,12 @@ from urllib.parse import parse_qs
 import httpx
 import pytest
 
-from bot import simulate
 from bot.app import Runtime
-from bot.fake_slack import FakeSlack
-from bot.local_server import LocalServer
 from bot.slack_endpoint import MAX_BODY
 from bot.web import SLACK_PATH, WebApp
+from demokit import simulate
+from demokit.fake_slack import FakeSlack
+from demokit.local_server import LocalServer
 from handlers.practices import ids as practice_ids
 from storage.db import make_engine
 from tests.conftest import MEMBER, SIGNING_SECRET

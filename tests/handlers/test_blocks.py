@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
@@ -104,3 +105,37 @@ def test_formatting_marks_in_user_text_cannot_restyle_the_message() -> None:
     assert not any(mark in escaped for mark in "*_~`")
     assert escaped == "a \u2217bold\u2217 \u02cdit\u02cd \u223cgone\u223c \u02cbcode\u02cb"
     assert blocks.escape_url("https://x.org/a_b|c") == "https://x.org/a_b%7Cc"
+
+
+def markup_is_whole(text: str) -> bool:
+    """Every `&` starts an entity `escape` writes, and every `<` is closed before the next.
+
+    A `>` opening a line is mrkdwn's block quote, not markup.
+    """
+    if re.search(r"&(?!amp;|lt;|gt;)", text):
+        return False
+    text = re.sub(r"(?m)^>", "", text)
+    return re.fullmatch(r"[^<>]*(<[^<>]*>[^<>]*)*", text) is not None
+
+
+def test_cut_mrkdwn_never_leaves_half_an_entity_or_a_link() -> None:
+    """Cut at every length, escaped text keeps whole entities and `<…>` links, within the limit."""
+    piece = blocks.escape("a <b> & c ") + "<https://example.org/x?a=1&amp;b=2|the &lt;link&gt;> "
+    text = piece * 4
+    assert markup_is_whole(text)
+
+    for limit in range(1, len(text) + 2):
+        cut = blocks.cut_mrkdwn(text, limit)
+        assert len(cut) <= limit
+        assert markup_is_whole(cut), (limit, cut)
+        assert cut == text or (cut.endswith("…") and text.startswith(cut[:-1]))
+        assert len(cut) > limit - len(piece) or cut == text  # drops a link at most, not more
+
+
+def test_a_section_of_maximum_length_hostile_text_keeps_whole_markup() -> None:
+    """A section or context longer than Slack's 3,000 never ends in `&g` or an open `<`."""
+    for offset in range(6):
+        text = "x" * offset + blocks.escape("&<>" * 3000)
+        for obj in (blocks.section(text)["text"], blocks.context(text)["elements"][0]):
+            assert len(obj["text"]) <= blocks.SECTION_TEXT_MAX
+            assert markup_is_whole(obj["text"]), obj["text"][-12:]

@@ -16,9 +16,9 @@ from typing import Any
 
 import pytest
 
-from bot import simulate
-from bot.config import Settings
-from bot.fake_slack import FakeSlack
+from core.config import Settings
+from demokit import simulate
+from demokit.fake_slack import FakeSlack
 from handlers.ccsn import ids as ccsn_ids
 from handlers.digest import ids as digest_ids
 from handlers.events import ids as event_ids
@@ -87,8 +87,10 @@ def sent_texts(bot: Bot, answers: list[dict[str, Any]]) -> list[str]:
 class Flows:
     """The forms and buttons a member, a coordinator and a provider use, with hostile input."""
 
-    def __init__(self, bot: Bot) -> None:
+    def __init__(self, bot: Bot, text: str = HOSTILE, link: str = HOSTILE_LINK) -> None:
         self.bot = bot
+        self.text = text  # what the member types into every text field
+        self.link = link  # ... and into every link field
         self.answers: list[dict[str, Any]] = []
         self._views = 0
 
@@ -126,7 +128,7 @@ class Flows:
 
     def share_practice(self) -> str:
         values = simulate.practice_values(
-            title=HOSTILE, summary=HOSTILE, organisation=HOSTILE, link=HOSTILE_LINK
+            title=self.text, summary=self.text, organisation=self.text, link=self.link
         )
         body = simulate.view_submission(
             practice_ids.PRACTICE_MODAL, MEMBER, values, view_id=self.view_id()
@@ -136,7 +138,7 @@ class Flows:
         return f"practice:{self.bot.practices()[-1].id}"
 
     def request_ta(self) -> str:
-        values = ta_values(need=HOSTILE, organisation=HOSTILE, digest="yes")
+        values = ta_values(need=self.text, organisation=self.text, digest="yes")
         self.send(
             simulate.view_submission(ta_ids.REQUEST_MODAL, MEMBER, values, view_id=self.view_id())
         )
@@ -147,12 +149,12 @@ class Flows:
         values = simulate.event_values(
             STARTS,
             STARTS + timedelta(hours=1),
-            title=HOSTILE,
-            virtual_link=HOSTILE_LINK,
-            location=HOSTILE,
-            registration_link=HOSTILE_LINK,
-            host=HOSTILE,
-            description=HOSTILE,
+            title=self.text,
+            virtual_link=self.link,
+            location=self.text,
+            registration_link=self.link,
+            host=self.text,
+            description=self.text,
         )
         self.send(
             simulate.view_submission(event_ids.EVENT_MODAL, MEMBER, values, view_id=self.view_id())
@@ -160,90 +162,103 @@ class Flows:
         self.bot.deliver()
         return str(stored_events(self.bot)[-1].id)
 
+    def everything(self, clock: FrozenClock) -> None:
+        """The whole life of every kind of item, with `text` and `link` in every field."""
+        self.clock = clock
+        clock.advance(minutes=1)  # after the Monday digest time, so next week's covers all this
+
+        # Practices: one approved and published, one sent back for changes, one rejected.
+        self.decide(self.share_practice(), review_ids.APPROVE_ACTION)
+        self.decide(self.share_practice(), review_ids.REQUEST_CHANGES_ACTION, self.text)
+        self.decide(self.share_practice(), review_ids.REJECT_ACTION, self.text)
+
+        # TA: one request stays open for the digest; another is claimed and resolved with a note.
+        self.request_ta()
+        resolved = self.request_ta()
+        self.send(
+            simulate.button_click(
+                ta_ids.CLAIM_ACTION, resolved, NETWORK_PROVIDER, channel=TA_CHANNEL
+            )
+        )
+        self.send(
+            simulate.button_click(
+                ta_ids.RESOLVE_ACTION, resolved, NETWORK_PROVIDER, channel=TA_CHANNEL
+            )
+        )
+        self.submit_opened(
+            NETWORK_PROVIDER, {ta_ids.NOTE_BLOCK: simulate.text_state(ta_ids.NOTE_INPUT, self.text)}
+        )
+        self.bot.deliver()
+
+        # Events: one approved, RSVP'd, edited, reminded; one cancelled with a reason; one sent back
+        # and one rejected by the coordinators with reasons.
+        kept = self.announce_event()
+        self.decide(f"event:{kept}", review_ids.APPROVE_ACTION)
+        self.send(
+            simulate.button_click(
+                event_ids.RSVP_GOING_ACTION, kept, ATTENDEE, channel=EVENTS_CHANNEL
+            )
+        )
+        choose(self.bot, "edit", int(kept), MEMBER)
+        self.submit_opened(
+            MEMBER,
+            simulate.event_values(
+                STARTS,
+                STARTS + timedelta(hours=2),
+                title=self.text + " (longer)",
+                virtual_link=self.link,
+                location=self.text,
+                registration_link=self.link,
+                host=self.text,
+                description=self.text + " and more",
+            ),
+        )
+        cancelled = self.announce_event()
+        self.decide(f"event:{cancelled}", review_ids.APPROVE_ACTION)
+        rsvp(self.bot, int(cancelled), ATTENDEE)
+        choose(self.bot, "cancel", int(cancelled), MEMBER)
+        self.submit_opened(
+            MEMBER,
+            {
+                event_ids.CANCEL_REASON_BLOCK: simulate.text_state(
+                    event_ids.CANCEL_REASON_INPUT, self.text
+                )
+            },
+        )
+        self.decide(f"event:{self.announce_event()}", review_ids.REQUEST_CHANGES_ACTION, self.text)
+        self.decide(f"event:{self.announce_event()}", review_ids.REJECT_ACTION, self.text)
+        self.bot.deliver()
+
+        # A member subscribes to a personal digest; a coordinator previews the weekly one.
+        self.send(
+            simulate.view_submission(
+                digest_ids.SUBSCRIBE_MODAL,
+                READER,
+                {
+                    digest_ids.REGIONS_BLOCK: simulate.multi_state(digest_ids.REGIONS_INPUT, []),
+                    digest_ids.PILLARS_BLOCK: simulate.multi_state(digest_ids.PILLARS_INPUT, []),
+                    digest_ids.TOPICS_BLOCK: simulate.multi_state(digest_ids.TOPICS_INPUT, []),
+                },
+                view_id=self.view_id(),
+            )
+        )
+        self.send(simulate.slash_command(ccsn_ids.CCSN_COMMAND, COORD, text="digest"))
+
+        # A week later: the weekly digest and the personal one; then the event's reminder.
+        self.clock.advance(days=7)
+        self.bot.runtime.scheduler.catch_up()
+        self.bot.deliver()
+        self.clock.now = STARTS - timedelta(hours=23)
+        run_reminders(self.bot)
+        self.bot.deliver()
+
 
 def test_hostile_text_in_every_field_reaches_slack_escaped_in_every_message(
     bot: Bot, clock: FrozenClock
 ) -> None:
     """No mrkdwn text or fallback the bot sends contains a live mention, broadcast or link."""
     flows = Flows(bot)
-    clock.advance(minutes=1)  # after the Monday digest time, so next week's covers all this
-
-    # Practices: one approved and published, one sent back for changes, one rejected.
-    flows.decide(flows.share_practice(), review_ids.APPROVE_ACTION)
-    flows.decide(flows.share_practice(), review_ids.REQUEST_CHANGES_ACTION, HOSTILE)
-    flows.decide(flows.share_practice(), review_ids.REJECT_ACTION, HOSTILE)
-
-    # TA: one request stays open for the digest; another is claimed and resolved with a note.
-    flows.request_ta()
-    resolved = flows.request_ta()
-    flows.send(
-        simulate.button_click(ta_ids.CLAIM_ACTION, resolved, NETWORK_PROVIDER, channel=TA_CHANNEL)
-    )
-    flows.send(
-        simulate.button_click(ta_ids.RESOLVE_ACTION, resolved, NETWORK_PROVIDER, channel=TA_CHANNEL)
-    )
-    flows.submit_opened(
-        NETWORK_PROVIDER, {ta_ids.NOTE_BLOCK: simulate.text_state(ta_ids.NOTE_INPUT, HOSTILE)}
-    )
-    bot.deliver()
-
-    # Events: one approved, RSVP'd, edited, reminded; one cancelled with a reason; one sent back
-    # and one rejected by the coordinators with reasons.
-    kept = flows.announce_event()
-    flows.decide(f"event:{kept}", review_ids.APPROVE_ACTION)
-    flows.send(simulate.button_click(event_ids.RSVP_ACTION, kept, ATTENDEE, channel=EVENTS_CHANNEL))
-    choose(bot, "edit", int(kept), MEMBER)
-    flows.submit_opened(
-        MEMBER,
-        simulate.event_values(
-            STARTS,
-            STARTS + timedelta(hours=2),
-            title=HOSTILE + " (longer)",
-            virtual_link=HOSTILE_LINK,
-            location=HOSTILE,
-            registration_link=HOSTILE_LINK,
-            host=HOSTILE,
-            description=HOSTILE + " and more",
-        ),
-    )
-    cancelled = flows.announce_event()
-    flows.decide(f"event:{cancelled}", review_ids.APPROVE_ACTION)
-    rsvp(bot, int(cancelled), ATTENDEE)
-    choose(bot, "cancel", int(cancelled), MEMBER)
-    flows.submit_opened(
-        MEMBER,
-        {
-            event_ids.CANCEL_REASON_BLOCK: simulate.text_state(
-                event_ids.CANCEL_REASON_INPUT, HOSTILE
-            )
-        },
-    )
-    flows.decide(f"event:{flows.announce_event()}", review_ids.REQUEST_CHANGES_ACTION, HOSTILE)
-    flows.decide(f"event:{flows.announce_event()}", review_ids.REJECT_ACTION, HOSTILE)
-    bot.deliver()
-
-    # A member subscribes to a personal digest; a coordinator previews the weekly one.
-    flows.send(
-        simulate.view_submission(
-            digest_ids.SUBSCRIBE_MODAL,
-            READER,
-            {
-                digest_ids.REGIONS_BLOCK: simulate.multi_state(digest_ids.REGIONS_INPUT, []),
-                digest_ids.PILLARS_BLOCK: simulate.multi_state(digest_ids.PILLARS_INPUT, []),
-                digest_ids.TOPICS_BLOCK: simulate.multi_state(digest_ids.TOPICS_INPUT, []),
-            },
-            view_id=flows.view_id(),
-        )
-    )
-    flows.send(simulate.slash_command(ccsn_ids.CCSN_COMMAND, COORD, text="digest"))
-
-    # A week later: the weekly digest and the personal one; then the event's reminder.
-    clock.advance(days=7)
-    bot.runtime.scheduler.catch_up()
-    bot.deliver()
-    clock.now = STARTS - timedelta(hours=23)
-    run_reminders(bot)
-    bot.deliver()
+    flows.everything(clock)
 
     digest = bot.slack.posts(DIGEST_CHANNEL)
     assert digest, "the weekly digest was not posted"

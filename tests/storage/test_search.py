@@ -97,3 +97,14 @@ def test_reindexing_replaces_the_old_text(uow_factory) -> None:
 
     assert titles(uow_factory, "old") == []
     assert titles(uow_factory, "new") == ["New title"]
+
+
+def test_a_word_with_nothing_to_index_is_ignored(uow_factory) -> None:
+    """`_` or `²` beside real words leaves their results; alone, it is a search for nothing."""
+    add(uow_factory, 1, "Restorative circles")
+    add(uow_factory, 2, "Family nights")
+
+    for query in ["restorative _", "² restorative", "restorative __ ²³ — …"]:
+        assert titles(uow_factory, query) == ["Restorative circles"], query
+    for query in ["_", "²", "_ ² ·"]:
+        assert titles(uow_factory, query) == ["Family nights", "Restorative circles"], query

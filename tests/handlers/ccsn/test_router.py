@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot import simulate
+from demokit import simulate
 from handlers.ccsn import ids
 from tests.conftest import COORDINATORS, MEMBER
 from tests.handlers.ccsn.conftest import command_answer

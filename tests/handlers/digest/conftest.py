@@ -7,11 +7,11 @@ from typing import Any
 
 import pytest
 
-from bot.config import Settings
-from bot.fake_slack import FakeSlack
+from core.config import Settings
+from core.vocabulary import REGION_OF_COUNTY
+from demokit.fake_slack import FakeSlack
 from handlers.review.schemas import SubmissionRef
 from handlers.review.service import published_key
-from handlers.vocabulary import REGION_OF_COUNTY
 from storage.models import OutboxStatus, Practice, PracticeStatus
 from tests.conftest import COORDINATORS, PRACTICES_CHANNEL, make_settings
 from tests.harness import Bot

@@ -7,9 +7,9 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from core.vocabulary import EVENT_TYPES, PILLARS, REGIONS, TA_TOPICS
 from handlers.digest.layout import DigestIntro, Limits, layout, render
 from handlers.digest.sections import (
-    LINK_URL_MAX,
     EventEntry,
     HelpEntry,
     PracticeEntry,
@@ -17,14 +17,14 @@ from handlers.digest.sections import (
     coming_up,
     new_practices,
 )
-from handlers.vocabulary import EVENT_TYPES, PILLARS, REGIONS, TA_TOPICS
+from storage.outbox_links import LINK_URL_MAX, Links, LinkSpot, fill, spot_keys
 
 PACIFIC = ZoneInfo("America/Los_Angeles")
 INTRO = DigestIntro(
     title="CCSN weekly digest · Nov 30, 2026", tally="This week: lots", fallback="CCSN digest"
 )
 MORE = re.compile(r"…and (\d+) more (new practices|requests for help|events) ")
-TOKEN = re.compile(r"\{permalink:[^}]+\}")
+LINKS = Links()  # the links of every digest built here
 SECTION_TITLES = ("New practices", "Can you help?", "Coming up")
 
 
@@ -72,15 +72,23 @@ def events(count: int) -> list[EventEntry]:
 
 def week(p: int, h: int, e: int) -> list[Any]:
     return [
-        new_practices(practices(p), where="in <#CPRACTICE1>"),
-        can_you_help(requests(h), where="in <#CTA000001>"),
-        coming_up(events(e), tz=PACIFIC, where="in <#CEVENTS01>"),
+        new_practices(practices(p), where="in <#CPRACTICE1>", links=LINKS),
+        can_you_help(requests(h), where="in <#CTA000001>", links=LINKS),
+        coming_up(events(e), tz=PACIFIC, where="in <#CEVENTS01>", links=LINKS),
     ]
 
 
+def placed(text: str) -> tuple[str, list[LinkSpot]]:
+    """The text as the outbox row stores it, and where its links go."""
+    payload, spots = LINKS.place({"text": text})
+    return payload["text"], spots
+
+
 def filled(text: str) -> str:
-    """Text as Slack receives it once the outbox put the longest allowed link in each token."""
-    return TOKEN.sub("h" * LINK_URL_MAX, text)
+    """Text as Slack receives it once the outbox put the longest allowed link in each place."""
+    payload, spots = LINKS.place({"text": text})
+    longest = "h" * LINK_URL_MAX
+    return str(fill(payload, spots, {key: longest for key in spot_keys(spots)})["text"])
 
 
 def texts_of(block: dict[str, Any]) -> list[str]:
@@ -172,7 +180,7 @@ def test_maximum_length_hostile_titles_still_fit() -> None:
     """150-character titles of `&` (750 once escaped) and mentions stay within every limit."""
     entries = practices(120, title="&" * 140 + "<!channel>")
 
-    messages = layout(INTRO, [new_practices(entries, where="in <#CPRACTICE1>")])
+    messages = layout(INTRO, [new_practices(entries, where="in <#CPRACTICE1>", links=LINKS)])
 
     for message in messages:
         assert_within_slack_limits(message)
@@ -188,8 +196,10 @@ def test_an_ordinary_week_is_one_message_grouped_by_pillar() -> None:
     assert_within_slack_limits(message)
     headers = [b["text"]["text"] for b in message["blocks"] if b["type"] == "header"]
     assert headers == [INTRO.title, "New practices (3)", "Can you help? (2)", "Coming up (2)"]
-    practices_text = message["blocks"][3]["text"]["text"]
-    assert practices_text.startswith("*Integrated student supports*\n• *<{permalink:practice:0")
+    practices_text, spots = placed(message["blocks"][3]["text"]["text"])
+    assert practices_text.startswith("*Integrated student supports*\n• *P000 Family")
+    assert spots[0].key == "practice:0:published"
+    assert practices_text[spots[0].start : spots[0].end].startswith("P000 Family")
     assert "Roosevelt High School &amp; Partners" in practices_text
     assert "County" in practices_text
     assert "…and" not in str(message)
@@ -222,6 +232,7 @@ def test_event_times_are_local_in_both_daylight_saving_states() -> None:
         ],
         tz=PACIFIC,
         where="in the events channel",
+        links=LINKS,
     )
 
     [autumn, winter] = section.groups
@@ -232,17 +243,18 @@ def test_event_times_are_local_in_both_daylight_saving_states() -> None:
 
 
 def test_typed_link_tokens_cannot_pose_as_real_ones() -> None:
-    """A title containing `{permalink:...}` is shown as typed, never filled with another link."""
-    [entry] = practices(1, title="{permalink:practice:9:published}")
-    section = new_practices([entry], where="")
+    """A title containing `{permalink:...}` is shown as typed; the only link is its post's."""
+    [entry] = practices(1, title="{permalink:practice:9:published} {permalink}")
+    section = new_practices([entry], where="", links=LINKS)
 
-    line = section.groups[0].lines[0]
-    assert TOKEN.findall(line) == ["{permalink:practice:0:published}"]
+    line, spots = placed(section.groups[0].lines[0])
+    assert "P000 {permalink:practice:9:published} {permalink}" in line
+    assert [spot.key for spot in spots] == ["practice:0:published"]
 
 
 def test_a_pillar_with_nothing_listed_gets_no_empty_heading() -> None:
     """Listing 2 of 8 practices over four pillars shows two headings, each with its practice."""
-    section = new_practices(practices(8), where="in <#CPRACTICE1>")
+    section = new_practices(practices(8), where="in <#CPRACTICE1>", links=LINKS)
 
     [page] = render(INTRO, [section], [2], Limits())
 

@@ -11,8 +11,8 @@ import pytest
 from sqlalchemy.exc import IntegrityError
 
 from bot.app import build_runtime
-from bot.config import Settings
-from bot.scheduler import fire_times
+from core.config import Settings
+from core.schedule import fire_times
 from handlers.digest import jobs, period, service
 from storage.models import Digest, OutboxStatus
 from tests.conftest import PRACTICES_CHANNEL, FrozenClock

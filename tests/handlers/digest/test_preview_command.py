@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from bot import simulate
+from demokit import simulate
 from tests.conftest import COORDINATORS, MEMBER, FrozenClock
 from tests.handlers.ccsn.conftest import command_answer
 from tests.handlers.digest.conftest import DUE, approved

@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
-from bot import simulate
 from bot.app import build_runtime
+from demokit import simulate
 from handlers.digest import ids, service
 from storage.models import DigestSubscription, OutboxStatus
 from tests.conftest import MEMBER, SIGNING_SECRET, FrozenClock, make_settings

@@ -7,8 +7,8 @@ from collections.abc import Callable, Iterator
 import pytest
 
 from bot.app import build_runtime
-from bot.config import Settings
-from bot.fake_slack import FakeSlack
+from core.config import Settings
+from demokit.fake_slack import FakeSlack
 from tests.conftest import SIGNING_SECRET, FrozenClock, make_settings
 from tests.handlers.events.helpers import EVENTS_CHANNEL, PUBLIC_URL
 from tests.harness import Bot

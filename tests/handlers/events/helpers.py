@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 from slack_bolt import BoltResponse
 from sqlalchemy import select
 
-from bot import simulate
+from demokit import simulate
 from handlers import events as events_feature
 from handlers.events import ids
 from handlers.review import ids as review_ids
@@ -53,8 +53,13 @@ def announced(bot: Bot, *, starts_at: datetime = STARTS, **fields: Any) -> Event
 
 
 def rsvp(bot: Bot, event_id: int, user: str) -> BoltResponse:
-    """A member clicks RSVP on the announcement."""
-    return bot.click(ids.RSVP_ACTION, str(event_id), user, EVENTS_CHANNEL)
+    """A member clicks Going on the announcement."""
+    return bot.click(ids.RSVP_GOING_ACTION, str(event_id), user, EVENTS_CHANNEL)
+
+
+def not_going(bot: Bot, event_id: int, user: str) -> BoltResponse:
+    """A member clicks Not going on the announcement."""
+    return bot.click(ids.RSVP_NOT_GOING_ACTION, str(event_id), user, EVENTS_CHANNEL)
 
 
 def choose(bot: Bot, choice: str, event_id: int, user: str) -> BoltResponse:

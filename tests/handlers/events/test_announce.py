@@ -7,7 +7,7 @@ from datetime import timedelta
 
 import pytest
 
-from bot import simulate
+from demokit import simulate
 from handlers.events import ids
 from storage.models import EventStatus
 from tests.conftest import MEMBER, REVIEW_CHANNEL

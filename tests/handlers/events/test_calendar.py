@@ -10,8 +10,8 @@ import icalendar
 import pytest
 
 from bot.app import Runtime
-from bot.local_server import LocalServer
 from bot.web import WebApp
+from demokit.local_server import LocalServer
 from tests.conftest import MEMBER, FrozenClock
 from tests.handlers.events.helpers import (
     ENDS,
@@ -123,3 +123,36 @@ def test_head_gives_the_headers_without_the_body(bot: Bot, http: httpx.Client) -
     assert response.headers["content-type"].startswith("text/calendar")
     assert int(response.headers["content-length"]) > 0
     assert response.content == b""
+
+
+# Every control character a member could paste, and the Unicode line breaks: each is a line
+# break or an illegal octet to some consumer of the feed (RFC 5545 allows none but HTAB in text).
+FORGED = "".join(chr(c) for c in [*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0x7F])
+FORGED += "".join(chr(c) for c in range(0x80, 0xA0)) + "\u2028\u2029"
+
+
+def test_control_characters_in_an_event_cannot_forge_calendar_lines(
+    bot: Bot, http: httpx.Client
+) -> None:
+    """Control characters typed into every text field never reach the feed; each line is one."""
+    forged = {
+        "title": f"Town hall{FORGED}ATTACH:https://evil.example/x",
+        "location": f"Room 4{FORGED}END:VEVENT",
+        "host": f"District{FORGED}BEGIN:VALARM",
+        "description": f"Agenda{FORGED}ORGANIZER:mailto:evil@example.org\n\tsecond line",
+        # not whitespace, so the link check alone would let them through
+        "virtual_link": "https://example.org/zoom/123\x01\x7f\x9b",
+    }
+    announced(bot, **forged)
+
+    text = http.get("/calendar.ics").content.decode()
+
+    lines = text.split("\r\n")
+    assert text.splitlines() == lines[:-1]  # no consumer splits a line anywhere else
+    assert not [c for c in text if c in FORGED]
+    [vevent] = icalendar.Calendar.from_ical(text).walk("VEVENT")
+    # U+2028 and U+2029 became line breaks inside the value, escaped as `\n` like any other
+    assert str(vevent["SUMMARY"]) == "Town hall\n\nATTACH:https://evil.example/x"
+    assert str(vevent["LOCATION"]) == "Room 4\n\nEND:VEVENT"
+    assert "ATTACH" not in vevent and "ORGANIZER" not in vevent and not vevent.subcomponents
+    assert str(vevent["DESCRIPTION"]).startswith("Agenda\n\nORGANIZER:mailto:evil@example.org\n")

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from bot import simulate
+from demokit import simulate
 from handlers.events import ids
+from handlers.review import ids as review_ids
 from storage.models import EventStatus
 from tests.conftest import MEMBER, REVIEW_CHANNEL, FrozenClock
 from tests.handlers.events.helpers import (
     COORD,
     STARTS,
+    announce,
     announced,
     announcement_now,
     cancel_event,
@@ -169,3 +171,105 @@ def test_an_event_that_has_started_can_no_longer_be_changed(bot: Bot, clock: Fro
         "This event has already started, so it can no longer be changed."
     ]
     assert stored_events(bot)[0].status is EventStatus.APPROVED
+
+
+def test_a_replayed_cancel_form_closes_as_the_first_did(bot: Bot) -> None:
+    """The same signed cancel submission sent twice: both close the form; one cancellation."""
+    event = announced(bot)
+    rsvp(bot, event.id, ANA)
+    choose(bot, "cancel", event.id, MEMBER)
+    form = bot.opened_views()[-1]
+    values = {ids.CANCEL_REASON_BLOCK: simulate.text_state(ids.CANCEL_REASON_INPUT, "Ill")}
+    body = simulate.view_submission(
+        ids.CANCEL_MODAL,
+        MEMBER,
+        values,
+        view_id="VCANCEL09",
+        private_metadata=form["private_metadata"],
+    )
+
+    first, replay = bot.send(body), bot.send(body)
+    bot.deliver()
+
+    assert (first.status, body_json(first)) == (200, {})
+    assert (replay.status, body_json(replay)) == (200, {})
+    assert stored_events(bot)[0].status is EventStatus.CANCELLED
+    assert [e.action for e in bot.audit()].count("cancelled") == 1
+    assert sum("has been cancelled" in text for text in dms(bot, ANA)) == 1
+
+
+def test_a_members_new_links_wait_for_a_coordinator(bot: Bot) -> None:
+    """A member's live edit changing a link: the rest goes live, the link goes to review first."""
+    event = announced(bot)
+    rsvp(bot, event.id, ANA)
+
+    response = edit_event(
+        bot,
+        MEMBER,
+        event.id,
+        title="Family engagement CoP: home visits",
+        virtual_link="https://evil.example/phish",
+    )
+    bot.deliver()
+
+    assert body_json(response) == {}
+    [stored] = stored_events(bot)
+    assert stored.title == "Family engagement CoP: home visits"
+    assert stored.virtual_link == "https://example.org/zoom/123"
+    post = announcement_now(bot)
+    assert "evil.example" not in str(post)
+    assert "https://example.org/zoom/123" in str(post)
+    assert not any("evil.example" in text for text in dms(bot, ANA))
+    [request] = [
+        p for p in bot.slack.posts(REVIEW_CHANNEL) if "wants to change the links" in p["text"]
+    ]
+    assert "<https://evil.example/phish>" in str(request["blocks"])
+    edit = request["blocks"][-1]["elements"][0]
+    assert (edit["action_id"], edit["value"]) == (ids.EDIT_ACTION, str(event.id))
+    assert "with them now" in dms(bot, MEMBER)[-1]
+    assert [e.action for e in bot.audit()][-2:] == ["edited", "link_change_requested"]
+
+    # A coordinator applies it from that post's Edit event button: a coordinator's edit is live.
+    bot.click(ids.EDIT_ACTION, edit["value"], COORD, REVIEW_CHANNEL)
+    form = bot.opened_views()[-1]
+    values = simulate.event_values(
+        STARTS,
+        STARTS + timedelta(minutes=90),
+        title="Family engagement CoP: home visits",
+        virtual_link="https://example.org/zoom/456",
+    )
+    bot.send(
+        simulate.view_submission(
+            ids.EVENT_MODAL,
+            COORD,
+            values,
+            view_id="VAPPLY001",
+            private_metadata=form["private_metadata"],
+        )
+    )
+    bot.deliver()
+
+    assert stored_events(bot)[0].virtual_link == "https://example.org/zoom/456"
+    assert "https://example.org/zoom/456" in str(announcement_now(bot))
+
+
+def test_an_edit_form_opened_for_review_is_not_saved_live_after_approval(bot: Bot) -> None:
+    """The member opens Edit while pending; a coordinator approves; that save is refused."""
+    announce(bot)
+    [event] = stored_events(bot)
+    bot.click(ids.EDIT_ACTION, str(event.id), MEMBER, "DMEMBER01")
+    form = bot.opened_views()[-1]
+    bot.click(review_ids.APPROVE_ACTION, f"event:{event.id}@1", COORD, REVIEW_CHANNEL)
+
+    values = simulate.event_values(STARTS, STARTS + timedelta(minutes=90), title="Never reviewed")
+    body = simulate.view_submission(
+        ids.EVENT_MODAL,
+        MEMBER,
+        values,
+        view_id="VEDITPEND",
+        private_metadata=form["private_metadata"],
+    )
+    answer = body_json(bot.send(body))
+
+    assert answer["errors"] == {ids.TITLE_BLOCK: "This form is out of date; open it again."}
+    assert stored_events(bot)[0].title == "Family engagement community of practice"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 
-from bot import simulate
+from demokit import simulate
 from handlers.events import ids
 from handlers.review import ids as review_ids
 from storage.models import EventStatus
@@ -68,8 +68,12 @@ def test_approve_announces_with_times_rsvp_and_calendar_link(bot: Bot) -> None:
     assert f"<!date^{int(STARTS.timestamp())}^{{date_long_pretty}} at {{time}}|" in details
     assert "Statewide" in details
     assert "No RSVPs yet" in str(post["blocks"])
-    rsvp, join, register, calendar, menu = post["blocks"][-1]["elements"]
-    assert (rsvp["text"]["text"], rsvp["action_id"]) == ("RSVP", ids.RSVP_ACTION)
+    going, not_going, join, register, calendar, menu = post["blocks"][-1]["elements"]
+    assert (going["text"]["text"], going["action_id"]) == ("Going", ids.RSVP_GOING_ACTION)
+    assert (not_going["text"]["text"], not_going["action_id"]) == (
+        "Not going",
+        ids.RSVP_NOT_GOING_ACTION,
+    )
     assert (join["text"]["text"], join["url"]) == ("Join online", "https://example.org/zoom/123")
     assert (register["text"]["text"], register["url"]) == (
         "Register",
@@ -98,7 +102,8 @@ def test_without_a_public_address_there_is_no_calendar_link(make_bot: Callable[.
 
     [post] = bot.slack.posts(EVENTS_CHANNEL)
     assert [e.get("action_id") for e in post["blocks"][-1]["elements"]] == [
-        ids.RSVP_ACTION,
+        ids.RSVP_GOING_ACTION,
+        ids.RSVP_NOT_GOING_ACTION,
         ids.JOIN_ACTION,
         ids.REGISTER_ACTION,
         ids.MANAGE_ACTION,

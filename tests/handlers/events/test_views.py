@@ -50,7 +50,7 @@ def test_event_messages_stay_within_block_kit_limits() -> None:
         ),
         messages.thanks_message(event, 1),
         messages.resubmitted_message(event, 1),
-        messages.approved_message(event.title, 24),
+        messages.approved_message(event.title, "see it here", 24),
         messages.reminder_message(event, PACIFIC, "https://h.org/e.ics"),
         messages.changed_message(event, ["time", "location"], PACIFIC, None),
         messages.cancelled_message(event, "<!everyone>" * 200, PACIFIC),

@@ -10,10 +10,10 @@ from typing import Any, ParamSpec, TypeVar
 
 import pytest
 
-from bot import simulate
 from bot.app import Runtime, build_runtime
-from bot.config import Settings
-from bot.fake_slack import FakeSlack, UploadedFile
+from core.config import Settings
+from demokit import simulate
+from demokit.fake_slack import FakeSlack, UploadedFile
 from handlers.ccsn import ids as ccsn_ids
 from tests.conftest import FrozenClock, make_settings
 from tests.handlers.ccsn.conftest import command_answer

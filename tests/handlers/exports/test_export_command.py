@@ -122,6 +122,15 @@ def test_an_unreadable_export_answers_with_how_to_ask(bot: Bot) -> None:
     assert bot.slack.calls_to("files.getUploadURLExternal") == []
 
 
+def test_a_date_outside_the_covered_range_is_refused_with_the_range(bot: Bot) -> None:
+    """`since 9999-12-31` or `since 0001-01-01` names the dates the hub covers; no upload."""
+    for day in ("9999-12-31", "0001-01-01"):
+        assert export(bot, COORD, f"ta since {day}")["text"].startswith(
+            f"{day} is outside the dates the hub covers (2000-01-01 to 2999-12-31)."
+        )
+    assert bot.slack.calls_to("files.getUploadURLExternal") == []
+
+
 def test_a_failed_upload_is_explained_where_the_command_was_typed(bot: Bot) -> None:
     """If Slack refuses the upload, the coordinator is told, only they see it, in that channel."""
     bot.slack.fail_next("files.getUploadURLExternal", error="not_allowed_token_type")

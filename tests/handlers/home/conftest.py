@@ -8,9 +8,9 @@ from typing import Any
 
 import pytest
 
-from bot import simulate
-from bot.config import Settings
-from bot.fake_slack import FakeSlack
+from core.config import Settings
+from demokit import simulate
+from demokit.fake_slack import FakeSlack
 from tests.conftest import make_settings
 from tests.handlers.events.helpers import EVENTS_CHANNEL
 from tests.handlers.ta.support import TA_CHANNEL

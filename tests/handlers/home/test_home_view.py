@@ -7,7 +7,7 @@ from typing import Any
 
 from slack_sdk.models.views import View
 
-from bot import simulate
+from demokit import simulate
 from handlers.home import ids
 from handlers.review import ids as review_ids
 from storage.models import Event, EventStatus, Practice, PracticeStatus, TaRequest, TaStatus
@@ -101,7 +101,7 @@ def test_upcoming_events_show_the_members_rsvp(bot: Bot) -> None:
     """Announced events list soonest first, with the count and whether the member is going."""
     later = announced(bot, starts_at=STARTS + timedelta(days=7), title="Later summit")
     sooner = announced(bot, title="Sooner webinar")
-    bot.click("event_rsvp", str(sooner.id), MEMBER, "CEVENTS01")
+    bot.click("event_rsvp_going", str(sooner.id), MEMBER, "CEVENTS01")
 
     view = open_home(bot, MEMBER)
 
@@ -113,7 +113,7 @@ def test_upcoming_events_show_the_members_rsvp(bot: Bot) -> None:
     assert "1 person going · *You're going*" in events[0]["text"]["text"]
     assert events[0]["accessory"]["text"]["text"] == "Cancel RSVP"
     assert events[1]["accessory"]["text"]["text"] == "RSVP"
-    assert events[1]["accessory"]["value"] == str(later.id)
+    assert events[1]["accessory"]["value"] == f"going:{later.id}"  # says what a click does
 
 
 def test_a_subscriber_sees_their_filters_and_can_change_or_stop(bot: Bot) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot import simulate
+from demokit import simulate
 from handlers.practices import ids
 from handlers.practices.schemas import SUMMARY_MAX
 from tests.conftest import MEMBER

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot import simulate
+from demokit import simulate
 from handlers.practices import ids
 from handlers.replies import TRY_AGAIN
 from storage.models import OutboxStatus, PracticeStatus

@@ -5,12 +5,14 @@ from __future__ import annotations
 import json
 import threading
 
-from bot import simulate
+from demokit import simulate
 from handlers.practices import ids as practice_ids
 from handlers.review import ids
+from handlers.review.schemas import REASON_MAX
 from storage.models import PracticeStatus
 from tests.conftest import COORDINATORS, MEMBER, PRACTICES_CHANNEL, REVIEW_CHANNEL
-from tests.harness import Bot, body_json
+from tests.handlers.test_blocks import markup_is_whole
+from tests.harness import Bot, body_json, mrkdwn_texts
 
 COORD, OTHER_COORD = COORDINATORS
 
@@ -261,3 +263,22 @@ def test_a_late_reason_form_says_who_decided_in_plain_words(bot: Bot) -> None:
     assert body_json(response)["errors"] == {
         ids.REASON_BLOCK: "This practice was already approved by someone else."
     }
+
+
+def test_a_longest_hostile_reason_reaches_the_member_and_the_post_with_whole_markup(
+    bot: Bot,
+) -> None:
+    """A 2,000-character reason of `&`s, cut at any offset, never leaves `&am…` or an open `<`."""
+    title = "<!channel> &" * 12
+    for offset in range(5):
+        practice_id = shared(bot, title=title[: 140 + offset])
+        reason = "<" + "&" * (REASON_MAX - 1)
+        give_reason(bot, COORD, practice_id, "reject", reason, f"VLONG{offset}")
+        bot.deliver()
+
+        dm = bot.slack.posts(MEMBER)[-1]
+        post_update = bot.slack.calls_to("chat.update")[-1].params
+        for message in (dm, post_update):
+            texts = mrkdwn_texts(message["blocks"])
+            assert texts and all(len(text) <= 3000 for text in texts)
+            assert all(markup_is_whole(text) for text in texts), [t[-12:] for t in texts]

@@ -14,7 +14,13 @@ def test_approve_on_the_first_post_after_a_pending_edit_is_refused(bot: Bot) -> 
     bot.deliver()
     old_value = bot.slack.posts(REVIEW_CHANNEL)[0]["blocks"][-1]["elements"][0]["value"]
     with bot.runtime.deps.uow() as uow:
-        assert uow.practices.resubmit(1, revision=1, changes={"title": "Edited"}, at=bot.clock())
+        assert uow.practices.resubmit(
+            1,
+            expected=PracticeStatus.PENDING,
+            revision=1,
+            changes={"title": "Edited"},
+            at=bot.clock(),
+        )
         uow.commit()
 
     bot.click(ids.APPROVE_ACTION, old_value, COORDINATORS[0], REVIEW_CHANNEL)

@@ -7,9 +7,9 @@ from typing import Any
 
 import pytest
 
-from bot import simulate
-from bot.config import Settings
-from bot.fake_slack import FakeSlack
+from core.config import Settings
+from demokit import simulate
+from demokit.fake_slack import FakeSlack
 from handlers.ccsn import ids as ccsn_ids
 from handlers.events import ids as event_ids
 from handlers.review import ids as review_ids

@@ -47,6 +47,14 @@ def test_every_word_must_match_and_prefixes_are_enough(bot: Bot) -> None:
     assert "Nothing approved matches yet" in nothing["blocks"][0]["text"]["text"]
 
 
+def test_a_word_the_index_drops_does_not_hide_the_results(bot: Bot) -> None:
+    """`family _` and `family ²` find what `family` finds: such words are simply dropped."""
+    publish_practice(bot, "Family nights", SUMMARY)
+
+    for query in ["family _", "family ²", "² family __"]:
+        assert result_titles(search(bot, query)) == ["Family nights"], query
+
+
 def test_filters_narrow_by_county_region_pillar_and_funding(bot: Bot) -> None:
     """`county:`, `region:`, `pillar:` and `funding:` keep only matching results."""
     publish_practice(bot, "Parent cafe", SUMMARY, county="Alameda", pillars=["engagement"])

@@ -7,8 +7,8 @@ from collections.abc import Callable, Iterator
 import pytest
 
 from bot.app import Runtime, build_runtime
-from bot.config import Settings
-from bot.fake_slack import FakeSlack
+from core.config import Settings
+from demokit.fake_slack import FakeSlack
 from tests.conftest import SIGNING_SECRET, FrozenClock, make_settings
 from tests.handlers.ta.support import BAY_GROUP, BAY_PROVIDER, NETWORK_PROVIDER, TA_CHANNEL
 from tests.harness import Bot

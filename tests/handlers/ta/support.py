@@ -7,7 +7,7 @@ from typing import Any
 from slack_bolt import BoltResponse
 from sqlalchemy import select
 
-from bot import simulate
+from demokit import simulate
 from handlers.ta import ids
 from storage.models import TaRequest
 from tests.harness import Bot

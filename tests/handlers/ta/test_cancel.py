@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+
 from handlers.ta import ids
 from storage.models import TaStatus
 from tests.conftest import MEMBER
@@ -9,6 +11,7 @@ from tests.handlers.ta.support import (
     BAY_PROVIDER,
     STRANGER,
     TA_CHANNEL,
+    ask,
     asked,
     buttons,
     edits,
@@ -88,3 +91,46 @@ def test_a_cancelled_request_cannot_be_claimed(bot: Bot) -> None:
         f"TA-{request_id} was cancelled by the member who asked."
     ]
     assert requests(bot)[0].status is TaStatus.CANCELLED
+
+
+def test_a_claim_racing_the_cancel_always_leaves_the_provider_told(bot: Bot) -> None:
+    """Claim and Cancel at once, 40 times: the provider hears either way, from what won."""
+    for round_ in range(40):
+        ask(bot, MEMBER, view_id=f"VTARACE{round_:03d}")
+        request_id = str(requests(bot)[-1].id)
+        barrier = threading.Barrier(2)
+
+        def click(
+            action: str,
+            user: str,
+            channel: str,
+            request_id: str = request_id,
+            barrier: threading.Barrier = barrier,
+        ) -> None:
+            barrier.wait()
+            bot.click(action, request_id, user, channel)
+
+        threads = [
+            threading.Thread(target=click, args=(ids.CLAIM_ACTION, BAY_PROVIDER, TA_CHANNEL)),
+            threading.Thread(target=click, args=(ids.CANCEL_ACTION, MEMBER, DM)),
+        ]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+
+        request = requests(bot)[-1]
+        assert request.status is TaStatus.CANCELLED, f"round {round_}"
+        told = [
+            row.payload["text"]
+            for row in bot.outbox()
+            if row.channel == BAY_PROVIDER and f"*TA-{request_id}*" in row.payload["text"]
+        ]
+        if request.claimed_by == BAY_PROVIDER:  # the claim won, then the cancel
+            assert len(told) == 1, f"round {round_}: the provider who held it was not told"
+            assert "which you had claimed" in told[0]
+        else:  # the cancel won; the claim was refused on the spot
+            assert told == []
+            assert bot.ephemerals(BAY_PROVIDER)[-1] == (
+                f"TA-{request_id} was cancelled by the member who asked."
+            )

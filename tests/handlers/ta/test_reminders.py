@@ -8,7 +8,7 @@ from datetime import timedelta
 
 from apscheduler.triggers.interval import IntervalTrigger
 
-from bot.scheduler import PeriodicJob
+from core.schedule import PeriodicJob
 from handlers.ta import ids
 from tests.conftest import MEMBER, REVIEW_CHANNEL, FrozenClock
 from tests.handlers.ta.conftest import TA_SETTINGS

@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from bot import simulate
+from demokit import simulate
 from handlers.ta import ids
 from storage.models import TaStatus
 from tests.conftest import MEMBER, FrozenClock

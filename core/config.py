@@ -14,6 +14,8 @@ from apscheduler.triggers.cron import CronTrigger
 from pydantic import SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from core.vocabulary import REGIONS
+
 USER_ID = re.compile(r"^[UW][A-Z0-9]{2,}$")
 USER_GROUP_ID = re.compile(r"^S[A-Z0-9]{2,}$")
 CHANNEL_ID = re.compile(r"^[CGD][A-Z0-9]{2,}$")
@@ -37,9 +39,6 @@ def _parse_region_providers(value: str) -> dict[str, tuple[str, ...]]:
 
     Region names are the R-TAC names (any case); ids are users (U…/W…) or user groups (S…).
     """
-    # Imported here: the `handlers` package imports this module (through `bot.deps`).
-    from handlers.vocabulary import REGIONS
-
     regions = {name.lower(): name for name in REGIONS}
     mapping: dict[str, tuple[str, ...]] = {}
     for entry in (part.strip() for part in value.split(";")):
@@ -96,6 +95,7 @@ class Settings(BaseSettings):
     ccsn_ta_remind_days: int = 3
     ccsn_digest_grace_hours: int = 24
     ccsn_public_url: str | None = None
+    ccsn_public_pages: bool = True
     ccsn_event_reminder_hours: int = 24
 
     @field_validator("ccsn_coordinators", "ccsn_ta_providers", mode="before")

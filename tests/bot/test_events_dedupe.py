@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from slack_bolt import BoltRequest
 
-from bot import simulate
+from demokit import simulate
 from tests.conftest import MEMBER, SIGNING_SECRET
 from tests.harness import Bot
 

@@ -14,7 +14,7 @@ from typing import Any
 from slack_bolt import BoltResponse
 from sqlalchemy.exc import SQLAlchemyError
 
-from bot.deps import Deps
+from handlers.deps import Deps
 
 log = logging.getLogger(__name__)
 

@@ -15,6 +15,10 @@ from urllib.parse import urlencode
 
 from slack_sdk.signature import SignatureVerifier
 
+from handlers.events import ids as event_ids
+from handlers.practices import ids as practice_ids
+from handlers.ta import ids as ta_ids
+
 TEAM = "TCCSN0001"
 TEAM_DOMAIN = "ccsn-demo"  # the workspace's subdomain, as the fake Web API's permalinks use
 APP_ID = "ACCSNHUB1"
@@ -221,8 +225,6 @@ def multi_state(action_id: str, values: list[str]) -> dict[str, Any]:
 
 def practice_values(**overrides: Any) -> dict[str, Any]:
     """The share-a-practice form filled in with a good practice; override any field."""
-    from handlers.practices import ids
-
     fields: dict[str, Any] = {
         "title": "Family resource nights",
         "summary": "Monthly evenings where families meet the school's partners and sign up.",
@@ -235,14 +237,42 @@ def practice_values(**overrides: Any) -> dict[str, Any]:
     }
     fields.update(overrides)
     return {
-        ids.TITLE_BLOCK: text_state(ids.TITLE_INPUT, fields["title"]),
-        ids.SUMMARY_BLOCK: text_state(ids.SUMMARY_INPUT, fields["summary"]),
-        ids.PILLARS_BLOCK: multi_state(ids.PILLARS_INPUT, fields["pillars"]),
-        ids.COUNTY_BLOCK: select_state(ids.COUNTY_INPUT, fields["county"]),
-        ids.ORGANISATION_BLOCK: text_state(ids.ORGANISATION_INPUT, fields["organisation"]),
-        ids.FUNDING_BLOCK: multi_state(ids.FUNDING_INPUT, fields["funding"]),
-        ids.LINK_BLOCK: text_state(ids.LINK_INPUT, fields["link"]),
-        ids.CREDIT_BLOCK: select_state(ids.CREDIT_INPUT, fields["credit"]),
+        practice_ids.TITLE_BLOCK: text_state(practice_ids.TITLE_INPUT, fields["title"]),
+        practice_ids.SUMMARY_BLOCK: text_state(practice_ids.SUMMARY_INPUT, fields["summary"]),
+        practice_ids.PILLARS_BLOCK: multi_state(practice_ids.PILLARS_INPUT, fields["pillars"]),
+        practice_ids.COUNTY_BLOCK: select_state(practice_ids.COUNTY_INPUT, fields["county"]),
+        practice_ids.ORGANISATION_BLOCK: text_state(
+            practice_ids.ORGANISATION_INPUT, fields["organisation"]
+        ),
+        practice_ids.FUNDING_BLOCK: multi_state(practice_ids.FUNDING_INPUT, fields["funding"]),
+        practice_ids.LINK_BLOCK: text_state(practice_ids.LINK_INPUT, fields["link"]),
+        practice_ids.CREDIT_BLOCK: select_state(practice_ids.CREDIT_INPUT, fields["credit"]),
+    }
+
+
+def ta_values(**overrides: Any) -> dict[str, Any]:
+    """The request-TA form filled in with a good request; override any field.
+
+    `needed_by` is a YYYY-MM-DD date, which the bot requires to be today or later.
+    """
+    fields: dict[str, Any] = {
+        "topic": "family_engagement",
+        "need": "Our family nights draw few Spanish-speaking parents; we need outreach ideas.",
+        "county": "Alameda",
+        "organisation": "Hoover Elementary",
+        "needed_by": "2026-12-15",
+        "format": "call",
+        "digest": "no",
+    }
+    fields.update(overrides)
+    return {
+        ta_ids.TOPIC_BLOCK: select_state(ta_ids.TOPIC_INPUT, fields["topic"]),
+        ta_ids.NEED_BLOCK: text_state(ta_ids.NEED_INPUT, fields["need"]),
+        ta_ids.COUNTY_BLOCK: select_state(ta_ids.COUNTY_INPUT, fields["county"]),
+        ta_ids.ORGANISATION_BLOCK: text_state(ta_ids.ORGANISATION_INPUT, fields["organisation"]),
+        ta_ids.NEEDED_BY_BLOCK: date_state(ta_ids.NEEDED_BY_INPUT, fields["needed_by"]),
+        ta_ids.FORMAT_BLOCK: select_state(ta_ids.FORMAT_INPUT, fields["format"]),
+        ta_ids.DIGEST_BLOCK: select_state(ta_ids.DIGEST_INPUT, fields["digest"]),
     }
 
 
@@ -263,8 +293,6 @@ def event_callback(event: dict[str, Any], event_id: str) -> str:
 
 def event_values(starts_at: datetime, ends_at: datetime, **overrides: Any) -> dict[str, Any]:
     """The announce-an-event form filled in with a good event at the given times."""
-    from handlers.events import ids
-
     fields: dict[str, Any] = {
         "title": "Family engagement community of practice",
         "event_type": "community_of_practice",
@@ -277,16 +305,20 @@ def event_values(starts_at: datetime, ends_at: datetime, **overrides: Any) -> di
     }
     fields.update(overrides)
     return {
-        ids.TITLE_BLOCK: text_state(ids.TITLE_INPUT, fields["title"]),
-        ids.TYPE_BLOCK: select_state(ids.TYPE_INPUT, fields["event_type"]),
-        ids.START_BLOCK: datetime_state(ids.START_INPUT, starts_at),
-        ids.END_BLOCK: datetime_state(ids.END_INPUT, ends_at),
-        ids.VIRTUAL_LINK_BLOCK: text_state(ids.VIRTUAL_LINK_INPUT, fields["virtual_link"]),
-        ids.LOCATION_BLOCK: text_state(ids.LOCATION_INPUT, fields["location"]),
-        ids.REGISTRATION_BLOCK: text_state(ids.REGISTRATION_INPUT, fields["registration_link"]),
-        ids.HOST_BLOCK: text_state(ids.HOST_INPUT, fields["host"]),
-        ids.REGION_BLOCK: select_state(ids.REGION_INPUT, fields["region"]),
-        ids.DESCRIPTION_BLOCK: text_state(ids.DESCRIPTION_INPUT, fields["description"]),
+        event_ids.TITLE_BLOCK: text_state(event_ids.TITLE_INPUT, fields["title"]),
+        event_ids.TYPE_BLOCK: select_state(event_ids.TYPE_INPUT, fields["event_type"]),
+        event_ids.START_BLOCK: datetime_state(event_ids.START_INPUT, starts_at),
+        event_ids.END_BLOCK: datetime_state(event_ids.END_INPUT, ends_at),
+        event_ids.VIRTUAL_LINK_BLOCK: text_state(
+            event_ids.VIRTUAL_LINK_INPUT, fields["virtual_link"]
+        ),
+        event_ids.LOCATION_BLOCK: text_state(event_ids.LOCATION_INPUT, fields["location"]),
+        event_ids.REGISTRATION_BLOCK: text_state(
+            event_ids.REGISTRATION_INPUT, fields["registration_link"]
+        ),
+        event_ids.HOST_BLOCK: text_state(event_ids.HOST_INPUT, fields["host"]),
+        event_ids.REGION_BLOCK: select_state(event_ids.REGION_INPUT, fields["region"]),
+        event_ids.DESCRIPTION_BLOCK: text_state(event_ids.DESCRIPTION_INPUT, fields["description"]),
     }
 
 

@@ -20,7 +20,110 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qsl
 
+from slack_sdk.errors import SlackObjectFormationError
+from slack_sdk.models.blocks import Block
+from slack_sdk.models.views import View
+
 TEAM_DOMAIN = "ccsn-demo"
+
+# Methods whose `blocks` Slack checks (refusing with `invalid_blocks`), and whose `view` it
+# checks (refusing with `invalid_arguments` and the reasons in `response_metadata.messages`).
+BLOCKS_METHODS = frozenset({"chat.postMessage", "chat.update", "chat.postEphemeral"})
+VIEW_METHODS = frozenset({"views.open", "views.update", "views.publish", "views.push"})
+MESSAGE_BLOCKS_MAX = 50
+VIEW_BLOCKS_MAX = 100
+
+
+def _decoded(value: Any) -> Any:
+    """A parameter as the bot meant it: form-encoded calls send JSON as a string."""
+    if isinstance(value, str):
+        try:
+            return json.loads(value)
+        except ValueError:
+            return value
+    return value
+
+
+def _differences(sent: Any, understood: Any, pointer: str) -> list[str]:
+    """Where `sent` differs from what slack_sdk's models read it as.
+
+    That is a field they do not know, or a value of the wrong shape (a section `text` that is a
+    string, not a text object).
+    """
+    if isinstance(sent, dict) and isinstance(understood, dict):
+        found = []
+        for key in sent.keys() | understood.keys():
+            if key not in understood:
+                found.append(f"[ERROR] unsupported property [json-pointer:{pointer}/{key}]")
+            elif key not in sent:
+                continue  # a default the model fills in is not the sender's mistake
+            else:
+                found += _differences(sent[key], understood[key], f"{pointer}/{key}")
+        return found
+    if isinstance(sent, list) and isinstance(understood, list) and len(sent) == len(understood):
+        return [
+            problem
+            for i, (a, b) in enumerate(zip(sent, understood, strict=True))
+            for problem in _differences(a, b, f"{pointer}/{i}")
+        ]
+    if sent != understood:
+        return [f"[ERROR] must provide an object of the right type [json-pointer:{pointer}]"]
+    return []
+
+
+def _block_problems(blocks: Any, pointer: str, maximum: int) -> list[str]:
+    if not isinstance(blocks, list):
+        return [f"[ERROR] must provide an array [json-pointer:{pointer}]"]
+    problems = []
+    if len(blocks) > maximum:
+        problems.append(f"[ERROR] must be at most {maximum} items [json-pointer:{pointer}]")
+    for i, raw in enumerate(blocks):
+        here = f"{pointer}/{i}"
+        block = Block.parse(raw) if isinstance(raw, dict) else None
+        if block is None or type(block) is Block:
+            problems.append(f"[ERROR] unknown or missing block type [json-pointer:{here}]")
+            continue
+        try:
+            block.validate_json()
+        except (SlackObjectFormationError, TypeError, AttributeError) as error:
+            problems.append(f"[ERROR] {error} [json-pointer:{here}]")
+            continue
+        problems += _differences(raw, block.to_dict(), here)
+    return problems
+
+
+def block_kit_problems(*, blocks: Any = None, view: Any = None) -> list[str]:
+    """What Slack would refuse in a message's `blocks` or in a `view`, one line per problem.
+
+    Slack publishes no Block Kit schema; slack_sdk's models are the closest offline judge. A
+    payload passes when the models accept it (`validate_json`: lengths, counts, required
+    fields) and read it back unchanged, so an unknown field or a wrongly shaped value (which
+    Slack refuses, or silently drops) is a problem too. Lines mimic Slack's
+    `response_metadata.messages`.
+    """
+    if view is not None:
+        view = _decoded(view)
+        if not isinstance(view, dict):
+            return ["[ERROR] must provide an object [json-pointer:/view]"]
+        problems = _block_problems(view.get("blocks", []), "/view/blocks", VIEW_BLOCKS_MAX)
+        if view.get("type") not in ("modal", "home"):
+            problems.append("[ERROR] must be one of modal, home [json-pointer:/view/type]")
+        inputs = [
+            b for b in view.get("blocks") or [] if isinstance(b, dict) and b.get("type") == "input"
+        ]
+        if view.get("type") == "modal" and inputs and not view.get("submit"):
+            problems.append("[ERROR] must define submit to use input block [json-pointer:/view]")
+        if problems:
+            return problems
+        try:
+            model = View(**view)
+            model.validate_json()
+        except (SlackObjectFormationError, TypeError, AttributeError) as error:
+            return [f"[ERROR] {error} [json-pointer:/view]"]
+        return _differences(view, model.to_dict(), "/view")
+    if blocks is not None:
+        return _block_problems(_decoded(blocks), "/blocks", MESSAGE_BLOCKS_MAX)
+    return []
 
 
 @dataclass
@@ -96,6 +199,10 @@ class FakeSlack:
     counts: Counter[str] = field(default_factory=Counter)
     monotonic: Callable[[], float] = time.monotonic
     files: dict[str, UploadedFile] = field(default_factory=dict)
+    # Every call refused for malformed Block Kit, with Slack's reasons: tests fail on any.
+    malformed: list[tuple[str, list[str]]] = field(default_factory=list)
+    # users.info answers: user id -> real name; any other user is `user_not_found`.
+    names: dict[str, str] = field(default_factory=dict)
     _ts: int = 0
     _last_post: dict[str, float] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
@@ -123,11 +230,15 @@ class FakeSlack:
             return [call for call in self.calls if call.method == method]
 
     def posts(self, channel: str | None = None) -> list[dict[str, Any]]:
-        """Messages posted (chat.postMessage) with their `ts`, optionally to one channel."""
+        """Messages posted (chat.postMessage) with their `ts`, optionally to one channel.
+
+        Only what Slack accepted: a refused post (malformed blocks, bad token) is not a message.
+        """
         return [
             {**call.params, "ts": call.response.get("ts")}
             for call in self.calls_to("chat.postMessage")
-            if channel is None or call.params.get("channel") == channel
+            if call.response.get("ok")
+            and (channel is None or call.params.get("channel") == channel)
         ]
 
     def shared_files(self, channel: str | None = None) -> list[UploadedFile]:
@@ -152,6 +263,7 @@ class FakeSlack:
         """Forget calls, counts, faults and the rate limiter's memory."""
         with self._lock:
             self.calls.clear()
+            self.malformed.clear()
             self.faults.clear()
             self.counts.clear()
             for hold in self.holds:
@@ -233,6 +345,9 @@ class FakeSlack:
         return None
 
     def _answer(self, method: str, params: dict[str, Any]) -> dict[str, Any]:
+        refused = self._refuse_malformed(method, params)
+        if refused is not None:
+            return refused
         channel = str(params.get("channel", ""))
         if method == "auth.test":
             return {
@@ -256,11 +371,22 @@ class FakeSlack:
                 "channel": channel,
                 "permalink": f"https://{TEAM_DOMAIN}.slack.com/archives/{channel}/p{ts}",
             }
+        if method in ("conversations.history", "conversations.replies"):
+            return self._history(method, params)
         if method == "conversations.open":
             users = str(params.get("users", ""))
             if not users or "," in users:
                 return {"ok": False, "error": "invalid_arguments"}
             return {"ok": True, "channel": {"id": f"D{users}"}}
+        if method == "users.info":
+            user = str(params.get("user", ""))
+            if user not in self.names:
+                return {"ok": False, "error": "user_not_found"}
+            name = self.names[user]
+            return {
+                "ok": True,
+                "user": {"id": user, "real_name": name, "profile": {"real_name": name}},
+            }
         if method == "files.getUploadURLExternal":
             return self._start_upload(params)
         if method == "files.completeUploadExternal":
@@ -271,6 +397,58 @@ class FakeSlack:
                 view = json.loads(view)
             return {"ok": True, "view": {"id": "VFAKE", "hash": "1700000000.fake", **(view or {})}}
         return {"ok": True}
+
+    def _refuse_malformed(self, method: str, params: dict[str, Any]) -> dict[str, Any] | None:
+        """Slack's answer to Block Kit it would not accept, recorded in `malformed`; else None."""
+        if method in BLOCKS_METHODS and params.get("blocks") is not None:
+            problems, error = block_kit_problems(blocks=params["blocks"]), "invalid_blocks"
+        elif method in VIEW_METHODS:
+            view = params.get("view")
+            problems = (
+                block_kit_problems(view=view)
+                if view is not None
+                else ["[ERROR] must provide an object [json-pointer:/view]"]
+            )
+            error = "invalid_arguments"
+        else:
+            return None
+        if not problems:
+            return None
+        self.malformed.append((method, problems))
+        return {"ok": False, "error": error, "response_metadata": {"messages": problems}}
+
+    def _history(self, method: str, params: dict[str, Any]) -> dict[str, Any]:
+        """A channel's messages (or one thread's), newest first, as the bot posted them.
+
+        A DM's history is asked for by its `D…` id (from `conversations.open`), while the bot
+        posts to the member's id; both name the same conversation here. `metadata` is shown
+        only with `include_all_metadata`, as Slack does.
+        """
+        channel = str(params.get("channel", ""))
+        thread = params.get("ts") if method == "conversations.replies" else None
+        if not channel or (method == "conversations.replies" and not thread):
+            return {"ok": False, "error": "invalid_arguments"}
+        with_metadata = str(params.get("include_all_metadata", "")).lower() in ("true", "1")
+        found = []
+        for call in self.calls:
+            if call.method != "chat.postMessage" or not call.response.get("ok"):
+                continue
+            to = str(call.params.get("channel", ""))
+            if channel not in (to, f"D{to}"):
+                continue
+            ts, parent = call.response.get("ts"), call.params.get("thread_ts")
+            if (thread is None and parent) or (thread is not None and thread not in (ts, parent)):
+                continue
+            message = {"type": "message", "ts": ts, "text": call.params.get("text", "")}
+            if parent:
+                message["thread_ts"] = parent
+            if with_metadata and isinstance(call.params.get("metadata"), dict):
+                message["metadata"] = call.params["metadata"]
+            found.append(message)
+        if thread is None:
+            found.reverse()  # history is newest first; a thread's replies oldest first
+        limit = int(str(params.get("limit") or 100))
+        return {"ok": True, "messages": found[:limit], "has_more": len(found) > limit}
 
     def _start_upload(self, params: dict[str, Any]) -> dict[str, Any]:
         filename = str(params.get("filename") or "")

@@ -10,9 +10,10 @@ from __future__ import annotations
 import hashlib
 from datetime import datetime
 
-from bot.config import Settings
 from bot.outbox import FailureHook
+from core.config import Settings
 from handlers import blocks
+from storage import outbox_links
 from storage.models import OutboxMessage
 from storage.uow import UnitOfWork
 
@@ -32,12 +33,12 @@ def notify_coordinators(settings: Settings) -> FailureHook:
     """The outbox's failure hook: enqueue one notice per coordinator, channel and error."""
 
     def hook(uow: UnitOfWork, message: OutboxMessage, error: str, now: datetime) -> None:
-        if message.key and message.key.startswith("failure-notice:"):
+        if message.key and message.key.startswith(outbox_links.FAILURE_NOTICE_PREFIX):
             return  # a notice that itself failed must not start a loop
         for coordinator in settings.ccsn_coordinators:
             # The error text may be long (a proxy's page): a digest of it keeps the key short.
             digest = hashlib.sha256(error.encode()).hexdigest()[:12]
-            key = f"failure-notice:{message.channel}:{digest}:{coordinator}"
+            key = outbox_links.failure_notice_key(message.channel, digest, coordinator)
             if uow.outbox.by_key(key) is None:
                 uow.outbox.enqueue(
                     method="chat.postMessage",
