@@ -8,6 +8,7 @@ Request changes and Reject (with a reason); the button value (`event:12@2`) name
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from typing import Any
 
 from slack_bolt import Ack, App
@@ -24,6 +25,11 @@ from handlers.review.schemas import REASON_MAX, EditRef, ReviewDecision, Submiss
 log = logging.getLogger(__name__)
 
 GONE = "That submission no longer exists."
+
+# What a click on a review post does once its submission is known: what to tell the clicker.
+ReviewClick = Callable[
+    [dict[str, Any], WebClient, SubmissionKind[Any, Any], int, int | None], str | None
+]
 
 
 def _clicked(body: dict[str, Any]) -> tuple[str, int | None]:
@@ -123,32 +129,12 @@ def register(app: App, deps: Deps, kinds: SubmissionKinds) -> None:
     for kind in kinds:
         register_form(app, deps, kind)
 
-    @app.action(ids.APPROVE_ACTION)
-    def approve(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
-        ack()
-        value, revision = _clicked(body)
-        target = kinds.resolve(value)
-        if target is None:
-            tell(client, body, GONE)
-            return
-        kind, item_id = target
-        try:
-            outcome = service.decide(
-                deps,
-                actor_id=body["user"]["id"],
-                kind=kind,
-                item_id=item_id,
-                decision=ReviewDecision.APPROVE,
-                revision=revision,
-            )
-        except SQLAlchemyError:
-            log.exception("review.decide_failed")
-            tell(client, body, TRY_AGAIN)
-            return
-        if not outcome.accepted:
-            tell(client, body, outcome.message)
+    def review_button(act: ReviewClick, failure: str) -> Any:
+        """A listener for a button on a review post: the kind and id it names, then `act`.
 
-    def ask_reason(decision: ReviewDecision) -> Any:
+        `act` returns what to tell the coordinator (only them), or None.
+        """
+
         def listener(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
             ack()
             value, revision = _clicked(body)
@@ -158,24 +144,58 @@ def register(app: App, deps: Deps, kinds: SubmissionKinds) -> None:
                 return
             kind, item_id = target
             try:
-                outcome, title = service.check_can_review(deps, body["user"]["id"], kind, item_id)
+                answer = act(body, client, kind, item_id, revision)
             except SQLAlchemyError:
-                log.exception("review.check_failed")
-                tell(client, body, TRY_AGAIN)
-                return
+                log.exception(failure)
+                answer = TRY_AGAIN
+            if answer:
+                tell(client, body, answer)
+
+        return listener
+
+    def approve(
+        body: dict[str, Any],
+        client: WebClient,
+        kind: SubmissionKind[Any, Any],
+        item_id: int,
+        revision: int | None,
+    ) -> str | None:
+        outcome = service.decide(
+            deps,
+            actor_id=body["user"]["id"],
+            kind=kind,
+            item_id=item_id,
+            decision=ReviewDecision.APPROVE,
+            revision=revision,
+        )
+        return None if outcome.accepted else outcome.message
+
+    def ask_reason(decision: ReviewDecision) -> ReviewClick:
+        def act(
+            body: dict[str, Any],
+            client: WebClient,
+            kind: SubmissionKind[Any, Any],
+            item_id: int,
+            revision: int | None,
+        ) -> str | None:
+            outcome, title = service.check_can_review(deps, body["user"]["id"], kind, item_id)
             if not outcome.accepted:
-                tell(client, body, outcome.message)
-                return
+                return outcome.message
             ref = SubmissionRef(kind.name, item_id)
             client.views_open(
                 trigger_id=body["trigger_id"],
                 view=views.reason_modal(decision, ref, title, kind.noun, revision),
             )
+            return None
 
-        return listener
+        return act
 
-    app.action(ids.REQUEST_CHANGES_ACTION)(ask_reason(ReviewDecision.REQUEST_CHANGES))
-    app.action(ids.REJECT_ACTION)(ask_reason(ReviewDecision.REJECT))
+    app.action(ids.APPROVE_ACTION)(review_button(approve, "review.decide_failed"))
+    for action_id, decision in (
+        (ids.REQUEST_CHANGES_ACTION, ReviewDecision.REQUEST_CHANGES),
+        (ids.REJECT_ACTION, ReviewDecision.REJECT),
+    ):
+        app.action(action_id)(review_button(ask_reason(decision), "review.check_failed"))
 
     @app.view(ids.REASON_MODAL)
     def decide_with_reason(ack: Ack, body: dict[str, Any], view: dict[str, Any]) -> None:
