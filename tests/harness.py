@@ -48,6 +48,12 @@ class PostedButton:
     channel: str
     ts: str
 
+    def click(self, user: str) -> str:
+        """The signed-to-be body of `user` clicking it: its value, on its message."""
+        return simulate.button_click(
+            self.action_id, self.value, user, channel=self.channel, message_ts=self.ts
+        )
+
 
 def _buttons(blocks: Any) -> list[dict[str, Any]]:
     """The buttons in a message's `actions` blocks, in order."""
@@ -162,10 +168,7 @@ class Bot:
 
     def press(self, button: PostedButton, user: str) -> BoltResponse:
         """`user` clicks a button the bot posted, sending back exactly its value and message."""
-        body = simulate.button_click(
-            button.action_id, button.value, user, channel=button.channel, message_ts=button.ts
-        )
-        return self.send(body)
+        return self.send(button.click(user))
 
     def click_review(self, action_id: str, user: str, *, kind: str, item_id: int) -> BoltResponse:
         """`user` clicks Approve, Request changes or Reject on a submission's live review post."""
