@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 
+import pytest
 from slack_bolt import BoltResponse
 
 from demokit import simulate
@@ -264,6 +265,17 @@ def test_review_buttons_name_the_revision_they_show(bot: Bot) -> None:
 
     values = {e["value"] for e in review["blocks"][-1]["elements"]}
     assert values == {f"practice:{practice_id}@1"}
+
+
+def test_a_decided_post_keeps_no_button_to_click(bot: Bot) -> None:
+    """Once the approval reaches Slack, the review post offers no Approve or Reject."""
+    practice_id = shared(bot)
+    click(bot, ids.APPROVE_ACTION, COORD, practice_id)
+    bot.deliver()
+
+    for action in (ids.APPROVE_ACTION, ids.REQUEST_CHANGES_ACTION, ids.REJECT_ACTION):
+        with pytest.raises(AssertionError, match=f"has no '{action}' button"):
+            bot.review_button(action, kind="practice", item_id=practice_id)
 
 
 def test_a_late_reason_form_says_who_decided_in_plain_words(bot: Bot) -> None:
