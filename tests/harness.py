@@ -166,6 +166,18 @@ class Bot:
         )
         return PostedButton(action_id, str(button.get("value")), channel, str(now["ts"]))
 
+    def dm_button(self, user: str, action_id: str) -> PostedButton:
+        """The button `action_id` on the newest direct message to `user` that shows one now.
+
+        The bot addresses a DM to the member; the click names the DM's `D…` conversation, as
+        the fake's `conversations.open` does.
+        """
+        for _, now in reversed(self.shown(user)):
+            for button in _buttons(now.get("blocks")):
+                if button.get("action_id") == action_id:
+                    return PostedButton(action_id, str(button.get("value")), f"D{user}", now["ts"])
+        raise AssertionError(f"no direct message to {user} shows a {action_id!r} button")
+
     def press(self, button: PostedButton, user: str) -> BoltResponse:
         """`user` clicks a button the bot posted, sending back exactly its value and message."""
         return self.send(button.click(user))

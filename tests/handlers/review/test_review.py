@@ -149,7 +149,7 @@ def test_request_changes_then_member_edits_and_resubmits(bot: Bot) -> None:
     edit_button = dm["blocks"][-1]["elements"][0]
     assert edit_button["action_id"] == practice_ids.EDIT_ACTION
 
-    bot.click(practice_ids.EDIT_ACTION, edit_button["value"], MEMBER, "DMEMBER01")
+    bot.press(bot.dm_button(MEMBER, practice_ids.EDIT_ACTION), MEMBER)
     _reason_form, form = bot.opened_views()
     title = next(b for b in form["blocks"] if b.get("block_id") == practice_ids.TITLE_BLOCK)
     assert title["element"]["initial_value"] == "Family resource nights"
@@ -183,9 +183,9 @@ def test_only_the_submitter_can_edit(bot: Bot) -> None:
     decide_with_reason(bot, ids.REQUEST_CHANGES_ACTION, COORD, practice_id, "Add outcomes data")
     bot.deliver()
     reason_form = bot.reason_modal()
-    edit = bot.slack.posts(MEMBER)[-1]["blocks"][-1]["elements"][0]
+    edit = bot.dm_button(MEMBER, practice_ids.EDIT_ACTION)
 
-    bot.click(practice_ids.EDIT_ACTION, edit["value"], "USTRANGER", "DSTRANGE1")
+    bot.press(edit, "USTRANGER")  # a click forged from the member's DM
 
     assert bot.opened_views() == [reason_form]
     assert bot.ephemerals("USTRANGER") == ["Only the member who shared this practice can edit it."]
@@ -236,8 +236,7 @@ def test_a_decision_on_an_old_revision_is_refused(bot: Bot) -> None:
     changes = "Add outcomes data"
     decide_with_reason(bot, ids.REQUEST_CHANGES_ACTION, OTHER_COORD, practice_id, changes)
     bot.deliver()
-    edit = bot.slack.posts(MEMBER)[-1]["blocks"][-1]["elements"][0]
-    bot.click(practice_ids.EDIT_ACTION, edit["value"], MEMBER, "DMEMBER01")
+    bot.press(bot.dm_button(MEMBER, practice_ids.EDIT_ACTION), MEMBER)
     resubmission = simulate.view_submission(
         practice_ids.PRACTICE_MODAL,
         MEMBER,
