@@ -201,7 +201,6 @@ class Bot:
         reason: str,
         *,
         modal: dict[str, Any] | None = None,
-        view_id: str | None = None,
     ) -> BoltResponse:
         """`user` types `reason` into a reason form the bot opened and submits it.
 
@@ -209,8 +208,7 @@ class Bot:
         metadata goes back untouched. Each opened form has its own view id, as in Slack.
         """
         modal = modal or self.reason_modal()
-        if view_id is None:
-            view_id = f"VOPENED{self.opened_views().index(modal) + 1:04d}"
+        view_id = f"VOPENED{self.opened_views().index(modal) + 1:04d}"
         values = {review_ids.REASON_BLOCK: simulate.text_state(review_ids.REASON_INPUT, reason)}
         body = simulate.view_submission(
             review_ids.REASON_MODAL,
