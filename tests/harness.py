@@ -148,6 +148,7 @@ class Bot:
         nobody could click it.
         """
         channel = self.runtime.deps.settings.ccsn_coordinator_channel
+        assert channel, "no coordinators' channel is configured, so no review post exists"
         ref = f"{kind}:{item_id}"
         posts = [
             (posted, now)
