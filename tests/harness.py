@@ -14,6 +14,7 @@ from bot.app import Runtime
 from demokit import simulate
 from demokit.fake_slack import FakeSlack, block_kit_problems
 from handlers.practices import ids as practice_ids
+from handlers.review import ids as review_ids
 from storage.models import AuditEntry, OutboxMessage, OutboxStatus, Practice
 
 
@@ -28,6 +29,48 @@ class FrozenClock:
 
     def advance(self, **delta: float) -> None:
         self.now += timedelta(**delta)
+
+
+# The buttons a review post carries while it waits for a decision.
+REVIEW_ACTIONS = (
+    review_ids.APPROVE_ACTION,
+    review_ids.REQUEST_CHANGES_ACTION,
+    review_ids.REJECT_ACTION,
+)
+
+
+@dataclass(frozen=True)
+class PostedButton:
+    """A button on a message as Slack shows it now: what a click on it sends back."""
+
+    action_id: str
+    value: str
+    channel: str
+    ts: str
+
+    def click(self, user: str) -> str:
+        """The signed-to-be body of `user` clicking it: its value, on its message."""
+        return simulate.button_click(
+            self.action_id, self.value, user, channel=self.channel, message_ts=self.ts
+        )
+
+
+def _buttons(blocks: Any) -> list[dict[str, Any]]:
+    """The buttons in a message's `actions` blocks, in order."""
+    if isinstance(blocks, str):
+        blocks = json.loads(blocks)
+    return [
+        element
+        for block in blocks or []
+        if isinstance(block, dict) and block.get("type") == "actions"
+        for element in block.get("elements") or []
+        if isinstance(element, dict) and element.get("type") == "button"
+    ]
+
+
+def _names(value: object, kind: str, item_id: int) -> bool:
+    """Whether a review button's value (`practice:7@2`) names this submission."""
+    return str(value).partition("@")[0] == f"{kind}:{item_id}"
 
 
 # Delivery lets time pass only this far on its own: enough for per-channel pacing, never enough
@@ -84,6 +127,98 @@ class Bot:
     def click(self, action_id: str, value: str, user: str, channel: str) -> BoltResponse:
         """A user clicks a button on a message."""
         return self.send(simulate.button_click(action_id, value, user, channel=channel))
+
+    def shown(self, channel: str) -> list[tuple[dict[str, Any], dict[str, Any]]]:
+        """Each message in `channel`, oldest first: (as first posted, as Slack shows it now).
+
+        `chat.update` rewrites a message in place, so what a member sees (and can click) is
+        the latest accepted update of the post with that `ts`, or the post itself.
+        """
+        latest: dict[str, dict[str, Any]] = {}
+        for call in self.slack.calls_to("chat.update"):
+            if call.response.get("ok") and call.params.get("channel") == channel:
+                latest[str(call.params.get("ts"))] = {**call.params}
+        return [(post, latest.get(str(post["ts"]), post)) for post in self.slack.posts(channel)]
+
+    def review_button(self, action_id: str, *, kind: str, item_id: int) -> PostedButton:
+        """The button `action_id` on the newest review post for one submission, as shown now.
+
+        Only what was delivered is in Slack, so deliver first. A post that was decided,
+        withdrawn or replaced by an edit shows no buttons: asking for one there fails, as
+        nobody could click it.
+        """
+        channel = self.runtime.deps.settings.ccsn_coordinator_channel
+        assert channel, "no coordinators' channel is configured, so no review post exists"
+        ref = f"{kind}:{item_id}"
+        posts = [
+            (posted, now)
+            for posted, now in self.shown(channel)
+            if any(
+                b.get("action_id") in REVIEW_ACTIONS and _names(b.get("value"), kind, item_id)
+                for b in _buttons(posted.get("blocks"))
+            )
+        ]
+        assert posts, f"no review post for {ref} in {channel} (was it delivered?)"
+        _, now = posts[-1]
+        button = next((b for b in _buttons(now.get("blocks")) if b["action_id"] == action_id), None)
+        assert button is not None, (
+            f"the newest review post for {ref} (ts {now['ts']}) has no {action_id!r} button; "
+            f"it reads {now.get('text')!r}"
+        )
+        return PostedButton(action_id, str(button.get("value")), channel, str(now["ts"]))
+
+    def dm_button(self, user: str, action_id: str) -> PostedButton:
+        """The button `action_id` on the newest direct message to `user` that shows one now.
+
+        The bot addresses a DM to the member; the click names the DM's `D…` conversation, as
+        the fake's `conversations.open` does.
+        """
+        for _, now in reversed(self.shown(user)):
+            for button in _buttons(now.get("blocks")):
+                if button.get("action_id") == action_id:
+                    return PostedButton(action_id, str(button.get("value")), f"D{user}", now["ts"])
+        raise AssertionError(f"no direct message to {user} shows a {action_id!r} button")
+
+    def press(self, button: PostedButton, user: str) -> BoltResponse:
+        """`user` clicks a button the bot posted, sending back exactly its value and message."""
+        return self.send(button.click(user))
+
+    def click_review(self, action_id: str, user: str, *, kind: str, item_id: int) -> BoltResponse:
+        """`user` clicks Approve, Request changes or Reject on a submission's live review post."""
+        return self.press(self.review_button(action_id, kind=kind, item_id=item_id), user)
+
+    def reason_modal(self) -> dict[str, Any]:
+        """The reason form the last Request changes or Reject click opened (fails if none)."""
+        views = self.opened_views()
+        assert views, "no modal was opened"
+        assert views[-1].get("callback_id") == review_ids.REASON_MODAL, (
+            f"the last modal opened is {views[-1].get('callback_id')!r}, not the reason form"
+        )
+        return views[-1]
+
+    def give_reason(
+        self,
+        user: str,
+        reason: str,
+        *,
+        modal: dict[str, Any] | None = None,
+    ) -> BoltResponse:
+        """`user` types `reason` into a reason form the bot opened and submits it.
+
+        The form is the last one opened unless `modal` names an earlier one; its private
+        metadata goes back untouched. Each opened form has its own view id, as in Slack.
+        """
+        modal = modal or self.reason_modal()
+        view_id = f"VOPENED{self.opened_views().index(modal) + 1:04d}"
+        values = {review_ids.REASON_BLOCK: simulate.text_state(review_ids.REASON_INPUT, reason)}
+        body = simulate.view_submission(
+            review_ids.REASON_MODAL,
+            user,
+            values,
+            view_id=view_id,
+            private_metadata=str(modal.get("private_metadata") or ""),
+        )
+        return self.send(body)
 
     def submit(
         self,

@@ -16,7 +16,7 @@ from demokit.local_server import LocalServer
 from handlers.practices import ids
 from handlers.replies import TRY_AGAIN
 from handlers.review import ids as review_ids
-from tests.conftest import COORDINATORS, MEMBER, REVIEW_CHANNEL, SIGNING_SECRET, make_settings
+from tests.conftest import COORDINATORS, MEMBER, SIGNING_SECRET, make_settings
 from tests.harness import Bot, FrozenClock, body_json
 from tests.tcp_proxy import TcpProxy
 
@@ -49,11 +49,13 @@ def test_outage_gets_polite_answers_in_time_and_recovers(
     with LocalServer(WebApp(runtime.app, runtime.engine)) as server:
         assert body_json(bot.share(MEMBER, view_id="VBEFORE01")) == {}
         assert httpx.get(f"{server.url}/healthz").status_code == 200
+        bot.deliver()
+        approve = bot.review_button(review_ids.APPROVE_ACTION, kind="practice", item_id=1)
 
         proxy.cut()
         started = time.monotonic()
         during = bot.share(MEMBER, view_id="VDURING01")
-        bot.click(review_ids.APPROVE_ACTION, "1", COORDINATORS[0], REVIEW_CHANNEL)
+        bot.press(approve, COORDINATORS[0])
         elapsed = time.monotonic() - started
         health = httpx.get(f"{server.url}/healthz", timeout=10)
 
@@ -81,11 +83,13 @@ def test_a_stalled_network_still_gets_answers_within_three_seconds(
     bot = Bot(runtime=runtime, slack=slack, clock=clock, secret=SIGNING_SECRET)
     with LocalServer(WebApp(runtime.app, runtime.engine)) as server:
         assert body_json(bot.share(MEMBER, view_id="VBEFORE02")) == {}
+        bot.deliver()
+        approve = bot.review_button(review_ids.APPROVE_ACTION, kind="practice", item_id=1)
 
         proxy.stall()
         timings = []
         for action in (
-            lambda: bot.click(review_ids.APPROVE_ACTION, "1", COORDINATORS[0], REVIEW_CHANNEL),
+            lambda: bot.press(approve, COORDINATORS[0]),
             lambda: bot.share(MEMBER, view_id="VSTALL001"),
             lambda: httpx.get(f"{server.url}/healthz", timeout=10),
         ):

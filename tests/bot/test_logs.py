@@ -42,7 +42,8 @@ def test_a_full_run_logs_no_secrets_or_member_text(bot: Bot, log_output: io.Stri
     )
     bot.slack.fail_next("chat.postMessage", error="not_in_channel", channel=REVIEW_CHANNEL)
     bot.deliver()
-    bot.click(review_ids.APPROVE_ACTION, "1", COORDINATORS[0], REVIEW_CHANNEL)
+    # The review post was refused, so no button exists to press: send what it would carry.
+    bot.click(review_ids.APPROVE_ACTION, "practice:1@1", COORDINATORS[0], REVIEW_CHANNEL)
     bot.deliver()
     logging.getLogger("slack_sdk").debug("token xoxb-fake and xapp-1-ABC in a debug line")
     logging.getLogger("bot.test").warning("oops: token was xoxb-fake-123")

@@ -25,7 +25,7 @@ from handlers.events import ids as event_ids
 from handlers.practices import ids as practice_ids
 from handlers.review import ids as review_ids
 from handlers.ta import ids as ta_ids
-from tests.conftest import COORDINATORS, MEMBER, REVIEW_CHANNEL, make_settings
+from tests.conftest import COORDINATORS, MEMBER, make_settings
 from tests.handlers.events.helpers import (
     EVENTS_CHANNEL,
     STARTS,
@@ -120,7 +120,9 @@ class Flows:
         )
 
     def decide(self, ref: str, action: str, reason: str | None = None) -> None:
-        self.send(simulate.button_click(action, ref, COORD, channel=REVIEW_CHANNEL))
+        """A coordinator clicks `action` on the review post of `ref` (`event:3`) as posted."""
+        kind, _, item_id = ref.partition(":")
+        self.send(self.bot.review_button(action, kind=kind, item_id=int(item_id)).click(COORD))
         if reason is not None:
             values = {review_ids.REASON_BLOCK: simulate.text_state(review_ids.REASON_INPUT, reason)}
             self.submit_opened(COORD, values)

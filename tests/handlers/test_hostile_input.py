@@ -227,6 +227,16 @@ def pending_practice(bot: Bot) -> dict[str, Any]:
     return {"practice": practice_id}
 
 
+def practice_in_review(bot: Bot) -> dict[str, Any]:
+    """A pending practice a coordinator clicked Reject on, and the form that click opened."""
+    practice = pending_practice(bot)
+    bot.deliver()
+    bot.click_review(
+        review_ids.REJECT_ACTION, COORDINATORS[0], kind="practice", item_id=practice["practice"]
+    )
+    return {**practice, "form": json.loads(bot.reason_modal()["private_metadata"])}
+
+
 def claimed_request(bot: Bot) -> dict[str, Any]:
     ask(bot, MEMBER, view_id=f"VSEED{next(_view_ids):06d}")
     with bot.runtime.deps.uow() as uow:
@@ -318,11 +328,12 @@ MODALS = [
                 st.sampled_from(["practice:²", "practice:0", "Practice:1", ":1", "x:1:2"]),
                 an_id(p["practice"]),
             ),
+            "revision": an_id(1),
             "practice_id": an_id(p["practice"]),
             "decision": st.one_of(st.sampled_from(["reject", "request_changes", "approve"]), junk),
         },
-        real_metadata=lambda p: {"ref": f"practice:{p['practice']}", "decision": "reject"},
-        prepare=pending_practice,
+        real_metadata=lambda p: p["form"],
+        prepare=practice_in_review,
     ),
     Modal(
         ta_ids.REQUEST_MODAL,

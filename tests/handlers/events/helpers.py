@@ -14,7 +14,7 @@ from handlers import events as events_feature
 from handlers.events import ids
 from handlers.review import ids as review_ids
 from storage.models import Event, Rsvp
-from tests.conftest import COORDINATORS, MEMBER, REVIEW_CHANNEL
+from tests.conftest import COORDINATORS, MEMBER
 from tests.harness import Bot
 
 EVENTS_CHANNEL = "CEVENTS01"
@@ -47,7 +47,8 @@ def announced(bot: Bot, *, starts_at: datetime = STARTS, **fields: Any) -> Event
     """An event announced, approved by a coordinator, and its announcement delivered."""
     announce(bot, starts_at=starts_at, view_id=f"VANNOUNCE{len(stored_events(bot))}", **fields)
     event = stored_events(bot)[-1]
-    bot.click(review_ids.APPROVE_ACTION, f"event:{event.id}", COORD, REVIEW_CHANNEL)
+    bot.deliver()
+    bot.click_review(review_ids.APPROVE_ACTION, COORD, kind="event", item_id=event.id)
     bot.deliver()
     return stored_events(bot)[-1]
 

@@ -259,7 +259,8 @@ def test_an_edit_form_opened_for_review_is_not_saved_live_after_approval(bot: Bo
     [event] = stored_events(bot)
     bot.click(ids.EDIT_ACTION, str(event.id), MEMBER, "DMEMBER01")
     form = bot.opened_views()[-1]
-    bot.click(review_ids.APPROVE_ACTION, f"event:{event.id}@1", COORD, REVIEW_CHANNEL)
+    bot.deliver()
+    bot.click_review(review_ids.APPROVE_ACTION, COORD, kind="event", item_id=event.id)
 
     values = simulate.event_values(STARTS, STARTS + timedelta(minutes=90), title="Never reviewed")
     body = simulate.view_submission(

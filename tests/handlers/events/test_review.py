@@ -5,6 +5,8 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 
+from slack_bolt import BoltResponse
+
 from demokit import simulate
 from handlers.events import ids
 from handlers.review import ids as review_ids
@@ -23,29 +25,23 @@ from tests.harness import Bot, body_json
 OTHER_COORD = COORDINATORS[1]
 
 
-def pending_event(bot: Bot) -> str:
-    """Announce an event, deliver its messages, and return the value its review buttons carry."""
+def pending_event(bot: Bot) -> int:
+    """Announce an event, deliver its messages (the review post too), and return its id."""
     announce(bot)
     bot.deliver()
-    return str(bot.slack.posts(REVIEW_CHANNEL)[-1]["blocks"][-1]["elements"][0]["value"])
+    return stored_events(bot)[-1].id
 
 
-def give_reason(bot: Bot, user: str, value: str, decision: str, reason: str, view: str):
-    values = {review_ids.REASON_BLOCK: simulate.text_state(review_ids.REASON_INPUT, reason)}
-    return bot.submit(
-        review_ids.REASON_MODAL,
-        user,
-        values,
-        {"ref": value.partition("@")[0], "decision": decision},
-        view_id=view,
-    )
+def click(bot: Bot, action_id: str, user: str, event_id: int) -> BoltResponse:
+    """`user` clicks a button on the event's review post, as the bot posted it."""
+    return bot.click_review(action_id, user, kind="event", item_id=event_id)
 
 
 def test_approve_announces_with_times_rsvp_and_calendar_link(bot: Bot) -> None:
     """Approval posts to the events channel in network time and each reader's own time."""
-    value = pending_event(bot)
+    event_id = pending_event(bot)
 
-    bot.click(review_ids.APPROVE_ACTION, value, COORD, REVIEW_CHANNEL)
+    click(bot, review_ids.APPROVE_ACTION, COORD, event_id)
     bot.deliver()
 
     [event] = stored_events(bot)
@@ -95,9 +91,9 @@ def test_approve_announces_with_times_rsvp_and_calendar_link(bot: Bot) -> None:
 def test_without_a_public_address_there_is_no_calendar_link(make_bot: Callable[..., Bot]) -> None:
     """The Add to calendar link needs CCSN_PUBLIC_URL; without it the button is left out."""
     bot = make_bot(ccsn_public_url=None)
-    value = pending_event(bot)
+    event_id = pending_event(bot)
 
-    bot.click(review_ids.APPROVE_ACTION, value, COORD, REVIEW_CHANNEL)
+    click(bot, review_ids.APPROVE_ACTION, COORD, event_id)
     bot.deliver()
 
     [post] = bot.slack.posts(EVENTS_CHANNEL)
@@ -113,9 +109,9 @@ def test_without_a_public_address_there_is_no_calendar_link(make_bot: Callable[.
 
 def test_non_coordinator_cannot_approve_an_event(bot: Bot) -> None:
     """A member clicking Approve is told only coordinators can review; nothing is announced."""
-    value = pending_event(bot)
+    event_id = pending_event(bot)
 
-    bot.click(review_ids.APPROVE_ACTION, value, MEMBER, REVIEW_CHANNEL)
+    click(bot, review_ids.APPROVE_ACTION, MEMBER, event_id)
     bot.deliver()
 
     assert bot.ephemerals(MEMBER) == ["Only coordinators can review submissions."]
@@ -125,12 +121,12 @@ def test_non_coordinator_cannot_approve_an_event(bot: Bot) -> None:
 
 def test_reject_with_reason_reaches_the_member(bot: Bot) -> None:
     """Reject opens a reason form naming the event; the member gets the reason."""
-    value = pending_event(bot)
+    event_id = pending_event(bot)
 
-    bot.click(review_ids.REJECT_ACTION, value, COORD, REVIEW_CHANNEL)
+    click(bot, review_ids.REJECT_ACTION, COORD, event_id)
     [modal] = bot.opened_views()
     assert modal["title"]["text"] == "Reject event"
-    response = give_reason(bot, COORD, value, "reject", "Not a network event <!here>", "VRE1")
+    response = bot.give_reason(COORD, "Not a network event <!here>")
     bot.deliver()
 
     assert body_json(response) == {}
@@ -143,8 +139,9 @@ def test_reject_with_reason_reaches_the_member(bot: Bot) -> None:
 
 def test_request_changes_then_member_edits_and_resubmits(bot: Bot) -> None:
     """The member's DM has an edit button; the form reopens filled in and goes back for review."""
-    value = pending_event(bot)
-    give_reason(bot, COORD, value, "request_changes", "Add a registration deadline", "VRE2")
+    event_id = pending_event(bot)
+    click(bot, review_ids.REQUEST_CHANGES_ACTION, COORD, event_id)
+    bot.give_reason(COORD, "Add a registration deadline")
     bot.deliver()
 
     dm = bot.slack.posts(MEMBER)[-1]
@@ -152,8 +149,8 @@ def test_request_changes_then_member_edits_and_resubmits(bot: Bot) -> None:
     edit_button = dm["blocks"][-1]["elements"][0]
     assert edit_button["action_id"] == ids.EDIT_ACTION
 
-    bot.click(ids.EDIT_ACTION, edit_button["value"], MEMBER, "DMEMBER01")
-    [form] = bot.opened_views()
+    bot.press(bot.dm_button(MEMBER, ids.EDIT_ACTION), MEMBER)
+    _reason_form, form = bot.opened_views()
     blocks = {b.get("block_id"): b for b in form["blocks"]}
     assert blocks[ids.START_BLOCK]["element"]["initial_date_time"] == int(STARTS.timestamp())
     assert blocks[ids.TYPE_BLOCK]["element"]["initial_option"]["value"] == "community_of_practice"
@@ -184,24 +181,27 @@ def test_request_changes_then_member_edits_and_resubmits(bot: Bot) -> None:
 
 def test_only_the_member_can_resubmit_their_event(bot: Bot) -> None:
     """Someone else clicking the edit button is refused and no form opens."""
-    value = pending_event(bot)
-    give_reason(bot, COORD, value, "request_changes", "Add a registration deadline", "VRE3")
+    event_id = pending_event(bot)
+    click(bot, review_ids.REQUEST_CHANGES_ACTION, COORD, event_id)
+    bot.give_reason(COORD, "Add a registration deadline")
+    bot.deliver()
+    reason_form = bot.reason_modal()
+    edit = bot.dm_button(MEMBER, ids.EDIT_ACTION)
 
-    event_id = value.partition("@")[0].split(":")[1]
-    bot.click(ids.EDIT_ACTION, event_id, "USTRANGER", "DSTRANGE1")
+    bot.press(edit, "USTRANGER")  # a click forged from the member's DM
 
-    assert bot.opened_views() == []
+    assert bot.opened_views() == [reason_form]
     assert bot.ephemerals("USTRANGER") == ["Only the member who announced this event can edit it."]
 
 
 def test_concurrent_approvals_announce_once(bot: Bot) -> None:
     """Two coordinators approving the same event at once: one announcement, one refusal."""
-    value = pending_event(bot)
+    button = bot.review_button(review_ids.APPROVE_ACTION, kind="event", item_id=pending_event(bot))
     barrier = threading.Barrier(2)
 
     def approve(user: str) -> None:
         barrier.wait()
-        bot.click(review_ids.APPROVE_ACTION, value, user, REVIEW_CHANNEL)
+        bot.press(button, user)
 
     threads = [threading.Thread(target=approve, args=(u,)) for u in (COORD, OTHER_COORD)]
     for thread in threads:

@@ -6,7 +6,7 @@ from datetime import timedelta
 
 from handlers.exports import tables
 from handlers.review import ids as review_ids
-from tests.conftest import COORDINATORS, MEMBER, REVIEW_CHANNEL
+from tests.conftest import COORDINATORS, MEMBER
 from tests.handlers.events.helpers import announce, stored_events
 from tests.handlers.exports.conftest import export, read_csv
 from tests.handlers.ta.support import ask
@@ -21,7 +21,8 @@ def test_a_coordinator_gets_the_practices_csv_in_their_dm(bot: Bot) -> None:
     bot.share(MEMBER, view_id="VSHARE001", title="Family resource nights")
     bot.share(MEMBER, view_id="VSHARE002", title="Homework club", credit="anonymous")
     first = bot.practices()[0].id
-    bot.click(review_ids.APPROVE_ACTION, str(first), COORD, REVIEW_CHANNEL)
+    bot.deliver()
+    bot.click_review(review_ids.APPROVE_ACTION, COORD, kind="practice", item_id=first)
 
     answer = export(bot, COORD, "practices")
 

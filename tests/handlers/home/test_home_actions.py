@@ -48,6 +48,7 @@ def test_withdrawing_a_pending_practice_takes_it_out_of_review(bot: Bot) -> None
     bot.share(MEMBER, title="Homework club")
     practice_id = bot.practices()[0].id
     bot.deliver()
+    approve = bot.review_button(review_ids.APPROVE_ACTION, kind="practice", item_id=practice_id)
 
     click(bot, ids.WITHDRAW_ACTION, f"practice:{practice_id}", MEMBER)
     bot.deliver()
@@ -64,7 +65,7 @@ def test_withdrawing_a_pending_practice_takes_it_out_of_review(bot: Bot) -> None
     assert ":leftwards_arrow_with_hook: Withdrawn" in texts(view)
     assert not [b for b in buttons(view) if b[1] == ids.WITHDRAW_ACTION]
 
-    bot.click(review_ids.APPROVE_ACTION, str(practice_id), COORD, REVIEW_CHANNEL)
+    bot.press(approve, COORD)  # as the post showed before Slack got the update
     assert bot.ephemerals(COORD) == [f"This practice was already withdrawn by <@{MEMBER}>."]
     bot.deliver()
     assert bot.slack.posts(PRACTICES_CHANNEL) == []
@@ -86,7 +87,8 @@ def test_withdrawing_after_a_decision_says_who_decided(bot: Bot) -> None:
     """A stale Withdraw button after approval is refused with the decision."""
     bot.share(MEMBER)
     practice_id = bot.practices()[0].id
-    bot.click(review_ids.APPROVE_ACTION, str(practice_id), COORD, REVIEW_CHANNEL)
+    bot.deliver()
+    bot.click_review(review_ids.APPROVE_ACTION, COORD, kind="practice", item_id=practice_id)
 
     click(bot, ids.WITHDRAW_ACTION, f"practice:{practice_id}", MEMBER)
 
@@ -98,6 +100,8 @@ def test_a_withdrawal_racing_an_approval_lets_exactly_one_win(bot: Bot) -> None:
     """Member and coordinator click at the same instant: one outcome, the other refused."""
     bot.share(MEMBER)
     practice_id = bot.practices()[0].id
+    bot.deliver()
+    button = bot.review_button(review_ids.APPROVE_ACTION, kind="practice", item_id=practice_id)
     barrier = threading.Barrier(2)
 
     def withdraw() -> None:
@@ -106,7 +110,7 @@ def test_a_withdrawal_racing_an_approval_lets_exactly_one_win(bot: Bot) -> None:
 
     def approve() -> None:
         barrier.wait()
-        bot.click(review_ids.APPROVE_ACTION, str(practice_id), COORD, REVIEW_CHANNEL)
+        bot.press(button, COORD)
 
     threads = [threading.Thread(target=withdraw), threading.Thread(target=approve)]
     for thread in threads:

@@ -38,7 +38,10 @@ def test_a_member_sees_the_three_ways_to_contribute(bot: Bot) -> None:
 def test_a_member_sees_their_own_items_with_status_and_allowed_actions(bot: Bot) -> None:
     """Newest first; pending can be edited or withdrawn, open TA cancelled, approved nothing."""
     bot.share(MEMBER, view_id="VSHARE001", title="Published practice")
-    bot.click(review_ids.APPROVE_ACTION, str(bot.practices()[0].id), COORD, REVIEW_CHANNEL)
+    bot.deliver()
+    bot.click_review(
+        review_ids.APPROVE_ACTION, COORD, kind="practice", item_id=bot.practices()[0].id
+    )
     bot.clock.advance(minutes=1)
     ask(bot, MEMBER)
     bot.clock.advance(minutes=1)
@@ -82,14 +85,9 @@ def test_changes_requested_offers_edit_and_resubmit(bot: Bot) -> None:
     """A practice sent back for changes shows Edit and resubmit, as the DM does."""
     bot.share(MEMBER)
     practice_id = bot.practices()[0].id
-    bot.click(review_ids.REQUEST_CHANGES_ACTION, str(practice_id), COORD, REVIEW_CHANNEL)
-    bot.submit(
-        review_ids.REASON_MODAL,
-        COORD,
-        {review_ids.REASON_BLOCK: {review_ids.REASON_INPUT: {"value": "Add outcomes"}}},
-        {"ref": f"practice:{practice_id}", "decision": "request_changes"},
-        view_id="VREASON01",
-    )
+    bot.deliver()
+    bot.click_review(review_ids.REQUEST_CHANGES_ACTION, COORD, kind="practice", item_id=practice_id)
+    bot.give_reason(COORD, "Add outcomes")
 
     view = open_home(bot, MEMBER)
 

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-import json
 import threading
+
+import pytest
+from slack_bolt import BoltResponse
 
 from demokit import simulate
 from handlers.practices import ids as practice_ids
@@ -17,24 +19,31 @@ from tests.harness import Bot, body_json, mrkdwn_texts
 COORD, OTHER_COORD = COORDINATORS
 
 
-def shared(bot: Bot, **fields: object) -> str:
-    """Share a practice, deliver its messages, and return its id as a button value."""
+def shared(bot: Bot, **fields: object) -> int:
+    """Share a practice, deliver its messages (the review post too), and return its id."""
     bot.share(MEMBER, **fields)
     bot.deliver()
-    return str(bot.practices()[-1].id)
+    return bot.practices()[-1].id
 
 
-def give_reason(bot: Bot, user: str, practice_id: str, decision: str, reason: str, view: str):
-    values = {ids.REASON_BLOCK: simulate.text_state(ids.REASON_INPUT, reason)}
-    metadata = {"practice_id": int(practice_id), "decision": decision}
-    return bot.submit(ids.REASON_MODAL, user, values, metadata, view_id=view)
+def click(bot: Bot, action_id: str, user: str, practice_id: int) -> BoltResponse:
+    """`user` clicks a button on the practice's review post, as the bot posted it."""
+    return bot.click_review(action_id, user, kind="practice", item_id=practice_id)
+
+
+def decide_with_reason(
+    bot: Bot, action_id: str, user: str, practice_id: int, reason: str
+) -> BoltResponse:
+    """`user` clicks Reject or Request changes and submits the form it opens with `reason`."""
+    click(bot, action_id, user, practice_id)
+    return bot.give_reason(user, reason)
 
 
 def test_approve_publishes_and_tells_the_member_with_a_link(bot: Bot) -> None:
     """Approve posts to the practices channel, DMs a permalink, and marks the review post."""
     practice_id = shared(bot)
 
-    bot.click(ids.APPROVE_ACTION, practice_id, COORD, REVIEW_CHANNEL)
+    click(bot, ids.APPROVE_ACTION, COORD, practice_id)
     bot.deliver()
 
     [practice] = bot.practices()
@@ -61,7 +70,7 @@ def test_anonymous_practice_is_published_without_the_name(bot: Bot) -> None:
     """A member who asked not to be named is not named on the published post."""
     practice_id = shared(bot, credit="anonymous")
 
-    bot.click(ids.APPROVE_ACTION, practice_id, COORD, REVIEW_CHANNEL)
+    click(bot, ids.APPROVE_ACTION, COORD, practice_id)
     bot.deliver()
 
     [published] = bot.slack.posts(PRACTICES_CHANNEL)
@@ -73,7 +82,7 @@ def test_non_coordinator_cannot_approve(bot: Bot) -> None:
     """A member clicking Approve is told only coordinators can review; nothing changes."""
     practice_id = shared(bot)
 
-    bot.click(ids.APPROVE_ACTION, practice_id, MEMBER, REVIEW_CHANNEL)
+    click(bot, ids.APPROVE_ACTION, MEMBER, practice_id)
     bot.deliver()
 
     assert bot.ephemerals(MEMBER) == ["Only coordinators can review submissions."]
@@ -85,8 +94,10 @@ def test_non_coordinator_cannot_open_or_submit_the_reason_form(bot: Bot) -> None
     """Reject is refused at the click and again if the form is crafted and submitted."""
     practice_id = shared(bot)
 
-    bot.click(ids.REJECT_ACTION, practice_id, MEMBER, REVIEW_CHANNEL)
-    response = give_reason(bot, MEMBER, practice_id, "reject", "I say no", "VFORGED01")
+    click(bot, ids.REJECT_ACTION, MEMBER, practice_id)
+    values = {ids.REASON_BLOCK: simulate.text_state(ids.REASON_INPUT, "I say no")}
+    forged = {"ref": f"practice:{practice_id}", "decision": "reject", "revision": 1}
+    response = bot.submit(ids.REASON_MODAL, MEMBER, values, forged, view_id="VFORGED01")
 
     assert bot.ephemerals(MEMBER) == ["Only coordinators can review submissions."]
     assert [v["callback_id"] for v in bot.opened_views()] == []
@@ -100,10 +111,10 @@ def test_reject_with_reason_reaches_the_member(bot: Bot) -> None:
     """Reject opens a reason form; the reason is kept and sent to the member."""
     practice_id = shared(bot)
 
-    bot.click(ids.REJECT_ACTION, practice_id, COORD, REVIEW_CHANNEL)
+    click(bot, ids.REJECT_ACTION, COORD, practice_id)
     [modal] = bot.opened_views()
     assert modal["callback_id"] == ids.REASON_MODAL
-    response = give_reason(bot, COORD, practice_id, "reject", "Duplicate of #12 <!here>", "VR1")
+    response = bot.give_reason(COORD, "Duplicate of #12 <!here>")
     bot.deliver()
 
     assert body_json(response) == {}
@@ -121,7 +132,7 @@ def test_reason_is_required(bot: Bot) -> None:
     """An empty reason is a field error and decides nothing."""
     practice_id = shared(bot)
 
-    response = give_reason(bot, COORD, practice_id, "reject", "", "VR2")
+    response = decide_with_reason(bot, ids.REJECT_ACTION, COORD, practice_id, "")
 
     assert ids.REASON_BLOCK in body_json(response)["errors"]
     assert bot.practices()[0].status is PracticeStatus.PENDING
@@ -130,7 +141,7 @@ def test_reason_is_required(bot: Bot) -> None:
 def test_request_changes_then_member_edits_and_resubmits(bot: Bot) -> None:
     """The member gets the reason with an edit button; the edit goes back for review."""
     practice_id = shared(bot)
-    give_reason(bot, COORD, practice_id, "request_changes", "Add outcomes data", "VR3")
+    decide_with_reason(bot, ids.REQUEST_CHANGES_ACTION, COORD, practice_id, "Add outcomes data")
     bot.deliver()
 
     dm = bot.slack.posts(MEMBER)[-1]
@@ -138,8 +149,8 @@ def test_request_changes_then_member_edits_and_resubmits(bot: Bot) -> None:
     edit_button = dm["blocks"][-1]["elements"][0]
     assert edit_button["action_id"] == practice_ids.EDIT_ACTION
 
-    bot.click(practice_ids.EDIT_ACTION, edit_button["value"], MEMBER, "DMEMBER01")
-    [form] = bot.opened_views()
+    bot.press(bot.dm_button(MEMBER, practice_ids.EDIT_ACTION), MEMBER)
+    _reason_form, form = bot.opened_views()
     title = next(b for b in form["blocks"] if b.get("block_id") == practice_ids.TITLE_BLOCK)
     assert title["element"]["initial_value"] == "Family resource nights"
 
@@ -169,20 +180,24 @@ def test_request_changes_then_member_edits_and_resubmits(bot: Bot) -> None:
 def test_only_the_submitter_can_edit(bot: Bot) -> None:
     """Someone else clicking the edit button is refused and no form opens."""
     practice_id = shared(bot)
-    give_reason(bot, COORD, practice_id, "request_changes", "Add outcomes data", "VR4")
+    decide_with_reason(bot, ids.REQUEST_CHANGES_ACTION, COORD, practice_id, "Add outcomes data")
+    bot.deliver()
+    reason_form = bot.reason_modal()
+    edit = bot.dm_button(MEMBER, practice_ids.EDIT_ACTION)
 
-    bot.click(practice_ids.EDIT_ACTION, practice_id, "USTRANGER", "DSTRANGE1")
+    bot.press(edit, "USTRANGER")  # a click forged from the member's DM
 
-    assert bot.opened_views() == []
+    assert bot.opened_views() == [reason_form]
     assert bot.ephemerals("USTRANGER") == ["Only the member who shared this practice can edit it."]
 
 
 def test_second_decision_is_told_it_was_already_decided(bot: Bot) -> None:
     """After one coordinator approves, another's Reject is refused with who decided."""
     practice_id = shared(bot)
-    bot.click(ids.APPROVE_ACTION, practice_id, COORD, REVIEW_CHANNEL)
+    reject = bot.review_button(ids.REJECT_ACTION, kind="practice", item_id=practice_id)
+    click(bot, ids.APPROVE_ACTION, COORD, practice_id)
 
-    bot.click(ids.REJECT_ACTION, practice_id, OTHER_COORD, REVIEW_CHANNEL)
+    bot.press(reject, OTHER_COORD)
 
     assert bot.ephemerals(OTHER_COORD) == [f"This practice was already approved by <@{COORD}>."]
     assert bot.opened_views() == []
@@ -191,11 +206,12 @@ def test_second_decision_is_told_it_was_already_decided(bot: Bot) -> None:
 def test_concurrent_approvals_publish_once(bot: Bot) -> None:
     """Two coordinators approving at the same instant: one publication, one refusal."""
     practice_id = shared(bot)
+    button = bot.review_button(ids.APPROVE_ACTION, kind="practice", item_id=practice_id)
     barrier = threading.Barrier(2)
 
     def approve(user: str) -> None:
         barrier.wait()
-        bot.click(ids.APPROVE_ACTION, practice_id, user, REVIEW_CHANNEL)
+        bot.press(button, user)
 
     threads = [threading.Thread(target=approve, args=(u,)) for u in (COORD, OTHER_COORD)]
     for thread in threads:
@@ -215,12 +231,12 @@ def test_concurrent_approvals_publish_once(bot: Bot) -> None:
 def test_a_decision_on_an_old_revision_is_refused(bot: Bot) -> None:
     """A reason form opened on the first version cannot reject the member's later edit."""
     practice_id = shared(bot)
-    bot.click(ids.REJECT_ACTION, f"practice:{practice_id}@1", COORD, REVIEW_CHANNEL)
+    click(bot, ids.REJECT_ACTION, COORD, practice_id)
     [stale_form] = bot.opened_views()
-    give_reason(bot, OTHER_COORD, practice_id, "request_changes", "Add outcomes data", "VR5")
+    changes = "Add outcomes data"
+    decide_with_reason(bot, ids.REQUEST_CHANGES_ACTION, OTHER_COORD, practice_id, changes)
     bot.deliver()
-    edit = bot.slack.posts(MEMBER)[-1]["blocks"][-1]["elements"][0]
-    bot.click(practice_ids.EDIT_ACTION, edit["value"], MEMBER, "DMEMBER01")
+    bot.press(bot.dm_button(MEMBER, practice_ids.EDIT_ACTION), MEMBER)
     resubmission = simulate.view_submission(
         practice_ids.PRACTICE_MODAL,
         MEMBER,
@@ -230,10 +246,7 @@ def test_a_decision_on_an_old_revision_is_refused(bot: Bot) -> None:
     )
     bot.send(resubmission)
 
-    values = {ids.REASON_BLOCK: simulate.text_state(ids.REASON_INPUT, "Not a fit")}
-    response = bot.submit(
-        ids.REASON_MODAL, COORD, values, json.loads(stale_form["private_metadata"]), "VR6"
-    )
+    response = bot.give_reason(COORD, "Not a fit", modal=stale_form)
 
     assert body_json(response)["errors"] == {
         ids.REASON_BLOCK: "This practice was edited since; please review the newer version."
@@ -253,12 +266,24 @@ def test_review_buttons_name_the_revision_they_show(bot: Bot) -> None:
     assert values == {f"practice:{practice_id}@1"}
 
 
+def test_a_decided_post_keeps_no_button_to_click(bot: Bot) -> None:
+    """Once the approval reaches Slack, the review post offers no Approve or Reject."""
+    practice_id = shared(bot)
+    click(bot, ids.APPROVE_ACTION, COORD, practice_id)
+    bot.deliver()
+
+    for action in (ids.APPROVE_ACTION, ids.REQUEST_CHANGES_ACTION, ids.REJECT_ACTION):
+        with pytest.raises(AssertionError, match=f"has no '{action}' button"):
+            bot.review_button(action, kind="practice", item_id=practice_id)
+
+
 def test_a_late_reason_form_says_who_decided_in_plain_words(bot: Bot) -> None:
     """Field errors are plain text, so the refusal there names no raw `<@U…>` mention."""
     practice_id = shared(bot)
-    bot.click(ids.APPROVE_ACTION, practice_id, COORD, REVIEW_CHANNEL)
+    click(bot, ids.REJECT_ACTION, OTHER_COORD, practice_id)
+    click(bot, ids.APPROVE_ACTION, COORD, practice_id)
 
-    response = give_reason(bot, OTHER_COORD, practice_id, "reject", "Too late", "VLATE0001")
+    response = bot.give_reason(OTHER_COORD, "Too late")
 
     assert body_json(response)["errors"] == {
         ids.REASON_BLOCK: "This practice was already approved by someone else."
@@ -271,9 +296,9 @@ def test_a_longest_hostile_reason_reaches_the_member_and_the_post_with_whole_mar
     """A 2,000-character reason of `&`s, cut at any offset, never leaves `&am…` or an open `<`."""
     title = "<!channel> &" * 12
     for offset in range(5):
-        practice_id = shared(bot, title=title[: 140 + offset])
+        practice_id = shared(bot, view_id=f"VLONG{offset}", title=title[: 140 + offset])
         reason = "<" + "&" * (REASON_MAX - 1)
-        give_reason(bot, COORD, practice_id, "reject", reason, f"VLONG{offset}")
+        decide_with_reason(bot, ids.REJECT_ACTION, COORD, practice_id, reason)
         bot.deliver()
 
         dm = bot.slack.posts(MEMBER)[-1]

@@ -13,7 +13,7 @@ from demokit.fake_slack import FakeSlack
 from handlers.ccsn import ids as ccsn_ids
 from handlers.events import ids as event_ids
 from handlers.review import ids as review_ids
-from tests.conftest import COORDINATORS, MEMBER, REVIEW_CHANNEL, make_settings
+from tests.conftest import COORDINATORS, MEMBER, make_settings
 from tests.handlers.ccsn.conftest import command_answer
 from tests.handlers.events.helpers import EVENTS_CHANNEL, STARTS, stored_events
 from tests.harness import Bot
@@ -31,7 +31,8 @@ def publish_practice(bot: Bot, title: str, summary: str, **fields: Any) -> int:
     view_id = f"VPRACTICE{len(bot.practices())}"
     bot.share(MEMBER, view_id=view_id, title=title, summary=summary, **fields)
     practice_id = bot.practices()[-1].id
-    bot.click(review_ids.APPROVE_ACTION, str(practice_id), COORD, REVIEW_CHANNEL)
+    bot.deliver()
+    bot.click_review(review_ids.APPROVE_ACTION, COORD, kind="practice", item_id=practice_id)
     bot.deliver()
     return practice_id
 
@@ -44,7 +45,8 @@ def publish_event(bot: Bot, title: str, description: str, **fields: Any) -> int:
     view_id = f"VEVENT{len(stored_events(bot))}"
     bot.send(simulate.view_submission(event_ids.EVENT_MODAL, MEMBER, values, view_id=view_id))
     event_id = stored_events(bot)[-1].id
-    bot.click(review_ids.APPROVE_ACTION, f"event:{event_id}", COORD, REVIEW_CHANNEL)
+    bot.deliver()
+    bot.click_review(review_ids.APPROVE_ACTION, COORD, kind="event", item_id=event_id)
     bot.deliver()
     return event_id
 

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from handlers.review import ids as review_ids
-from tests.conftest import MEMBER, PRACTICES_CHANNEL, REVIEW_CHANNEL
+from storage.models import PracticeStatus
+from tests.conftest import MEMBER, PRACTICES_CHANNEL
 from tests.handlers.events.helpers import EVENTS_CHANNEL
 from tests.handlers.search.conftest import (
     COORD,
@@ -58,9 +59,11 @@ def test_a_word_the_index_drops_does_not_hide_the_results(bot: Bot) -> None:
 def test_filters_narrow_by_county_region_pillar_and_funding(bot: Bot) -> None:
     """`county:`, `region:`, `pillar:` and `funding:` keep only matching results."""
     publish_practice(bot, "Parent cafe", SUMMARY, county="Alameda", pillars=["engagement"])
+    bot.clock.advance(seconds=1)  # equal matches list newest first: publish them apart
     publish_practice(
         bot, "Parent academy", SUMMARY, pillars=["leadership"], funding=["elop", "ccspp"]
     )
+    bot.clock.advance(seconds=1)
     publish_practice(bot, "Parent clinic", SUMMARY, pillars=["supports"], funding=["title1"])
 
     assert result_titles(search(bot, 'parent region:"Bay Area"')) == ["Parent cafe"]
@@ -89,7 +92,10 @@ def test_approved_events_are_found_but_nothing_unapproved(bot: Bot) -> None:
     bot.share(MEMBER, view_id="VPENDING1", title="Coordinator budgets (pending)", summary=SUMMARY)
     bot.share(MEMBER, view_id="VREJECT01", title="Coordinator budgets (rejected)", summary=SUMMARY)
     rejected = bot.practices()[-1].id
-    bot.click(review_ids.REJECT_ACTION, str(rejected), COORD, REVIEW_CHANNEL)
+    bot.deliver()
+    bot.click_review(review_ids.REJECT_ACTION, COORD, kind="practice", item_id=rejected)
+    bot.give_reason(COORD, "Not for the network.")
+    assert bot.practices()[-1].status is PracticeStatus.REJECTED
 
     answer = search(bot, "coordinator")
 
