@@ -47,13 +47,7 @@ def _multi(
     initial = [blocks.option(options[v], v) for v in chosen if v in options]
     if initial:
         element["initial_options"] = initial
-    return {
-        "type": "input",
-        "block_id": block_id,
-        "label": blocks.plain(label, 2000),
-        "element": element,
-        "optional": True,
-    }
+    return blocks.input_block(block_id, label, element, optional=True)
 
 
 def subscribe_modal(current: SubscriptionView | None = None) -> dict[str, Any]:

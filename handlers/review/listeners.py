@@ -27,19 +27,18 @@ log = logging.getLogger(__name__)
 GONE = "That submission no longer exists."
 
 # What a click on a review post does once its submission is known: what to tell the clicker.
-ReviewClick = Callable[
-    [dict[str, Any], WebClient, SubmissionKind[Any, Any], int, int | None], str | None
-]
+ReviewClick = Callable[[dict[str, Any], WebClient, SubmissionKind[Any, Any], int, int], str | None]
 
 
 def _clicked(body: dict[str, Any]) -> tuple[str, int | None]:
     """The submission a button names and the revision it showed (`practice:7@2`).
 
-    Buttons posted before revisions were recorded carry no `@`: they check nothing extra.
+    Every review button carries both; a value without a revision names nothing.
     """
     value = str((body.get("actions") or [{}])[0].get("value") or "")
     ref, _, revision = value.partition("@")
-    return ref, int_or_none(revision)
+    number = int_or_none(revision)
+    return (ref, number) if number is not None else ("", None)
 
 
 def open_form(
@@ -139,7 +138,7 @@ def register(app: App, deps: Deps, kinds: SubmissionKinds) -> None:
             ack()
             value, revision = _clicked(body)
             target = kinds.resolve(value)
-            if target is None:
+            if target is None or revision is None:
                 tell(client, body, GONE)
                 return
             kind, item_id = target
@@ -158,7 +157,7 @@ def register(app: App, deps: Deps, kinds: SubmissionKinds) -> None:
         client: WebClient,
         kind: SubmissionKind[Any, Any],
         item_id: int,
-        revision: int | None,
+        revision: int,
     ) -> str | None:
         outcome = service.decide(
             deps,
@@ -176,7 +175,7 @@ def register(app: App, deps: Deps, kinds: SubmissionKinds) -> None:
             client: WebClient,
             kind: SubmissionKind[Any, Any],
             item_id: int,
-            revision: int | None,
+            revision: int,
         ) -> str | None:
             outcome, title = service.check_can_review(deps, body["user"]["id"], kind, item_id)
             if not outcome.accepted:
@@ -208,11 +207,11 @@ def register(app: App, deps: Deps, kinds: SubmissionKinds) -> None:
         except ValueError:
             problem = problem or "This form is out of date; click the button again."
             decision = ReviewDecision.REJECT
-        # Forms opened before events existed name the practice as `practice_id`.
-        target = kinds.resolve(meta.get("ref") or meta.get("practice_id"))
-        if target is None:
+        target = kinds.resolve(meta.get("ref"))
+        revision = int_or_none(meta.get("revision"))
+        if target is None or revision is None:
             problem = problem or GONE
-        if problem is not None or target is None:
+        if problem is not None or target is None or revision is None:
             ack(response_action="errors", errors={ids.REASON_BLOCK: problem or GONE})
             return
         kind, item_id = target
@@ -224,7 +223,7 @@ def register(app: App, deps: Deps, kinds: SubmissionKinds) -> None:
                 item_id=item_id,
                 decision=decision,
                 reason=reason,
-                revision=int_or_none(meta.get("revision")),
+                revision=revision,
             )
         except SQLAlchemyError:
             log.exception("review.decide_failed")

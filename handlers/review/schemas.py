@@ -52,21 +52,13 @@ class SubmissionRef:
 
     @classmethod
     def parse(cls, value: object) -> SubmissionRef | None:
-        """Read an untrusted button value or metadata field; None when malformed.
-
-        A bare number is a practice: review posts already in Slack from before events existed
-        carry only the practice id.
-        """
-        if isinstance(value, int) and not isinstance(value, bool):
-            value = str(value)
+        """Read an untrusted button value or metadata field; None unless it is `kind:id`."""
         if not isinstance(value, str):
             return None
         kind, _, number = value.rpartition(":")
         # ASCII only: str.isdigit() also accepts "²", which int() refuses.
         if not (number.isascii() and number.isdigit()) or len(number) >= 12 or int(number) <= 0:
             return None
-        if not kind:
-            kind = "practice"
         if not (kind.isalpha() and kind.islower() and len(kind) <= 32):
             return None
         return cls(kind, int(number))

@@ -141,8 +141,8 @@ def decide(
     kind: SubmissionKind[Any, Any],
     item_id: int,
     decision: ReviewDecision,
+    revision: int,
     reason: str | None = None,
-    revision: int | None = None,
 ) -> ReviewOutcome:
     """Apply a coordinator's decision; exactly one of several racing decisions wins.
 
@@ -163,8 +163,7 @@ def decide(
         item = kind.load(uow, item_id)
         if item is None:
             return ReviewOutcome(False, f"That {kind.noun} no longer exists.")
-        # Buttons posted before revisions were recorded name none: they decide the one read.
-        reviewed = item.revision if revision is None else revision
+        reviewed = revision
         if item.revision != reviewed:
             return ReviewOutcome(False, edited_since(kind))
         # The UPDATE matches the revision reviewed, so an edit landing after the read above

@@ -104,7 +104,7 @@ def superseded_post(*, noun: str, title: str, revision: int) -> dict[str, Any]:
 
 
 def reason_modal(
-    decision: ReviewDecision, ref: SubmissionRef, title: str, noun: str, revision: int | None
+    decision: ReviewDecision, ref: SubmissionRef, title: str, noun: str, revision: int
 ) -> dict[str, Any]:
     """The modal asking a coordinator why, for Reject and Request changes."""
     rejecting = decision is ReviewDecision.REJECT
@@ -120,18 +120,12 @@ def reason_modal(
         ),
         "blocks": [
             blocks.section(f"*{blocks.escape(title)}*"),
-            {
-                "type": "input",
-                "block_id": ids.REASON_BLOCK,
-                "label": blocks.plain(label),
-                "hint": blocks.plain("The member sees this in a direct message."),
-                "element": {
-                    "type": "plain_text_input",
-                    "action_id": ids.REASON_INPUT,
-                    "multiline": True,
-                    "max_length": REASON_MAX,
-                },
-            },
+            blocks.input_block(
+                ids.REASON_BLOCK,
+                label,
+                blocks.text_input(ids.REASON_INPUT, REASON_MAX, multiline=True),
+                hint="The member sees this in a direct message.",
+            ),
         ],
     }
 

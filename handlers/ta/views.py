@@ -295,17 +295,11 @@ def resolve_modal(request: TaRequestView) -> dict[str, Any]:
         "private_metadata": json.dumps({"request_id": request.id}),
         "blocks": [
             blocks.section(f"{summary(request)}\nfor {blocks.user(request.requester_id)}"),
-            {
-                "type": "input",
-                "block_id": ids.NOTE_BLOCK,
-                "label": blocks.plain("What was done?"),
-                "hint": blocks.plain("The member sees this in a direct message."),
-                "element": {
-                    "type": "plain_text_input",
-                    "action_id": ids.NOTE_INPUT,
-                    "multiline": True,
-                    "max_length": NOTE_MAX,
-                },
-            },
+            blocks.input_block(
+                ids.NOTE_BLOCK,
+                "What was done?",
+                blocks.text_input(ids.NOTE_INPUT, NOTE_MAX, multiline=True),
+                hint="The member sees this in a direct message.",
+            ),
         ],
     }
