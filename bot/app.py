@@ -19,6 +19,8 @@ from core.clock import Clock, utc_now
 from core.config import Settings
 from handlers import all_jobs, register_all
 from handlers.deps import Deps
+from handlers.network import service as network_service
+from handlers.network.provider import StoredSettings
 from storage.db import make_engine, make_session_factory
 from storage.uow import UnitOfWork
 
@@ -71,6 +73,7 @@ class Runtime:
 
     def start_background(self) -> None:
         """Start delivering the outbox and running scheduled jobs (serving processes only)."""
+        network_service.seed(self.deps)
         self.worker.start()
         self.scheduler.start()
 
@@ -99,12 +102,17 @@ def build_runtime(
         lambda: UnitOfWork(sessions),
         make_client(settings, for_outbox=True),
         clock,
-        on_failure=notify_coordinators(settings),
+        on_failure=notify_coordinators(lambda: deps.settings),
     )
     worker = OutboxWorker(delivery)
-    deps = Deps(settings=settings, uow=lambda: UnitOfWork(sessions, worker.wake), clock=clock)
+    uow = lambda: UnitOfWork(sessions, worker.wake)  # noqa: E731 - shared by deps and settings
+    # Features read the effective settings (environment over Home's choices over defaults)
+    # through `deps.settings`, re-read within a second of a change in any process.
+    deps = Deps(settings=StoredSettings(settings, uow, clock), uow=uow, clock=clock)
     app = create_app(deps, client, verify_token=verify_token, listener_executor=listener_executor)
-    scheduler = JobScheduler(all_jobs(deps), settings.timezone, clock)
+    scheduler = JobScheduler(
+        all_jobs(deps), settings.timezone, clock, refresh=lambda: all_jobs(deps)
+    )
     return Runtime(
         settings=settings,
         engine=engine,

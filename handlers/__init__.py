@@ -5,10 +5,22 @@ from __future__ import annotations
 from slack_bolt import App
 
 from core.schedule import PeriodicJob
-from handlers import ccsn, digest, events, exports, home, library, practices, review, search, ta
+from handlers import (
+    ccsn,
+    digest,
+    events,
+    exports,
+    home,
+    library,
+    network,
+    practices,
+    review,
+    search,
+    ta,
+)
 from handlers.deps import Deps
 
-FEATURES = (practices, review, ta, events, digest, search, exports, home, library)
+FEATURES = (network, practices, review, ta, events, digest, search, exports, home, library)
 
 
 def register_all(app: App, deps: Deps) -> None:
