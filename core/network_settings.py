@@ -72,7 +72,9 @@ def digest_time(cron: str) -> DigestTime | None:
 
 def pinned(environment: Settings, key: str) -> bool:
     """Whether the environment sets `key`, so Home may not change it (owners excepted)."""
-    return key != "ccsn_coordinators" and key in environment.model_fields_set
+    if key == "ccsn_coordinators" or key not in environment.model_fields_set:
+        return False
+    return getattr(environment, key) not in (None, (), {})  # an empty value pins nothing
 
 
 def owners(environment: Settings) -> tuple[str, ...]:
@@ -155,7 +157,7 @@ def seed_values(environment: Settings) -> dict[str, StoredValue]:
     """
     found: dict[str, StoredValue] = {}
     for key in STORED_KEYS:
-        if key not in environment.model_fields_set:
+        if key not in environment.model_fields_set or getattr(environment, key) in (None, (), {}):
             continue
         try:
             found[key] = checked(key, getattr(environment, key))

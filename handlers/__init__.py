@@ -20,7 +20,7 @@ from handlers import (
 )
 from handlers.deps import Deps
 
-FEATURES = (network, practices, review, ta, events, digest, search, exports, home, library)
+FEATURES = (practices, review, ta, events, digest, search, exports, home, library, network)
 
 
 def register_all(app: App, deps: Deps) -> None:

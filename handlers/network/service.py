@@ -169,7 +169,8 @@ def change(deps: Deps, actor_id: str, wanted: Change) -> str:
     deps.source.changed()
     log.info("network.changed setting=%s version=%s", wanted.key, version)
     shown = getattr(after, wanted.key)
-    return f"Saved: the {LABELS[wanted.key]} is now {_describe(wanted.key, shown)}."
+    verb = "are" if wanted.key in ("ccsn_coordinators", "ccsn_ta_providers", REGIONS_KEY) else "is"
+    return f"Saved: the {LABELS[wanted.key]} {verb} now {_describe(wanted.key, shown)}."
 
 
 def _new_value(
