@@ -19,11 +19,23 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from apscheduler.schedulers.background import BackgroundScheduler
+from apscheduler.triggers.base import BaseTrigger
+from apscheduler.triggers.cron import CronTrigger
+from apscheduler.triggers.interval import IntervalTrigger
 
 from core.clock import Clock
 from core.schedule import PeriodicJob, last_due
 
 log = logging.getLogger(__name__)
+
+
+def same_schedule(a: BaseTrigger, b: BaseTrigger) -> bool:
+    """Whether two triggers fire at the same times (an interval's start is not compared)."""
+    if isinstance(a, CronTrigger) and isinstance(b, CronTrigger):
+        return str(a) == str(b) and str(a.timezone) == str(b.timezone)
+    if isinstance(a, IntervalTrigger) and isinstance(b, IntervalTrigger):
+        return a.interval == b.interval
+    return repr(a) == repr(b)
 
 
 REFRESH_JOB = "scheduler.refresh"
@@ -113,7 +125,7 @@ class JobScheduler:
         moved: list[str] = []
         for index, job in enumerate(self._jobs):
             new = wanted.get(job.name)
-            if new is None or repr(new.trigger) == repr(job.trigger):
+            if new is None or same_schedule(new.trigger, job.trigger):
                 continue
             self._jobs[index] = new
             moved.append(job.name)

@@ -38,6 +38,13 @@ CRON_KEY = "ccsn_digest_cron"
 STORED_KEYS = (*CHANNEL_KEYS, *PEOPLE_KEYS, REGIONS_KEY, TIMEZONE_KEY, CRON_KEY)
 
 DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+DAY_NAMES = dict(
+    zip(
+        DAYS,
+        ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"),
+        strict=True,
+    )
+)
 # `0 9 * * mon`: the form Home writes; anything else set by hand is shown as it is.
 _SIMPLE_CRON = re.compile(r"^(\d{1,2}) (\d{1,2}) \* \* (mon|tue|wed|thu|fri|sat|sun)$")
 
@@ -55,6 +62,11 @@ class DigestTime:
     minute: int
     hour: int
     day: str
+
+    def label(self) -> str:
+        """As people say it: `Mondays at 9:00 am`."""
+        suffix = "am" if self.hour < 12 else "pm"
+        return f"{DAY_NAMES[self.day]}s at {(self.hour % 12) or 12}:{self.minute:02d} {suffix}"
 
     def cron(self) -> str:
         """The crontab expression for this slot."""

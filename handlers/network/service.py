@@ -106,6 +106,9 @@ def _pinned_note(key: str) -> str:
 def _describe(key: str, value: StoredValue) -> str:
     if key in CHANNEL_KEYS:
         return f"<#{value}>" if value else "not chosen"
+    if key == CRON_KEY and isinstance(value, str):
+        slot = digest_time(value)
+        return slot.label() if slot else blocks.code(value)
     if isinstance(value, tuple):
         return ", ".join(blocks.user(v) for v in value) or "nobody"
     if isinstance(value, dict):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from core.network_settings import DAYS
+from core.network_settings import DAY_NAMES, DAYS
 from handlers import blocks
 from handlers.network import ids
 from handlers.network.schemas import ChannelSetting, NetworkPanel, PeopleSetting, SetupLine
@@ -19,13 +19,6 @@ TIMEZONES = (
     "America/Anchorage",
     "Pacific/Honolulu",
     "UTC",
-)
-DAY_NAMES = dict(
-    zip(
-        DAYS,
-        ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"),
-        strict=True,
-    )
 )
 
 
@@ -91,7 +84,7 @@ def _static(action_id: str, chosen: str, options: list[tuple[str, str]]) -> dict
 def _schedule(panel: NetworkPanel) -> list[blocks.Block]:
     zone = blocks.escape(panel.timezone)
     if panel.digest is not None:
-        when = f"{DAY_NAMES[panel.digest.day]}s at {_hour_label(panel.digest.hour)}"
+        when = panel.digest.label()
     else:
         when = f"cron {blocks.code(panel.digest_cron)}"
     found: list[blocks.Block] = []
