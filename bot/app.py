@@ -21,7 +21,7 @@ from handlers import all_jobs, register_all
 from handlers.deps import Deps
 from handlers.network import service as network_service
 from handlers.network.provider import StoredSettings
-from storage.db import make_engine, make_session_factory
+from storage.db import make_engine, make_session_factory, read_only
 from storage.uow import UnitOfWork
 
 log = logging.getLogger(__name__)
@@ -105,10 +105,11 @@ def build_runtime(
         on_failure=notify_coordinators(lambda: deps.settings),
     )
     worker = OutboxWorker(delivery)
-    uow = lambda: UnitOfWork(sessions, worker.wake)  # noqa: E731 - shared by deps and settings
     # Features read the effective settings (environment over Home's choices over defaults)
     # through `deps.settings`, re-read within a second of a change in any process.
-    deps = Deps(settings=StoredSettings(settings, uow, clock), uow=uow, clock=clock)
+    readers = make_session_factory(read_only(engine))
+    source = StoredSettings(settings, lambda: UnitOfWork(readers), clock)
+    deps = Deps(settings=source, uow=lambda: UnitOfWork(sessions, worker.wake), clock=clock)
     app = create_app(deps, client, verify_token=verify_token, listener_executor=listener_executor)
     scheduler = JobScheduler(
         all_jobs(deps), settings.timezone, clock, refresh=lambda: all_jobs(deps)

@@ -185,7 +185,7 @@ def _new_value(
         assert isinstance(people, tuple)
         return checked(wanted.key, (*owners(environment), *people))
     if wanted.key == REGIONS_KEY:
-        if wanted.region not in REGIONS:
+        if wanted.region is None or wanted.region not in REGIONS:
             raise InvalidSetting("That is not an R-TAC region.")
         mapping = dict(before.ccsn_ta_region_providers)
         mapping[wanted.region] = tuple(wanted.value) if isinstance(wanted.value, list) else ()
