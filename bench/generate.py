@@ -26,7 +26,7 @@ from bench.rows import (
     practice_rows,
     ta_request_rows,
 )
-from handlers.practices.reviewable import PRACTICES
+from handlers.practices.kind import PRACTICES
 from handlers.review.schemas import SubmissionRef
 from handlers.review.service import published_key
 from handlers.ta.service import post_key as ta_post_key

@@ -1,4 +1,8 @@
-"""Events: `/announce-event`, its shortcut, review, RSVP, reminders and the calendar feed."""
+"""Events: `/announce-event`, its shortcut, review, RSVP, reminders and the calendar feed.
+
+`KIND` declares events to the review pipeline; `register` adds what only events have (RSVP,
+the announcement's menu, cancelling) and `jobs` their reminders.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +11,7 @@ from datetime import timedelta
 from core.schedule import PeriodicJob, cron
 from handlers.deps import Deps
 from handlers.events import attendance
+from handlers.events.kind import EVENTS as KIND
 from handlers.events.listeners import register
 
 REMINDER_CHECK = timedelta(minutes=5)
@@ -34,4 +39,4 @@ def _remind(deps: Deps) -> None:
     attendance.send_due_reminders(deps)
 
 
-__all__ = ["jobs", "register"]
+__all__ = ["KIND", "jobs", "register"]

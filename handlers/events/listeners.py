@@ -1,4 +1,8 @@
-"""Bolt listeners for events: the form, RSVP, the announcement's menu, edits and cancelling."""
+"""Bolt listeners of events' own: RSVP, the announcement's ⋯ menu, and cancelling.
+
+The form itself (`/announce-event`, its shortcut, submitting, editing) is the review
+pipeline's, declared by `handlers.events.kind.EVENTS`.
+"""
 
 from __future__ import annotations
 
@@ -12,55 +16,17 @@ from sqlalchemy.exc import SQLAlchemyError
 from handlers import forms
 from handlers.deps import Deps
 from handlers.events import attendance, ids, service, views
-from handlers.events.schemas import CANCEL_REASON_MAX, parse_event_form
+from handlers.events.kind import EVENTS
+from handlers.events.schemas import CANCEL_REASON_MAX
 from handlers.replies import TRY_AGAIN, int_or_none, metadata, tell
+from handlers.review.listeners import open_edit_form
 
 log = logging.getLogger(__name__)
-
-
-# Far above any real revision, and inside every database's integer, so a crafted number is a
-# stale version rather than an overflow.
-_VERSION_MAX = 2**31 - 1
-
-
-def _version(value: object) -> int:
-    """A revision or sequence number from metadata (0 is valid); -1 when malformed."""
-    if isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= _VERSION_MAX:
-        return value
-    return -1
-
-
-def _opened_live(value: object) -> bool | None:
-    """Whether the edit form was opened as a live edit; None from forms that do not say."""
-    return value if isinstance(value, bool) else None
 
 
 def _action(body: dict[str, Any]) -> dict[str, Any]:
     action = (body.get("actions") or [{}])[0]
     return action if isinstance(action, dict) else {}
-
-
-def open_announce_form(deps: Deps, client: WebClient, trigger_id: str) -> None:
-    """Open the announce-an-event form, or a note that events are switched off."""
-    enabled = service.events_enabled(deps.settings)
-    view = views.event_modal() if enabled else views.unavailable_modal()
-    client.views_open(trigger_id=trigger_id, view=view)
-
-
-def open_edit_form(
-    deps: Deps, client: WebClient, trigger_id: str, user_id: str, event_id: int
-) -> str | None:
-    """Open the form filled with the event; otherwise say why `user_id` cannot edit it."""
-    try:
-        event, problem = service.load_for_edit(deps, user_id=user_id, event_id=event_id)
-    except SQLAlchemyError:
-        log.exception("event.load_failed")
-        return TRY_AGAIN
-    if event is None:
-        return problem
-    view = views.event_modal(event, service.edit_metadata(event), live=service.is_live(event))
-    client.views_open(trigger_id=trigger_id, view=view)
-    return None
 
 
 def open_cancel_form(
@@ -80,46 +46,6 @@ def open_cancel_form(
 
 def register(app: App, deps: Deps) -> None:
     """Attach the events listeners."""
-
-    def open_form(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
-        ack()
-        open_announce_form(deps, client, body["trigger_id"])
-
-    app.command(ids.ANNOUNCE_COMMAND)(open_form)
-    app.shortcut(ids.ANNOUNCE_SHORTCUT)(open_form)
-
-    @app.view(ids.EVENT_MODAL)
-    def submit(ack: Ack, body: dict[str, Any], view: dict[str, Any]) -> None:
-        values = (view.get("state") or {}).get("values") or {}
-        form = parse_event_form(values, deps.clock())
-        if isinstance(form, dict):
-            ack(response_action="errors", errors=form)
-            return
-        user_id = body["user"]["id"]
-        meta = metadata(view)
-        event_id = int_or_none(meta.get("event_id"))
-        try:
-            if event_id is None:
-                service.submit_event(deps, submitter_id=user_id, form=form, view_id=view["id"])
-            else:
-                result = service.save_event_edit(
-                    deps,
-                    user_id=user_id,
-                    event_id=event_id,
-                    revision=_version(meta.get("revision")),
-                    sequence=_version(meta.get("sequence")),
-                    form=form,
-                    view_id=view["id"],
-                    opened_live=_opened_live(meta.get("live")),
-                )
-                if result.error_block and result.error:
-                    ack(response_action="errors", errors={result.error_block: result.error})
-                    return
-        except SQLAlchemyError:
-            log.exception("event.save_failed")
-            ack(response_action="errors", errors={ids.TITLE_BLOCK: TRY_AGAIN})
-            return
-        ack()
 
     def answer_rsvp(going: bool, *, rewrite: bool = False) -> Any:
         def listener(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
@@ -153,7 +79,8 @@ def register(app: App, deps: Deps) -> None:
         app.action(link_action)(link_clicked)
 
     def open_edit(body: dict[str, Any], client: WebClient, event_id: int) -> None:
-        problem = open_edit_form(deps, client, body["trigger_id"], body["user"]["id"], event_id)
+        user_id = body["user"]["id"]
+        problem = open_edit_form(deps, client, body["trigger_id"], user_id, EVENTS, event_id)
         if problem:
             tell(client, body, problem)
 
@@ -161,11 +88,6 @@ def register(app: App, deps: Deps) -> None:
         problem = open_cancel_form(deps, client, body["trigger_id"], body["user"]["id"], event_id)
         if problem:
             tell(client, body, problem)
-
-    @app.action(ids.EDIT_ACTION)
-    def edit(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
-        ack()
-        open_edit(body, client, int_or_none(_action(body).get("value")) or 0)
 
     @app.action(ids.MANAGE_ACTION)
     def manage(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
@@ -198,7 +120,7 @@ def register(app: App, deps: Deps) -> None:
             log.exception("event.cancel_failed")
             ack(response_action="errors", errors={ids.CANCEL_REASON_BLOCK: TRY_AGAIN})
             return
-        if result.error_block and result.error:
-            ack(response_action="errors", errors={result.error_block: result.error})
+        if result.error:
+            ack(response_action="errors", errors={ids.CANCEL_REASON_BLOCK: result.error})
             return
         ack()

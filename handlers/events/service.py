@@ -1,26 +1,25 @@
-"""Announcing an event, and changing it later: resubmitting, editing and cancelling.
+"""Changing an announced event: live edits (a member's new links held for review) and cancelling.
 
-Each change is one unit of work: the compare-and-set UPDATE, its audit row, the announcement's
-`chat.update` and every DM it owes, committed together.
+Submitting, reviewing and resubmitting an event are the review pipeline's
+(`handlers.review.submissions`, declared by `handlers.events.kind.EVENTS`). Each change here is
+one unit of work: the compare-and-set UPDATE, its audit row, the announcement's `chat.update`
+and every DM it owes, committed together.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 from datetime import datetime
 
 from core.config import Settings
 from handlers.deps import Deps
-from handlers.events import ids, messages
-from handlers.events.reviewable import EVENTS, event_search_document
-from handlers.events.schemas import EventForm
+from handlers.events import messages
 from handlers.review import service as review
 from handlers.review.schemas import SubmissionRef
-from storage.models import Event, EventStatus
+from handlers.review.submissions import OUT_OF_DATE, SubmitResult
+from storage.models import Event, EventStatus, SearchDocument
 from storage.uow import UnitOfWork
 
-OUT_OF_DATE = "This form is out of date; open it again."
 # What members are told changed, by field.
 _LABELS = {
     "title": "title",
@@ -39,18 +38,6 @@ _LABELS = {
 # A member's live edit changing one of these waits for a coordinator (see `held_links`).
 LINK_FIELDS = ("virtual_link", "registration_link")
 
-# An edit of an event in these states goes (back) to the coordinators rather than live.
-IN_REVIEW = (EventStatus.PENDING, EventStatus.CHANGES_REQUESTED)
-
-
-@dataclass(frozen=True)
-class SubmitResult:
-    """A saved event id, or a message for the form's `block_id` when it was refused."""
-
-    event_id: int | None = None
-    error_block: str | None = None
-    error: str | None = None
-
 
 def events_enabled(settings: Settings) -> bool:
     """Events need a channel to be announced in; until it is set, the form explains that."""
@@ -59,11 +46,27 @@ def events_enabled(settings: Settings) -> bool:
 
 def announcement_key(event_id: int) -> str:
     """Outbox key of the event's announcement (its publication after review)."""
-    return review.published_key(SubmissionRef(EVENTS.name, event_id))
+    return review.published_key(SubmissionRef("event", event_id))
 
 
-def _fields(form: EventForm) -> dict[str, object]:
-    return form.model_dump()
+def search_document(event: Event, *, post_key: str, at: datetime) -> SearchDocument:
+    """The searchable copy of an approved event, also rebuilt when it is edited.
+
+    Title, description and host are searched; the region (or statewide) filters.
+    """
+    return SearchDocument(
+        kind="event",
+        ref_id=event.id,
+        title=event.title,
+        body=event.description,
+        organisation=event.host_organisation,
+        county=None,
+        region=event.region,
+        pillars=[],
+        funding_streams=[],
+        post_key=post_key,
+        published_at=at,
+    )
 
 
 def changed_labels(event: Event, fields: Mapping[str, object]) -> list[str]:
@@ -87,41 +90,6 @@ def held_links(event: Event, fields: dict[str, object]) -> dict[str, object]:
     return held
 
 
-def submit_event(deps: Deps, *, submitter_id: str, form: EventForm, view_id: str) -> int | None:
-    """Save a new event as pending, thank the member, and ask coordinators to review.
-
-    A view submitted twice saves one event; the repeat returns None.
-    """
-    with deps.uow() as uow:
-        now = deps.clock()
-        if not uow.handled_views.claim(view_id, now):
-            return None
-        event = uow.events.add(
-            Event(
-                status=EventStatus.PENDING,
-                submitter_id=submitter_id,
-                revision=1,
-                sequence=0,
-                created_at=now,
-                submitted_at=now,
-                updated_at=now,
-                **_fields(form),
-            )
-        )
-        review.send_for_review(
-            uow,
-            deps,
-            EVENTS,
-            event,
-            now,
-            action="submitted",
-            actor_id=submitter_id,
-            receipt=messages.thanks_message(form, event.id),
-        )
-        uow.commit()
-        return event.id
-
-
 def manage_problem(
     event: Event | None, user_id: str, settings: Settings, now: datetime
 ) -> str | None:
@@ -140,49 +108,6 @@ def manage_problem(
     if event.starts_at <= now:
         return "This event has already started, so it can no longer be changed."
     return None
-
-
-def edit_problem(
-    event: Event | None, user_id: str, settings: Settings, now: datetime
-) -> str | None:
-    """Why `user_id` may not edit this event now: before a decision, or a live edit after.
-
-    While it waits for review or for the member's changes only the member may edit it, and
-    the edit goes (back) to review.
-    """
-    if event is not None and event.status in IN_REVIEW:
-        if event.submitter_id != user_id:
-            return "Only the member who announced this event can edit it."
-        return None
-    return manage_problem(event, user_id, settings, now)
-
-
-def load_for_edit(deps: Deps, *, user_id: str, event_id: int) -> tuple[Event | None, str]:
-    """The event to prefill the edit form with, or why it cannot be edited."""
-    with deps.uow() as uow:
-        event = uow.events.get(event_id)
-        problem = edit_problem(event, user_id, deps.settings, deps.clock())
-        if problem is not None:
-            return None, problem
-        return event, ""
-
-
-def is_live(event: Event) -> bool:
-    """Whether an edit of this event changes the announcement (rather than going to review)."""
-    return event.status is EventStatus.APPROVED
-
-
-def edit_metadata(event: Event) -> dict[str, object]:
-    """What the edit form carries back: which event and the version it was opened on.
-
-    `live` says whether it was opened as a live edit, so it is never saved the other way.
-    """
-    return {
-        "event_id": event.id,
-        "revision": event.revision,
-        "sequence": event.sequence,
-        "live": is_live(event),
-    }
 
 
 def update_announcement(uow: UnitOfWork, deps: Deps, event: Event, now: datetime) -> None:
@@ -230,72 +155,31 @@ def _tell_everyone_involved(
             )
 
 
-def save_event_edit(
+def edit_live(
+    uow: UnitOfWork,
     deps: Deps,
+    event: Event,
+    fields: dict[str, object],
     *,
     user_id: str,
-    event_id: int,
-    revision: int,
     sequence: int,
-    form: EventForm,
-    view_id: str,
-    opened_live: bool | None = None,
-) -> SubmitResult:
-    """Save an edit: back to the coordinators if they asked for changes, or live if approved.
+    now: datetime,
+) -> str | None:
+    """Apply an edit to an announced event in `uow`; a refusal for the form, or None.
 
-    A live edit updates the announcement at once and tells everyone who RSVP'd what changed;
-    the coordinators hear about edits made by anyone but themselves, and a member's new link
-    waits for one of them to apply it. `opened_live` says which of the two the form was
-    opened as (None for forms opened before it was recorded): a form for review whose event
-    was approved meanwhile is out of date, never a live edit nobody reviewed.
+    The announcement is rewritten at once and everyone who RSVP'd is told what changed; the
+    coordinators hear about edits made by anyone but themselves, and a member's new link
+    waits for one of them to apply it. `sequence` is the version the form was opened on.
     """
-    settings = deps.settings
-    with deps.uow() as uow:
-        now = deps.clock()
-        # A repeat of a form already saved is answered as that success was, before the checks
-        # that the first save itself changed the answer to (the event is now a new revision).
-        if not uow.handled_views.claim(view_id, now):
-            return SubmitResult(event_id=event_id)
-        event = uow.events.get(event_id)
-        problem = edit_problem(event, user_id, settings, now)
-        if problem is not None or event is None:
-            return SubmitResult(error_block=ids.TITLE_BLOCK, error=problem)
-        if opened_live is not None and opened_live != is_live(event):
-            return SubmitResult(error_block=ids.TITLE_BLOCK, error=OUT_OF_DATE)
-        fields = _fields(form)
-        if event.status in IN_REVIEW:
-            # Edited while still waiting for review: its review post is replaced, not left live.
-            # The UPDATE matches the status read here, so a decision landing in between makes
-            # this edit lose instead of overwriting the verdict's post.
-            replaces = event.revision if event.status is EventStatus.PENDING else None
-            if not uow.events.resubmit(
-                event_id, expected=event.status, revision=revision, changes=fields, at=now
-            ):
-                return SubmitResult(error_block=ids.TITLE_BLOCK, error=OUT_OF_DATE)
-            review.send_for_review(
-                uow,
-                deps,
-                EVENTS,
-                event,
-                now,
-                action="resubmitted",
-                actor_id=user_id,
-                receipt=messages.resubmitted_message(form, event_id),
-                replaces=replaces,
-            )
-            uow.commit()
-            return SubmitResult(event_id=event_id)
-
-        if event.sequence != sequence:
-            return SubmitResult(error_block=ids.TITLE_BLOCK, error=OUT_OF_DATE)
-        held = {} if settings.is_coordinator(user_id) else held_links(event, fields)
-        changes = changed_labels(event, fields)
-        if changes and not _edit_live(uow, deps, event, user_id, sequence, fields, changes, now):
-            return SubmitResult(error_block=ids.TITLE_BLOCK, error=OUT_OF_DATE)
-        if held:
-            _send_links_for_review(uow, deps, event, user_id, held, now)
-        uow.commit()  # even saved unchanged, the view is handled
-        return SubmitResult(event_id=event_id)
+    if event.sequence != sequence:
+        return OUT_OF_DATE
+    held = {} if deps.settings.is_coordinator(user_id) else held_links(event, fields)
+    changes = changed_labels(event, fields)
+    if changes and not _edit_live(uow, deps, event, user_id, sequence, fields, changes, now):
+        return OUT_OF_DATE
+    if held:
+        _send_links_for_review(uow, deps, event, user_id, held, now)
+    return None
 
 
 def _edit_live(
@@ -324,7 +208,7 @@ def _edit_live(
         reason=", ".join(changes),
     )
     update_announcement(uow, deps, event, now)
-    uow.search.index(event_search_document(event, post_key=announcement_key(event.id), at=now))
+    uow.search.index(search_document(event, post_key=announcement_key(event.id), at=now))
     calendar = messages.calendar_url(settings.ccsn_public_url, event.id)
     notice = messages.changed_message(event, changes, settings.timezone, calendar)
     _tell_everyone_involved(uow, event, user_id, notice, now)
@@ -391,7 +275,8 @@ def cancel_event(
 ) -> SubmitResult:
     """Cancel an approved event: the announcement says so and everyone who RSVP'd is told.
 
-    No reminder goes out for it afterwards, and the calendar feed drops it.
+    No reminder goes out for it afterwards, and the calendar feed drops it. A refusal is for
+    the cancel form's reason field.
     """
     settings = deps.settings
     with deps.uow() as uow:
@@ -399,15 +284,13 @@ def cancel_event(
         # A replay of the form that cancelled it closes as the first did, before the check
         # that would now answer "already cancelled".
         if not uow.handled_views.claim(view_id, now):
-            return SubmitResult(event_id=event_id)
+            return SubmitResult(item_id=event_id)
         event = uow.events.get(event_id)
         problem = manage_problem(event, user_id, settings, now)
         if problem is not None or event is None:
-            return SubmitResult(error_block=ids.CANCEL_REASON_BLOCK, error=problem)
+            return SubmitResult(error=problem)
         if not uow.events.cancel(event_id, actor_id=user_id, at=now, reason=reason):
-            return SubmitResult(
-                error_block=ids.CANCEL_REASON_BLOCK, error="This event has already been cancelled."
-            )
+            return SubmitResult(error="This event has already been cancelled.")
         uow.audit.record(
             entity_type="event",
             entity_id=event_id,
@@ -421,4 +304,4 @@ def cancel_event(
         notice = messages.cancelled_message(event, reason, settings.timezone)
         _tell_everyone_involved(uow, event, user_id, notice, now)
         uow.commit()
-        return SubmitResult(event_id=event_id)
+        return SubmitResult(item_id=event_id)

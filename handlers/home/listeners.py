@@ -21,13 +21,15 @@ from sqlalchemy.exc import SQLAlchemyError
 from handlers.deps import Deps
 from handlers.digest.listeners import open_subscription_form
 from handlers.events import listeners as events_listeners
+from handlers.events.kind import EVENTS
 from handlers.home import ids, service, views
 from handlers.network import ids as network_ids
 from handlers.network import service as network_service
 from handlers.network.schemas import SetupLine
-from handlers.practices import listeners as practices_listeners
+from handlers.practices.kind import PRACTICES
 from handlers.replies import TRY_AGAIN, int_or_none
-from handlers.review.schemas import SubmissionRef
+from handlers.review.kinds import SubmissionKinds
+from handlers.review.listeners import open_edit_form, open_form
 from handlers.ta import listeners as ta_listeners
 
 log = logging.getLogger(__name__)
@@ -56,8 +58,8 @@ def publish(
         log.warning("home.publish_failed error=%s", exc.response.get("error"))
 
 
-def register(app: App, deps: Deps) -> None:
-    """Attach the Home tab's event and button listeners."""
+def register(app: App, deps: Deps, kinds: SubmissionKinds) -> None:
+    """Attach the Home tab's event and button listeners; `kinds` resolve Edit and Withdraw."""
 
     @app.event(ids.HOME_OPENED_EVENT)
     def opened(event: dict[str, Any], client: WebClient) -> None:
@@ -83,7 +85,7 @@ def register(app: App, deps: Deps) -> None:
         return listener
 
     def share(user_id: str, value: str, trigger_id: str, client: WebClient) -> str | None:
-        practices_listeners.open_share_form(client, trigger_id)
+        open_form(deps, client, trigger_id, PRACTICES)
         return None
 
     def request_ta(user_id: str, value: str, trigger_id: str, client: WebClient) -> str | None:
@@ -91,19 +93,18 @@ def register(app: App, deps: Deps) -> None:
         return None
 
     def announce(user_id: str, value: str, trigger_id: str, client: WebClient) -> str | None:
-        events_listeners.open_announce_form(deps, client, trigger_id)
+        open_form(deps, client, trigger_id, EVENTS)
         return None
 
     def edit(user_id: str, value: str, trigger_id: str, client: WebClient) -> str | None:
-        ref = SubmissionRef.parse(value)
-        if ref is not None and ref.kind == "practice":
-            return practices_listeners.open_edit_form(deps, client, trigger_id, user_id, ref.id)
-        if ref is not None and ref.kind == "event":
-            return events_listeners.open_edit_form(deps, client, trigger_id, user_id, ref.id)
-        return "That submission no longer exists."
+        target = kinds.resolve(value)
+        if target is None:
+            return "That submission no longer exists."
+        kind, item_id = target
+        return open_edit_form(deps, client, trigger_id, user_id, kind, item_id)
 
     def withdraw(user_id: str, value: str, trigger_id: str, client: WebClient) -> str | None:
-        return service.withdraw(deps, user_id, value)
+        return service.withdraw(deps, kinds, user_id, value)
 
     def cancel_event(user_id: str, value: str, trigger_id: str, client: WebClient) -> str | None:
         event_id = int_or_none(value) or 0

@@ -1,8 +1,8 @@
 """What a member's Home tab holds, and what its buttons may do for them.
 
-Who may do what is decided by each feature's own rules (practices' `can_edit`, events'
-`edit_problem` and `manage_problem`, TA's `refusal`, review's `withdraw`), from the user Slack
-vouches for; a button's value only names the item.
+Who may do what is decided by each kind's own rules (its `edit_problem`, events'
+`manage_problem`, TA's `refusal`, review's `withdraw`), from the user Slack vouches for; a
+button's value only names the item.
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ from handlers.deps import Deps
 from handlers.digest import service as digest_service
 from handlers.events import attendance
 from handlers.events import service as events_service
+from handlers.events.kind import EVENTS
 from handlers.home.schemas import (
     CANCEL_EVENT,
     CANCEL_TA,
@@ -24,10 +25,10 @@ from handlers.home.schemas import (
     UpcomingEvent,
 )
 from handlers.network import service as network_service
-from handlers.practices import service as practices_service
+from handlers.practices.kind import PRACTICES
 from handlers.replies import int_or_none
-from handlers.review import registry
 from handlers.review import service as review_service
+from handlers.review.kinds import SubmissionKinds
 from handlers.ta import service as ta_service
 from handlers.ta.views import reference
 from storage.models import (
@@ -46,9 +47,9 @@ MAX_EVENTS = 8  # upcoming events shown, soonest first
 UNSUBSCRIBED = "Done: no more personal digests."
 
 
-def _practice(practice: Practice, user_id: str) -> MyItem:
+def _practice(practice: Practice, user_id: str, deps: Deps, now: datetime) -> MyItem:
     actions: list[str] = []
-    if practices_service.can_edit(practice, user_id) is None:
+    if PRACTICES.edit_problem(practice, user_id, deps.settings, now) is None:
         actions.append(EDIT)
     if str(practice.status) in review_service.WAITING:
         actions.append(WITHDRAW)
@@ -64,9 +65,9 @@ def _practice(practice: Practice, user_id: str) -> MyItem:
 
 def _event(event: Event, user_id: str, deps: Deps, now: datetime) -> MyItem:
     actions: list[str] = []
-    if events_service.edit_problem(event, user_id, deps.settings, now) is None:
+    if EVENTS.edit_problem(event, user_id, deps.settings, now) is None:
         actions.append(EDIT)
-    if event.status in events_service.IN_REVIEW:
+    if str(event.status) in review_service.WAITING:
         actions.append(WITHDRAW)
     elif events_service.manage_problem(event, user_id, deps.settings, now) is None:
         actions.append(CANCEL_EVENT)
@@ -125,7 +126,7 @@ def home_data(deps: Deps, user_id: str) -> HomeData:
         events, event_count = uow.home.events_of(user_id, MAX_ITEMS)
         requests, request_count = uow.home.ta_requests_of(user_id, MAX_ITEMS)
         items = [
-            *(_practice(p, user_id) for p in practices),
+            *(_practice(p, user_id, deps, now) for p in practices),
             *(_event(e, user_id, deps, now) for e in events),
             *(_ta_request(r) for r in requests),
         ]
@@ -161,9 +162,9 @@ def home_data(deps: Deps, user_id: str) -> HomeData:
         )
 
 
-def withdraw(deps: Deps, user_id: str, value: object) -> str:
-    """Withdraw the practice or event the button names; what to tell the member."""
-    target = registry.resolve(value)
+def withdraw(deps: Deps, kinds: SubmissionKinds, user_id: str, value: object) -> str:
+    """Withdraw the submission the button names; what to tell the member."""
+    target = kinds.resolve(value)
     if target is None:
         return "That submission no longer exists."
     kind, item_id = target

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import enum
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 
@@ -69,6 +70,55 @@ class SubmissionRef:
         if not (kind.isalpha() and kind.islower() and len(kind) <= 32):
             return None
         return cls(kind, int(number))
+
+
+# Far above any real revision, and inside every database's integer, so a crafted number is a
+# stale version rather than an overflow.
+_VERSION_MAX = 2**31 - 1
+
+
+def _version(value: object) -> int:
+    """A revision or sequence number from metadata (0 is valid); -1 when malformed."""
+    if isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= _VERSION_MAX:
+        return value
+    return -1
+
+
+@dataclass(frozen=True)
+class EditRef:
+    """Which submission an edit form is for, and the version of it the form was opened on.
+
+    `live` records whether it was opened as a live edit of something already published, so it
+    is never saved the other way; `sequence` is the published version (events count each live
+    edit). A malformed number reads as -1: a stale version, refused as out of date.
+    """
+
+    ref: SubmissionRef
+    revision: int
+    live: bool = False
+    sequence: int = 0
+
+    def metadata(self) -> dict[str, object]:
+        """The form's `private_metadata` (as JSON) that `parse` reads back."""
+        return {
+            "ref": str(self.ref),
+            "revision": self.revision,
+            "live": self.live,
+            "sequence": self.sequence,
+        }
+
+    @classmethod
+    def parse(cls, meta: Mapping[str, object]) -> EditRef | None:
+        """Read an edit form's untrusted metadata; None when it names no submission."""
+        ref = SubmissionRef.parse(meta.get("ref"))
+        if ref is None:
+            return None
+        return cls(
+            ref,
+            _version(meta.get("revision")),
+            live=meta.get("live") is True,
+            sequence=_version(meta.get("sequence")),
+        )
 
 
 REASON_MAX = 2000

@@ -1,7 +1,7 @@
 """What happens when something is sent for review and when a coordinator decides.
 
 Every rule of review lives here, the same for practices and events: who may decide, which
-states a decision may leave, and which Slack messages each outcome owes. A `ReviewKind`
+states a decision may leave, and which Slack messages each outcome owes. A `SubmissionKind`
 supplies only what differs between kinds (its rows and its Block Kit). The state change, its
 audit row and those messages are committed together, so a crash can delay a message but never
 lose it.
@@ -15,11 +15,12 @@ from typing import Any
 from handlers import blocks
 from handlers.deps import Deps
 from handlers.review import views as review_views
-from handlers.review.kinds import ReviewKind, Submission
+from handlers.review.kinds import Submission, SubmissionKind
 from handlers.review.schemas import ReviewDecision, ReviewOutcome, SubmissionRef
 from handlers.review.views import DecisionView
 from storage import outbox_links
 from storage.outbox_links import Links
+from storage.repositories.submissions import WAITING
 from storage.uow import UnitOfWork
 
 NOT_COORDINATOR = "Only coordinators can review submissions."
@@ -32,7 +33,6 @@ _STATUS_WORDS = {
     "cancelled": "cancelled",
     "withdrawn": "withdrawn",
 }
-WAITING = ("pending", "changes_requested")
 
 
 def review_key(ref: SubmissionRef, revision: int) -> str:
@@ -48,7 +48,7 @@ def published_key(ref: SubmissionRef) -> str:
 def send_for_review(
     uow: UnitOfWork,
     deps: Deps,
-    kind: ReviewKind[Any],
+    kind: SubmissionKind[Any, Any],
     item: Submission,
     now: datetime,
     *,
@@ -72,7 +72,7 @@ def send_for_review(
 def request_review(
     uow: UnitOfWork,
     deps: Deps,
-    kind: ReviewKind[Any],
+    kind: SubmissionKind[Any, Any],
     item: Submission,
     now: datetime,
     *,
@@ -104,20 +104,20 @@ def request_review(
     )
 
 
-def already_decided(kind: ReviewKind[Any], item: Submission) -> str:
+def already_decided(kind: SubmissionKind[Any, Any], item: Submission) -> str:
     """The answer for a coordinator who clicked after someone else decided."""
     by = f" by <@{item.decided_by}>" if item.decided_by else ""
     status = _STATUS_WORDS.get(str(item.status), str(item.status))
     return f"This {kind.noun} was already {status}{by}."
 
 
-def edited_since(kind: ReviewKind[Any]) -> str:
+def edited_since(kind: SubmissionKind[Any, Any]) -> str:
     """The answer for a coordinator whose decision was on a revision the member has replaced."""
     return f"This {kind.noun} was edited since; please review the newer version."
 
 
 def check_can_review(
-    deps: Deps, actor_id: str, kind: ReviewKind[Any], item_id: int
+    deps: Deps, actor_id: str, kind: SubmissionKind[Any, Any], item_id: int
 ) -> tuple[ReviewOutcome, str]:
     """Whether `actor_id` may decide on this submission now (before opening a modal).
 
@@ -138,7 +138,7 @@ def decide(
     deps: Deps,
     *,
     actor_id: str,
-    kind: ReviewKind[Any],
+    kind: SubmissionKind[Any, Any],
     item_id: int,
     decision: ReviewDecision,
     reason: str | None = None,
@@ -227,7 +227,9 @@ def decide(
     return ReviewOutcome(True)
 
 
-def withdraw(deps: Deps, *, actor_id: str, kind: ReviewKind[Any], item_id: int) -> ReviewOutcome:
+def withdraw(
+    deps: Deps, *, actor_id: str, kind: SubmissionKind[Any, Any], item_id: int
+) -> ReviewOutcome:
     """The member who submitted something takes it back before a coordinator decides.
 
     Only the submitter may (from the user Slack vouches for); a decision and a withdrawal

@@ -7,27 +7,24 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
 
 from storage.models import Event, EventStatus
-from storage.repositories.compare_and_set import compare_and_set
+from storage.repositories.submissions import SubmissionRepository
 
 
-class EventRepository:
-    """Loads and changes events; every change is compare-and-set, so only one racer wins."""
+class EventRepository(SubmissionRepository[Event]):
+    """Loads and changes events; every change is compare-and-set, so only one racer wins.
 
-    def __init__(self, session: Session) -> None:
-        self._session = session
+    Review's states (decide, resubmit, withdraw) come from `SubmissionRepository`; what is
+    events' own is editing and cancelling an announced event, and the calendar's queries.
+    """
 
-    def add(self, event: Event) -> Event:
-        """Stage a new event and give it its id."""
-        self._session.add(event)
-        self._session.flush()
-        return event
+    model = Event
+    status_enum = EventStatus
 
-    def get(self, event_id: int) -> Event | None:
-        """The event with this id, if any."""
-        return self._session.get(Event, event_id)
+    def _touched(self, at: datetime) -> dict[str, Any]:
+        """Every change to an event records when, for the calendar's `LAST-MODIFIED`."""
+        return {"updated_at": at}
 
     def lock(self, event_id: int) -> Event | None:
         """The event, locked until the transaction ends (PostgreSQL `FOR UPDATE`).
@@ -43,60 +40,6 @@ class EventRepository:
         )
         return self._session.scalars(query).first()
 
-    def transition(
-        self,
-        event_id: int,
-        *,
-        expected: EventStatus,
-        revision: int,
-        to: EventStatus,
-        actor_id: str,
-        at: datetime,
-        reason: str | None = None,
-    ) -> bool:
-        """Record a coordinator's decision on exactly this revision of the event.
-
-        False if someone else decided first or the member's edit made it a newer revision, so
-        what is announced is the text the coordinator read.
-        """
-        return self._change(
-            (Event.status == expected, Event.revision == revision),
-            event_id,
-            status=to,
-            decided_by=actor_id,
-            decided_at=at,
-            decision_reason=reason,
-            updated_at=at,
-        )
-
-    def resubmit(
-        self,
-        event_id: int,
-        *,
-        expected: EventStatus,
-        revision: int,
-        changes: Mapping[str, Any],
-        at: datetime,
-    ) -> bool:
-        """Put an edited event back into review, as the next revision.
-
-        False unless exactly this revision is still in the state the edit was checked against
-        (waiting for review, or for the member's changes), so a stale form cannot resubmit
-        twice, and an edit racing a decision either lands first or is refused.
-        """
-        return self._change(
-            (Event.status == expected, Event.revision == revision),
-            event_id,
-            **changes,
-            status=EventStatus.PENDING,
-            revision=revision + 1,
-            submitted_at=at,
-            updated_at=at,
-            decided_at=None,
-            decided_by=None,
-            decision_reason=None,
-        )
-
     def edit_published(
         self,
         event_id: int,
@@ -111,36 +54,21 @@ class EventRepository:
         if rescheduled:
             values["rescheduled_at"] = at
         return self._change(
-            (Event.status == EventStatus.APPROVED, Event.sequence == sequence),
             event_id,
+            (Event.status == EventStatus.APPROVED, Event.sequence == sequence),
             **values,
         )
 
     def cancel(self, event_id: int, *, actor_id: str, at: datetime, reason: str | None) -> bool:
         """Cancel an approved event; False if it was not approved (already cancelled, ...)."""
         return self._change(
-            (Event.status == EventStatus.APPROVED,),
             event_id,
+            (Event.status == EventStatus.APPROVED,),
             status=EventStatus.CANCELLED,
             cancelled_at=at,
             cancelled_by=actor_id,
             cancel_reason=reason,
             sequence=Event.sequence + 1,
-            updated_at=at,
-        )
-
-    def withdraw(self, event_id: int, *, submitter_id: str, at: datetime) -> bool:
-        """The member takes back an event not yet decided; False if it was decided first."""
-        return self._change(
-            (
-                Event.submitter_id == submitter_id,
-                Event.status.in_((EventStatus.PENDING, EventStatus.CHANGES_REQUESTED)),
-            ),
-            event_id,
-            status=EventStatus.WITHDRAWN,
-            decided_by=submitter_id,
-            decided_at=at,
-            decision_reason=None,
             updated_at=at,
         )
 
@@ -165,11 +93,3 @@ class EventRepository:
             .order_by(Event.starts_at, Event.id)
         )
         return self._session.scalars(query).all()
-
-    def _change(self, conditions: tuple[Any, ...], event_id: int, **values: Any) -> bool:
-        """One compare-and-set UPDATE; the loaded event then shows the row as it now is.
-
-        After a win that is the row this UPDATE left (see `compare_and_set`); after a loss,
-        the change that beat it.
-        """
-        return compare_and_set(self._session, Event, event_id, conditions, **values) is not None

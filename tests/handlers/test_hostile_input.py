@@ -299,7 +299,12 @@ MODALS = [
         },
         good=lambda _: simulate.practice_values(),
         saved=practice_saved,
-        metadata=lambda _: {"practice_id": an_id(1), "revision": an_id(1)},
+        metadata=lambda _: {
+            "ref": st.one_of(st.just("practice:1"), st.just("event:1"), an_id(1), junk),
+            "revision": an_id(1),
+            "live": st.one_of(st.booleans(), junk),
+            "sequence": an_id(0),
+        },
     ),
     Modal(
         review_ids.REASON_MODAL,
@@ -361,14 +366,16 @@ MODALS = [
         saved=event_saved,
         users=lambda _: (MEMBER, COORDINATORS[0], STRANGER),
         metadata=lambda p: {
-            "event_id": an_id(p["event"]),
+            "ref": st.one_of(st.just(f"event:{p['event']}"), an_id(p["event"]), junk),
             "revision": st.one_of(st.just(p["revision"]), an_id(p["revision"])),
             "sequence": st.one_of(st.just(p["sequence"]), an_id(p["sequence"])),
+            "live": st.one_of(st.booleans(), junk),
         },
         real_metadata=lambda p: {
-            "event_id": p["event"],
+            "ref": f"event:{p['event']}",
             "revision": p["revision"],
             "sequence": p["sequence"],
+            "live": True,
         },
         prepare=approved_event,
     ),
@@ -487,10 +494,11 @@ def test_any_submission_is_answered_cleanly(bot: Bot, modal: Modal) -> None:
 
 
 def test_every_modal_is_covered() -> None:
-    """Each `app.view(...)` callback in handlers/ has an entry in MODALS."""
+    """Each `app.view(...)` callback, and each kind's form, in handlers/ has an entry in MODALS."""
     registered = set()
+    pattern = r"app\.view\(\s*ids\.([A-Z_]+)\)|modal_id = ids\.([A-Z_]+)"
     for path in Path(handlers.__file__).parent.rglob("*.py"):
-        for name in re.findall(r"app\.view\(\s*ids\.([A-Z_]+)\)", path.read_text()):
+        for name in (a or b for a, b in re.findall(pattern, path.read_text())):
             module = __import__(f"handlers.{path.parent.name}.ids", fromlist=[name])
             registered.add(getattr(module, name))
 
