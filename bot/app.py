@@ -19,7 +19,9 @@ from core.clock import Clock, utc_now
 from core.config import Settings
 from handlers import all_jobs, register_all
 from handlers.deps import Deps
-from storage.db import make_engine, make_session_factory
+from handlers.network import service as network_service
+from handlers.network.provider import StoredSettings
+from storage.db import make_engine, make_session_factory, read_only
 from storage.uow import UnitOfWork
 
 log = logging.getLogger(__name__)
@@ -71,6 +73,7 @@ class Runtime:
 
     def start_background(self) -> None:
         """Start delivering the outbox and running scheduled jobs (serving processes only)."""
+        network_service.seed(self.deps)
         self.worker.start()
         self.scheduler.start()
 
@@ -99,12 +102,18 @@ def build_runtime(
         lambda: UnitOfWork(sessions),
         make_client(settings, for_outbox=True),
         clock,
-        on_failure=notify_coordinators(settings),
+        on_failure=notify_coordinators(lambda: deps.settings),
     )
     worker = OutboxWorker(delivery)
-    deps = Deps(settings=settings, uow=lambda: UnitOfWork(sessions, worker.wake), clock=clock)
+    # Features read the effective settings (environment over Home's choices over defaults)
+    # through `deps.settings`, re-read within a second of a change in any process.
+    readers = make_session_factory(read_only(engine))
+    source = StoredSettings(settings, lambda: UnitOfWork(readers), clock)
+    deps = Deps(settings=source, uow=lambda: UnitOfWork(sessions, worker.wake), clock=clock)
     app = create_app(deps, client, verify_token=verify_token, listener_executor=listener_executor)
-    scheduler = JobScheduler(all_jobs(deps), settings.timezone, clock)
+    scheduler = JobScheduler(
+        all_jobs(deps), settings.timezone, clock, refresh=lambda: all_jobs(deps)
+    )
     return Runtime(
         settings=settings,
         engine=engine,

@@ -8,6 +8,7 @@ error; later failures of the same kind are counted in `ccsn-bot outbox`, not rep
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from datetime import datetime
 
 from bot.outbox import FailureHook
@@ -29,13 +30,17 @@ def failure_notice(channel: str, error: str) -> dict[str, object]:
     return {"text": text, "blocks": [blocks.section(text)]}
 
 
-def notify_coordinators(settings: Settings) -> FailureHook:
-    """The outbox's failure hook: enqueue one notice per coordinator, channel and error."""
+def notify_coordinators(settings: Callable[[], Settings]) -> FailureHook:
+    """The outbox's failure hook: enqueue one notice per coordinator, channel and error.
+
+    `settings` gives the effective settings at the time of the failure, so coordinators added
+    in Home hear about it too.
+    """
 
     def hook(uow: UnitOfWork, message: OutboxMessage, error: str, now: datetime) -> None:
         if message.key and message.key.startswith(outbox_links.FAILURE_NOTICE_PREFIX):
             return  # a notice that itself failed must not start a loop
-        for coordinator in settings.ccsn_coordinators:
+        for coordinator in settings().ccsn_coordinators:
             # The error text may be long (a proxy's page): a digest of it keeps the key short.
             digest = hashlib.sha256(error.encode()).hexdigest()[:12]
             key = outbox_links.failure_notice_key(message.channel, digest, coordinator)

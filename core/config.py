@@ -242,13 +242,17 @@ class Settings(BaseSettings):
     def require_for_serve(self) -> None:
         """Refuse to serve without what a live workspace needs, naming the first gap.
 
+        A token, the signing secret (HTTP only) and at least one owner (`CCSN_COORDINATORS`),
+        who then chooses the channels and everything else in Home.
+
         Raises:
             SettingsError: naming the missing variable.
         """
         required = ["slack_bot_token"]
         if not self.socket_mode:  # Socket Mode requests are not signed
             required.append("slack_signing_secret")
-        required += ["ccsn_coordinators", "ccsn_coordinator_channel", "ccsn_practices_channel"]
+        # Channels are chosen in Home once the bot runs; the owners set up everything else.
+        required.append("ccsn_coordinators")
         for name in required:
             if not getattr(self, name):
                 raise SettingsError(f"{name.upper()} is not set; see .env.example")

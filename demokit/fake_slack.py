@@ -31,6 +31,20 @@ TEAM_DOMAIN = "ccsn-demo"
 BLOCKS_METHODS = frozenset({"chat.postMessage", "chat.update", "chat.postEphemeral"})
 VIEW_METHODS = frozenset({"views.open", "views.update", "views.publish", "views.push"})
 MESSAGE_BLOCKS_MAX = 50
+# What the manifest asks for; a test can take some away to see the set-up check notice.
+DEFAULT_SCOPES = (
+    "channels:history",
+    "channels:join",
+    "channels:read",
+    "chat:write",
+    "commands",
+    "files:write",
+    "groups:history",
+    "groups:read",
+    "im:history",
+    "im:write",
+    "users:read",
+)
 VIEW_BLOCKS_MAX = 100
 
 
@@ -203,6 +217,11 @@ class FakeSlack:
     malformed: list[tuple[str, list[str]]] = field(default_factory=list)
     # users.info answers: user id -> real name; any other user is `user_not_found`.
     names: dict[str, str] = field(default_factory=dict)
+    # conversations.info answers: channel id -> what differs from a public channel the bot is
+    # in (`is_member`, `is_private`, `is_archived`); None: the channel does not exist.
+    channels: dict[str, dict[str, Any] | None] = field(default_factory=dict)
+    # auth.test's `x-oauth-scopes` header: the scopes the app was installed with.
+    scopes: tuple[str, ...] = DEFAULT_SCOPES
     _ts: int = 0
     _last_post: dict[str, float] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
@@ -330,6 +349,8 @@ class FakeSlack:
                 call.response = {"ok": False, "error": "invalid_auth"}
             else:
                 call.response = self._answer(method, params)
+            if method == "auth.test" and call.response.get("ok"):
+                return 200, call.response, {"x-oauth-scopes": ",".join(self.scopes)}
             return 200, call.response, {}
 
     def _rate_limit_wait(self, method: str, params: dict[str, Any]) -> float | None:
@@ -378,6 +399,10 @@ class FakeSlack:
             if not users or "," in users:
                 return {"ok": False, "error": "invalid_arguments"}
             return {"ok": True, "channel": {"id": f"D{users}"}}
+        if method == "conversations.info":
+            return self._conversation_info(channel)
+        if method == "conversations.join":
+            return self._join(channel)
         if method == "users.info":
             user = str(params.get("user", ""))
             if user not in self.names:
@@ -397,6 +422,36 @@ class FakeSlack:
                 view = json.loads(view)
             return {"ok": True, "view": {"id": "VFAKE", "hash": "1700000000.fake", **(view or {})}}
         return {"ok": True}
+
+    def _conversation_info(self, channel: str) -> dict[str, Any]:
+        """A channel as the bot sees it: by default public, open, and the bot a member."""
+        if channel in self.channels and self.channels[channel] is None:
+            return {"ok": False, "error": "channel_not_found"}
+        found = {
+            "id": channel,
+            "name": channel.lower(),
+            "is_channel": True,
+            "is_private": False,
+            "is_archived": False,
+            "is_member": True,
+            **(self.channels.get(channel) or {}),
+        }
+        if found["is_private"] and not found["is_member"]:
+            # Slack hides private channels from a bot that is not in them.
+            return {"ok": False, "error": "channel_not_found"}
+        return {"ok": True, "channel": found}
+
+    def _join(self, channel: str) -> dict[str, Any]:
+        """Join a public channel, as `conversations.join` does; private ones need an invite."""
+        answer = self._conversation_info(channel)
+        if not answer["ok"]:
+            return answer
+        if answer["channel"]["is_private"]:
+            return {"ok": False, "error": "method_not_supported_for_channel_type"}
+        if answer["channel"]["is_archived"]:
+            return {"ok": False, "error": "is_archived"}
+        self.channels[channel] = {**(self.channels.get(channel) or {}), "is_member": True}
+        return {"ok": True, "channel": {**answer["channel"], "is_member": True}}
 
     def _refuse_malformed(self, method: str, params: dict[str, Any]) -> dict[str, Any] | None:
         """Slack's answer to Block Kit it would not accept, recorded in `malformed`; else None."""

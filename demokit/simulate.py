@@ -358,3 +358,37 @@ def home_click(action_id: str, value: str, user_id: str) -> str:
             ],
         }
     )
+
+
+def home_select(action_id: str, block_id: str, user_id: str, **chosen: Any) -> str:
+    """The body of a select menu changed on the member's Home tab.
+
+    `chosen` is what Slack sends for the element: `selected_conversation="C0123"`,
+    `selected_users=["U0123"]` or `selected_option={"value": "mon"}`.
+    """
+    kinds = {
+        "selected_conversation": "conversations_select",
+        "selected_users": "multi_users_select",
+        "selected_option": "static_select",
+    }
+    element = next((kinds[name] for name in chosen if name in kinds), "static_select")
+    return interaction_body(
+        {
+            "type": "block_actions",
+            "user": {"id": user_id, "team_id": TEAM},
+            "team": {"id": TEAM},
+            "api_app_id": APP_ID,
+            "trigger_id": f"trigger-{next(_trigger)}",
+            "container": {"type": "view", "view_id": "VHOME0001"},
+            "view": {"id": "VHOME0001", "type": "home", "callback_id": "ccsn_home"},
+            "actions": [
+                {
+                    "type": element,
+                    "action_id": action_id,
+                    "block_id": block_id,
+                    "action_ts": "1700000000.000002",
+                    **chosen,
+                }
+            ],
+        }
+    )

@@ -8,6 +8,17 @@ from typing import Any
 from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.orm import Session, sessionmaker
 
+READ_ONLY = "ccsn_read_only"  # an execution option: this engine's transactions only read
+
+
+def read_only(engine: Engine) -> Engine:
+    """The same engine for transactions that only read (SQLite: a plain deferred `BEGIN`).
+
+    With WAL a reader never waits for a writer, so a frequent small read (the settings'
+    version) does not compete with the writers for SQLite's single write lock.
+    """
+    return engine.execution_options(**{READ_ONLY: True})
+
 
 def make_engine(url: str) -> Engine:
     """Create an engine tuned for the bot's many short transactions.
@@ -34,7 +45,9 @@ def make_engine(url: str) -> Engine:
 
         @event.listens_for(engine, "begin")
         def _on_begin(connection: Any) -> None:
-            connection.exec_driver_sql("BEGIN IMMEDIATE")
+            # A reader (`read_only`) must not queue for the write lock behind busy writers.
+            read_only = connection.get_execution_options().get(READ_ONLY, False)
+            connection.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
 
         return engine
     return create_engine(

@@ -15,6 +15,7 @@ from storage.repositories.handled_views import HandledViewRepository
 from storage.repositories.home import HomeRepository
 from storage.repositories.job_runs import JobRunRepository
 from storage.repositories.library import LibraryRepository
+from storage.repositories.network_settings import NetworkSettingsRepository
 from storage.repositories.outbox import OutboxRepository
 from storage.repositories.practices import PracticeRepository
 from storage.repositories.reports import ReportRepository
@@ -52,6 +53,7 @@ class UnitOfWork:
         self.reports = ReportRepository(self.session)
         self.home = HomeRepository(self.session)
         self.library = LibraryRepository(self.session)
+        self.network_settings = NetworkSettingsRepository(self.session)
         return self
 
     def commit(self) -> None:

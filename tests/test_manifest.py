@@ -11,6 +11,7 @@ from types import ModuleType
 import yaml
 
 import handlers
+from handlers.network.service import REQUIRED_SCOPES
 
 ROOT = Path(__file__).resolve().parent.parent
 MANIFEST = yaml.safe_load((ROOT / "manifest.yml").read_text())
@@ -34,6 +35,10 @@ SCOPES = {
     "files.getUploadURLExternal": "files:write",
     "files.completeUploadExternal": "files:write",
     "users.info": "users:read",
+    # The set-up check: whether each chosen channel exists and the bot is in it (public with
+    # channels:read, private with groups:read), and Join for a public one.
+    "conversations.info": "channels:read",
+    "conversations.join": "channels:join",
 }
 
 
@@ -101,6 +106,13 @@ def test_manifest_requests_every_scope_the_code_needs() -> None:
     assert unknown == set(), "add these methods to SCOPES with the scope they need"
     needed = {SCOPES[m] for m in methods if SCOPES.get(m)}
     assert needed <= set(MANIFEST["oauth_config"]["scopes"]["bot"])
+
+
+def test_the_set_up_check_expects_exactly_the_manifest_scopes() -> None:
+    """The scopes the set-up check asks Slack for are the ones the manifest requests."""
+    declared = set(MANIFEST["oauth_config"]["scopes"]["bot"])
+    assert set(REQUIRED_SCOPES) == declared
+    assert {"channels:read", "groups:read", "channels:join"} <= declared
 
 
 def test_request_urls_point_at_the_bot_endpoint() -> None:

@@ -23,6 +23,9 @@ from handlers.digest.listeners import open_subscription_form
 from handlers.events import listeners as events_listeners
 from handlers.events.kind import EVENTS
 from handlers.home import ids, service, views
+from handlers.network import ids as network_ids
+from handlers.network import service as network_service
+from handlers.network.schemas import SetupLine
 from handlers.practices.kind import PRACTICES
 from handlers.replies import TRY_AGAIN, int_or_none
 from handlers.review.kinds import SubmissionKinds
@@ -36,7 +39,13 @@ log = logging.getLogger(__name__)
 Click = Callable[[str, str, str, WebClient], str | None]
 
 
-def publish(deps: Deps, client: WebClient, user_id: str, notice: str | None = None) -> None:
+def publish(
+    deps: Deps,
+    client: WebClient,
+    user_id: str,
+    notice: str | None = None,
+    setup: list[SetupLine] | None = None,
+) -> None:
     """Build `user_id`'s Home tab and publish it; on failure the old tab simply stays."""
     try:
         data = service.home_data(deps, user_id)
@@ -44,7 +53,7 @@ def publish(deps: Deps, client: WebClient, user_id: str, notice: str | None = No
         log.exception("home.load_failed")
         return
     try:
-        client.views_publish(user_id=user_id, view=views.home_view(data, notice))
+        client.views_publish(user_id=user_id, view=views.home_view(data, notice, setup))
     except SlackApiError as exc:
         log.warning("home.publish_failed error=%s", exc.response.get("error"))
 
@@ -127,3 +136,81 @@ def register(app: App, deps: Deps, kinds: SubmissionKinds) -> None:
     }
     for action_id, act in clicks.items():
         app.action(action_id)(on_click(act))
+    register_network(app, deps)
+
+
+def _network_change(action: dict[str, Any]) -> network_service.Change | None:
+    """The setting a Network settings control asks to change, from its block and value."""
+    block_id = str(action.get("block_id") or "")
+    action_id = action.get("action_id")
+    if action_id == network_ids.CHANNEL_ACTION:
+        key = block_id.removeprefix(network_ids.SETTING_BLOCK_PREFIX)
+        return network_service.Change(key, action.get("selected_conversation"))
+    if action_id == network_ids.PEOPLE_ACTION:
+        key = block_id.removeprefix(network_ids.SETTING_BLOCK_PREFIX)
+        return network_service.Change(key, action.get("selected_users") or [])
+    if action_id == network_ids.REGION_ACTION:
+        region = block_id.removeprefix(network_ids.REGION_BLOCK_PREFIX)
+        return network_service.Change(
+            "ccsn_ta_region_providers", action.get("selected_users") or [], region=region
+        )
+    chosen = (action.get("selected_option") or {}).get("value")
+    if action_id == network_ids.TIMEZONE_ACTION:
+        return network_service.Change("ccsn_timezone", chosen)
+    if action_id == network_ids.DIGEST_DAY_ACTION:
+        return network_service.Change("ccsn_digest_cron", {"day": chosen})
+    if action_id == network_ids.DIGEST_HOUR_ACTION:
+        return network_service.Change("ccsn_digest_cron", {"hour": chosen})
+    return None
+
+
+def register_network(app: App, deps: Deps) -> None:
+    """The Network settings controls: each change saved (or refused) and Home republished."""
+
+    def changed(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
+        ack()
+        user_id = body["user"]["id"]  # who Slack signed for; never a value in the payload
+        action = (body.get("actions") or [{}])[0]
+        wanted = _network_change(action) if isinstance(action, dict) else None
+        if wanted is None:
+            return
+        try:
+            notice = network_service.change(deps, user_id, wanted)
+        except SQLAlchemyError:
+            log.exception("home.settings_failed")
+            notice = TRY_AGAIN
+        publish(deps, client, user_id, notice)
+
+    def check(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
+        ack()
+        user_id = body["user"]["id"]
+        if not deps.settings.is_coordinator(user_id):
+            publish(deps, client, user_id, network_service.NOT_COORDINATOR_SETUP)
+            return
+        lines = network_service.setup_check(deps, client)
+        publish(deps, client, user_id, "Set-up check done: see Network settings.", lines)
+
+    def join(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
+        ack()
+        user_id = body["user"]["id"]
+        action = (body.get("actions") or [{}])[0]
+        channel = str(action.get("value") or "") if isinstance(action, dict) else ""
+        notice = network_service.join(deps, client, user_id, channel)
+        lines = (
+            network_service.setup_check(deps, client)
+            if deps.settings.is_coordinator(user_id)
+            else None
+        )
+        publish(deps, client, user_id, notice, lines)
+
+    for action_id in (
+        network_ids.CHANNEL_ACTION,
+        network_ids.PEOPLE_ACTION,
+        network_ids.REGION_ACTION,
+        network_ids.TIMEZONE_ACTION,
+        network_ids.DIGEST_DAY_ACTION,
+        network_ids.DIGEST_HOUR_ACTION,
+    ):
+        app.action(action_id)(changed)
+    app.action(network_ids.SETUP_ACTION)(check)
+    app.action(network_ids.JOIN_ACTION)(join)

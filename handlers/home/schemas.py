@@ -7,6 +7,7 @@ from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from handlers.digest.views import SubscriptionView
+from handlers.network.schemas import NetworkPanel
 
 # What a member's own item offers on Home.
 EDIT = "edit"
@@ -72,3 +73,4 @@ class HomeData:
     subscription: SubscriptionView | None
     queue: list[QueueLine] | None  # coordinators only
     review_channel: str | None
+    network: NetworkPanel | None = None  # coordinators only

@@ -24,6 +24,7 @@ from handlers.home.schemas import (
     QueueLine,
     UpcomingEvent,
 )
+from handlers.network import service as network_service
 from handlers.practices.kind import PRACTICES
 from handlers.replies import int_or_none
 from handlers.review import service as review_service
@@ -157,6 +158,7 @@ def home_data(deps: Deps, user_id: str) -> HomeData:
             subscription=uow.digest_subscriptions.get(user_id),
             queue=_review_queue(uow) if coordinator else None,
             review_channel=settings.ccsn_coordinator_channel if coordinator else None,
+            network=network_service.panel(deps) if coordinator else None,
         )
 
 

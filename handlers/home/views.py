@@ -26,6 +26,8 @@ from handlers.home.schemas import (
     QueueLine,
     UpcomingEvent,
 )
+from handlers.network.schemas import SetupLine
+from handlers.network.views import network_blocks
 from handlers.ta.views import day_date, reference, topic_label
 
 _STATUS = {
@@ -241,8 +243,13 @@ def _digest(data: HomeData) -> list[blocks.Block]:
     return found
 
 
-def home_view(data: HomeData, notice: str | None = None) -> dict[str, Any]:
-    """The whole Home tab; `notice` (already-safe mrkdwn) answers the member's last click."""
+def home_view(
+    data: HomeData, notice: str | None = None, setup: list[SetupLine] | None = None
+) -> dict[str, Any]:
+    """The whole Home tab; `notice` (already-safe mrkdwn) answers the member's last click.
+
+    `setup` is the set-up check a coordinator just ran, shown under Network settings.
+    """
     body: list[blocks.Block] = [blocks.header("CCSN Hub")]
     if notice:
         body.append(blocks.section(f":information_source: {notice}"))
@@ -259,6 +266,8 @@ def home_view(data: HomeData, notice: str | None = None) -> dict[str, Any]:
     ]
     if data.queue is not None:
         body += queue_blocks(data)
+    if data.network is not None:
+        body += network_blocks(data.network, setup)
     body += _mine(data)
     body += _events(data)
     body += _digest(data)

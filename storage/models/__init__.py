@@ -7,6 +7,7 @@ from storage.models.digest_subscription import DigestSubscription
 from storage.models.event import Event, EventStatus
 from storage.models.handled_view import HandledView
 from storage.models.job_run import JobRun
+from storage.models.network_setting import NetworkSetting, NetworkSettingsVersion
 from storage.models.outbox import OutboxMessage, OutboxStatus
 from storage.models.practice import Practice, PracticeStatus
 from storage.models.rsvp import Rsvp
@@ -22,6 +23,8 @@ __all__ = [
     "EventStatus",
     "HandledView",
     "JobRun",
+    "NetworkSetting",
+    "NetworkSettingsVersion",
     "OutboxMessage",
     "OutboxStatus",
     "Practice",

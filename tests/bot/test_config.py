@@ -150,3 +150,14 @@ def test_malformed_event_setting_is_named(
         load_settings(None)
 
     assert str(error.value).startswith(message)
+
+
+def test_serve_needs_only_a_token_the_signing_secret_and_one_coordinator(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """No channel variables: serve's check passes, and the channels are chosen in Home."""
+    monkeypatch.setenv("SLACK_BOT_TOKEN", "xoxb-1")
+    monkeypatch.setenv("SLACK_SIGNING_SECRET", "secret")
+    monkeypatch.setenv("CCSN_COORDINATORS", "U0AAA1")
+
+    load_settings(None).require_for_serve()  # raises SettingsError naming a gap otherwise

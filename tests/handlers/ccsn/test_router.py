@@ -57,6 +57,7 @@ def test_help_lists_every_subcommand_with_one_line_each(bot: Bot) -> None:
         "/ccsn unsubscribe",
         "/ccsn search",
         "/ccsn export",
+        "/ccsn setup",
         "/ccsn help",
         "/share-practice",
         "/request-ta",
