@@ -88,7 +88,21 @@ def test_two_processes_both_use_the_channels_a_coordinator_chose_in_home(
 
     wait_for(shared, seconds=10)  # within a second of the change, the second server takes it
     wait_for(lambda: bool(slack.posts(REVIEW)), seconds=30)
-    approve = simulate.button_click(review_ids.APPROVE_ACTION, "1", coordinator, channel=REVIEW)
+    [review_post] = slack.posts(REVIEW)
+    [button] = [
+        element
+        for block in review_post["blocks"]
+        if block["type"] == "actions"
+        for element in block["elements"]
+        if element["action_id"] == review_ids.APPROVE_ACTION
+    ]
+    approve = simulate.button_click(
+        review_ids.APPROVE_ACTION,
+        button["value"],
+        coordinator,
+        channel=REVIEW,
+        message_ts=review_post["ts"],
+    )
     assert signed_post(second, approve).status_code == 200
 
     wait_for(lambda: bool(slack.posts(PRACTICES)), seconds=30)

@@ -11,7 +11,7 @@ from handlers import blocks
 from handlers.practices.schemas import PracticeForm
 from handlers.practices.views import practice_modal, published_post, review_post, thanks_message
 from handlers.review import views
-from handlers.review.schemas import ReviewDecision
+from handlers.review.schemas import EditRef, ReviewDecision, SubmissionRef
 from tests.harness import mrkdwn_texts
 
 
@@ -86,7 +86,10 @@ def test_messages_stay_within_block_kit_limits_for_the_longest_input() -> None:
 
 def test_modal_fits_view_limits_even_when_prefilled() -> None:
     """The share form, blank or prefilled, respects title, option and block limits."""
-    for view in (practice_modal(), practice_modal(worst_case(), {"practice_id": 1})):
+    for view in (
+        practice_modal(),
+        practice_modal(worst_case(), EditRef(SubmissionRef("practice", 1), 1).metadata()),
+    ):
         assert len(view["title"]["text"]) <= 24
         assert len(view["submit"]["text"]) <= 24
         assert len(view["blocks"]) <= 100

@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 from handlers.events import messages, views
 from handlers.events.schemas import EventForm
-from handlers.review.schemas import ReviewDecision
+from handlers.review.schemas import EditRef, ReviewDecision, SubmissionRef
 from handlers.review.views import DecisionView
 from tests.handlers.events.helpers import PACIFIC, STARTS
 from tests.handlers.test_blocks import assert_within_limits
@@ -87,7 +87,12 @@ def test_links_cannot_break_out_of_their_mrkdwn_link() -> None:
 
 def test_event_modal_fits_view_limits_even_when_prefilled() -> None:
     """The form, blank or prefilled for an edit, respects title, option and block limits."""
-    for view in (views.event_modal(), views.event_modal(worst_case(), {"event_id": 1})):
+    for view in (
+        views.event_modal(),
+        views.event_modal(
+            worst_case(), EditRef(SubmissionRef("event", 1), 1, live=True).metadata()
+        ),
+    ):
         assert len(view["title"]["text"]) <= 24
         assert len(view["submit"]["text"]) <= 24
         assert len(view["blocks"]) <= 100

@@ -19,6 +19,7 @@ from demokit.fake_slack import FakeSlack
 from handlers.events import ids as event_ids
 from handlers.practices import ids as practice_ids
 from handlers.review import ids
+from handlers.review.schemas import EditRef, SubmissionRef
 from storage.models import Event, EventStatus, OutboxMessage, Practice, PracticeStatus
 from tests.conftest import COORDINATORS, MEMBER, REVIEW_CHANNEL, make_settings
 from tests.handlers.events.helpers import EVENTS_CHANNEL, PUBLIC_URL, STARTS, stored_events
@@ -70,7 +71,7 @@ def test_approve_racing_the_members_edit_never_publishes_the_unreviewed_practice
                 practice_ids.PRACTICE_MODAL,
                 MEMBER,
                 values,
-                {"practice_id": practice_id, "revision": 1},
+                EditRef(SubmissionRef("practice", practice_id), 1).metadata(),
                 view_id=f"VEDIT{round_:03d}",
             )
             answers["edit"] = body_json(response)
@@ -119,7 +120,7 @@ def test_approve_racing_the_members_edit_never_announces_the_unreviewed_event(
                 event_ids.EVENT_MODAL,
                 MEMBER,
                 edited,
-                {"event_id": event_id, "revision": 1, "sequence": 0, "live": False},
+                EditRef(SubmissionRef("event", event_id), 1).metadata(),
                 view_id=f"VEDITEV{round_:03d}",
             )
 
