@@ -27,6 +27,7 @@ from handlers.home.schemas import (
     UpcomingEvent,
 )
 from handlers.ta.views import day_date, reference, topic_label
+from handlers.ta_offerings.ids import HOME_OFFER_ACTION
 
 _STATUS = {
     "practice": {
@@ -255,6 +256,7 @@ def home_view(data: HomeData, notice: str | None = None) -> dict[str, Any]:
             blocks.button("Share a practice", ids.SHARE_ACTION, "open", style="primary"),
             blocks.button("Request TA", ids.REQUEST_TA_ACTION, "open"),
             blocks.button("Announce an event", ids.ANNOUNCE_ACTION, "open"),
+            blocks.button("Offer TA", HOME_OFFER_ACTION, "open"),
         ),
     ]
     if data.queue is not None:

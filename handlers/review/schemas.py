@@ -67,7 +67,9 @@ class SubmissionRef:
             return None
         if not kind:
             kind = "practice"
-        if not (kind.isalpha() and kind.islower() and len(kind) <= 32):
+        # Lower-case words joined by `_` (`ta_offering`); nothing else reaches a lookup.
+        word = kind.replace("_", "")
+        if not (word.isalpha() and word.isascii() and kind.islower() and len(kind) <= 32):
             return None
         return cls(kind, int(number))
 
