@@ -1,6 +1,4 @@
-"""Offering TA: the form, its field errors, review like practices, publication, live edits and
-retiring.
-"""
+"""Offering TA: the form and its errors, review like practices, publication, edits, retiring."""
 
 from __future__ import annotations
 
@@ -16,7 +14,6 @@ from tests.handlers.ta.support import TA_CHANNEL
 from tests.handlers.ta_offerings.support import (
     COLLEAGUE,
     PROVIDER,
-    approve,
     listed,
     manage,
     offer,
@@ -43,7 +40,7 @@ def test_home_shows_an_offer_ta_button(bot: Bot) -> None:
     [published] = bot.slack.calls_to("views.publish")
     view = published.params["view"]
     view = json.loads(view) if isinstance(view, str) else view
-    actions = [b for b in view["blocks"] if b["type"] == "actions"][0]
+    actions = next(b for b in view["blocks"] if b["type"] == "actions")
     assert ids.HOME_OFFER_ACTION in [e["action_id"] for e in actions["elements"]]
     assert home_ids.SHARE_ACTION in [e["action_id"] for e in actions["elements"]]
 
@@ -107,7 +104,7 @@ def test_approval_publishes_to_the_ta_channel_and_indexes_it(bot: Bot) -> None:
     [post] = bot.slack.posts(TA_CHANNEL)
     assert post["text"] == "TA available: Fresno County Office of Education"
     buttons = [e for b in post["blocks"] if b["type"] == "actions" for e in b["elements"]]
-    assert [e.get("url") for e in buttons][0] == "https://example.org/fcoe-ta"
+    assert next(e.get("url") for e in buttons) == "https://example.org/fcoe-ta"
     assert [e["action_id"] for e in buttons] == [
         ids.CONTACT_ACTION,
         ids.REQUEST_ACTION,
@@ -209,4 +206,3 @@ def test_approve_a_second_time_is_refused(bot: Bot) -> None:
     assert bot.ephemerals(COORDINATORS[1]) == [
         f"This TA offering was already approved by <@{COORDINATORS[0]}>."
     ]
-    approve  # noqa: B018 - the helper approves; imported for the other tests
