@@ -41,7 +41,7 @@ def test_the_yearly_question_is_sent_once_across_two_processes(
 
 
 def test_still_offered_confirms_it_for_another_year(bot: Bot) -> None:
-    """Still offered resets the clock: nothing is marked after 30 days, the next ask is a year on."""
+    """Still offered resets the clock: nothing is marked after 30 days, the next ask is later."""
     offering_id = listed(bot)
     bot.clock.advance(days=365)
     ta_offerings.upkeep(bot.runtime.deps)
