@@ -139,7 +139,9 @@ def edit_live(
     if offering.sequence != sequence:
         return OUT_OF_DATE
     # Nobody named means the member who offered it, as when it was first offered.
-    fields = {**fields, "contacts": list(fields["contacts"] or [offering.submitter_id])}
+    named = fields.get("contacts")
+    contacts = list(named) if isinstance(named, list) and named else [offering.submitter_id]
+    fields = {**fields, "contacts": contacts}
     changes = changed_labels(offering, fields)
     if not changes:
         return None
