@@ -16,7 +16,9 @@ from slack_bolt import Ack, App
 from slack_sdk import WebClient
 from sqlalchemy.exc import SQLAlchemyError
 
-from handlers.ccsn import CommandCall, Subcommand
+# The module, not its names: `/ccsn`'s router imports this package's ids to list `/offer-ta`
+# in its help, so `handlers.ccsn.router` may still be loading when this module is.
+from handlers.ccsn import router as ccsn
 from handlers.deps import Deps
 from handlers.replies import TRY_AGAIN, int_or_none, tell
 from handlers.review.listeners import open_edit_form, open_form
@@ -125,10 +127,10 @@ def answer(client: WebClient, body: dict[str, Any], act: Callable[[], str]) -> N
     tell(client, body, reply)
 
 
-def subcommands(deps: Deps) -> list[Subcommand]:
+def subcommands(deps: Deps) -> list[ccsn.Subcommand]:
     """`/ccsn find-ta`, for every member."""
 
-    def run(call: CommandCall) -> None:
+    def run(call: ccsn.CommandCall) -> None:
         try:
             query, offerings = directory.find(deps, call.args)
         except SQLAlchemyError:
@@ -142,7 +144,7 @@ def subcommands(deps: Deps) -> list[Subcommand]:
         call.ack(text=message["text"], blocks=message["blocks"])
 
     return [
-        Subcommand(
+        ccsn.Subcommand(
             "find-ta",
             "find technical assistance in the TA directory: words, and `topic:`, `region:`, "
             "`format:` or `cost:free` to narrow it",
