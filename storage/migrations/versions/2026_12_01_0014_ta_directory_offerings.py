@@ -4,11 +4,8 @@ Offerings are a kind of submission (reviewed like practices), listed once approv
 retired, and reconfirmed yearly. TA requests remember the offering they were asked of and the
 offering contacts their post mentioned, who may claim them.
 
-Down revision: "0013" (network settings) was not on main when this was written; the lead
-re-chains it after 0013 lands.
-
 Revision ID: 0014
-Revises: 0012
+Revises: 0013
 Create Date: 2026-12-01 09:34:10.812240
 """
 
@@ -18,7 +15,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0014"
-down_revision: str | None = "0012"
+down_revision: str | None = "0013"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
