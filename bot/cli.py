@@ -57,8 +57,10 @@ def _parser() -> argparse.ArgumentParser:
     preview.add_argument("--json", action="store_true", help="print the Block Kit payloads")
     post = digest_commands.add_parser("post", help="post the current period's digest now, once")
     post.set_defaults(json=False)
-    export = commands.add_parser("export", help="write a CSV of practices, TA requests or events")
-    export.add_argument("kind", choices=["practices", "ta", "events"])
+    export = commands.add_parser(
+        "export", help="write a CSV of practices, TA requests, events or TA offerings"
+    )
+    export.add_argument("kind", choices=["practices", "ta", "events", "ta-offerings"])
     export.add_argument("--since", type=_day, help="only rows created on or after YYYY-MM-DD")
     export.add_argument("--output", type=Path, help="write to this file instead of stdout")
     stats = commands.add_parser("stats", help="counts by status, region, pillar and TA topic")

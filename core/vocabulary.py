@@ -112,3 +112,31 @@ TA_FORMATS: MappingProxyType[str, str] = MappingProxyType(
         "peer": "A connection with a peer site",
     }
 )
+
+# The TA directory (issue 14): how an offering is delivered, what it costs, in which languages.
+TA_OFFER_FORMATS: MappingProxyType[str, str] = MappingProxyType(
+    {
+        "call": "A call or video meeting",
+        "site_visit": "A site visit",
+        "workshop": "A workshop or training",
+        "written": "Written resources",
+        "peer": "A connection with a peer site",
+        "coaching": "A coaching series",
+    }
+)
+
+TA_COSTS: MappingProxyType[str, str] = MappingProxyType(
+    {
+        "free": "Free",
+        "fee": "For a fee",
+        "grant": "Covered by a grant",
+    }
+)
+
+TA_LANGUAGES: MappingProxyType[str, str] = MappingProxyType(
+    {
+        "english": "English",
+        "spanish": "Spanish",
+        "other": "Other languages",
+    }
+)

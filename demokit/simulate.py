@@ -18,6 +18,7 @@ from slack_sdk.signature import SignatureVerifier
 from handlers.events import ids as event_ids
 from handlers.practices import ids as practice_ids
 from handlers.ta import ids as ta_ids
+from handlers.ta_offerings import ids as offering_ids
 
 TEAM = "TCCSN0001"
 TEAM_DOMAIN = "ccsn-demo"  # the workspace's subdomain, as the fake Web API's permalinks use
@@ -273,6 +274,39 @@ def ta_values(**overrides: Any) -> dict[str, Any]:
         ta_ids.NEEDED_BY_BLOCK: date_state(ta_ids.NEEDED_BY_INPUT, fields["needed_by"]),
         ta_ids.FORMAT_BLOCK: select_state(ta_ids.FORMAT_INPUT, fields["format"]),
         ta_ids.DIGEST_BLOCK: select_state(ta_ids.DIGEST_INPUT, fields["digest"]),
+    }
+
+
+def users_state(action_id: str, users: list[str]) -> dict[str, Any]:
+    """The state of a `multi_users_select`."""
+    return {action_id: {"type": "multi_users_select", "selected_users": users}}
+
+
+def ta_offering_values(**overrides: Any) -> dict[str, Any]:
+    """The offer-TA form filled in with a good offering; override any field."""
+    fields: dict[str, Any] = {
+        "organisation": "Fresno County Office of Education",
+        "description": "Coaching for site teams aligning their LCAP with community school plans.",
+        "topics": ["lcap", "sustainability"],
+        "regions": ["Central Valley"],
+        "formats": ["coaching", "workshop"],
+        "cost": "free",
+        "languages": ["english", "spanish"],
+        "contact_link": "https://example.org/fcoe-ta",
+        "contacts": [],
+    }
+    fields.update(overrides)
+    ids = offering_ids
+    return {
+        ids.ORGANISATION_BLOCK: text_state(ids.ORGANISATION_INPUT, fields["organisation"]),
+        ids.DESCRIPTION_BLOCK: text_state(ids.DESCRIPTION_INPUT, fields["description"]),
+        ids.TOPICS_BLOCK: multi_state(ids.TOPICS_INPUT, fields["topics"]),
+        ids.REGIONS_BLOCK: multi_state(ids.REGIONS_INPUT, fields["regions"]),
+        ids.FORMATS_BLOCK: multi_state(ids.FORMATS_INPUT, fields["formats"]),
+        ids.COST_BLOCK: select_state(ids.COST_INPUT, fields["cost"]),
+        ids.LANGUAGES_BLOCK: multi_state(ids.LANGUAGES_INPUT, fields["languages"]),
+        ids.CONTACT_LINK_BLOCK: text_state(ids.CONTACT_LINK_INPUT, fields["contact_link"]),
+        ids.CONTACTS_BLOCK: users_state(ids.CONTACTS_INPUT, fields["contacts"]),
     }
 
 

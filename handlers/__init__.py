@@ -22,13 +22,14 @@ from handlers import (
     review,
     search,
     ta,
+    ta_offerings,
 )
 from handlers.deps import Deps
 
 # Each is a package with `register(app, deps)`, and optionally `KIND` (a kind of submission),
 # `subcommands(deps)` (of `/ccsn`) and `jobs(deps)` (scheduled). Review and Home serve every
 # kind, so they are registered with the kinds as well.
-FEATURES = (practices, ta, events, digest, search, exports, library, network)
+FEATURES = (practices, ta, events, digest, search, exports, library, network, ta_offerings)
 
 
 def submission_kinds() -> review.SubmissionKinds:

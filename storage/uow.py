@@ -21,6 +21,7 @@ from storage.repositories.practices import PracticeRepository
 from storage.repositories.reports import ReportRepository
 from storage.repositories.rsvps import RsvpRepository
 from storage.repositories.search import SearchRepository
+from storage.repositories.ta_offerings import TaOfferingRepository
 from storage.repositories.ta_requests import TaRequestRepository
 
 
@@ -54,6 +55,7 @@ class UnitOfWork:
         self.home = HomeRepository(self.session)
         self.library = LibraryRepository(self.session)
         self.network_settings = NetworkSettingsRepository(self.session)
+        self.ta_offerings = TaOfferingRepository(self.session)
         return self
 
     def commit(self) -> None:

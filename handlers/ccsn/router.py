@@ -18,12 +18,14 @@ from handlers.ccsn import ids
 from handlers.events.ids import ANNOUNCE_COMMAND
 from handlers.practices.ids import SHARE_COMMAND
 from handlers.ta.ids import REQUEST_COMMAND
+from handlers.ta_offerings.ids import OFFER_COMMAND
 
 # The bot's other slash commands, named at the end of the help so it lists every command.
 OTHER_COMMANDS = (
     (SHARE_COMMAND, "share a practice (or use Share as a practice on any message)"),
     (REQUEST_COMMAND, "ask the network's TA providers for technical assistance"),
     (ANNOUNCE_COMMAND, "announce a webinar, convening or hearing"),
+    (OFFER_COMMAND, "list technical assistance you offer in the TA directory"),
 )
 
 

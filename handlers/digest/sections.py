@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-from core.vocabulary import EVENT_TYPES, PILLARS, TA_TOPICS
+from core.vocabulary import EVENT_TYPES, PILLARS, TA_COSTS, TA_TOPICS
 from handlers import blocks
 from storage.outbox_links import Links, filled_length
 
@@ -101,6 +101,17 @@ class EventEntry:
     post_key: str | None = None
 
 
+@dataclass(frozen=True)
+class OfferingEntry:
+    """A TA offering newly listed in the directory."""
+
+    organisation: str
+    topics: Sequence[str]
+    regions: Sequence[str]
+    cost: str
+    post_key: str | None = None
+
+
 def channel_hint(channel: str | None, fallback: str) -> str:
     """Where to find the rest: a channel mention when the channel is configured."""
     return f"in <#{channel}>" if channel else fallback
@@ -167,3 +178,21 @@ def coming_up(
             lines.append(f"• {clock_time(local)} — {title} · {kind}{region}")
         groups.append(DigestGroup(f"*{start:%A, %B} {start.day}*", tuple(lines)))
     return DigestSection("Coming up", ("event", "events"), where, tuple(groups))
+
+
+def new_ta_available(
+    entries: Sequence[OfferingEntry], *, where: str, links: Links
+) -> DigestSection:
+    """Offerings approved since the last digest, in the order they were listed."""
+    lines = []
+    for entry in entries:
+        topics = ", ".join(TA_TOPICS.get(t, t) for t in entry.topics[:2])
+        more = f" (+{len(entry.topics) - 2})" if len(entry.topics) > 2 else ""
+        regions = ", ".join("Statewide" if r == "statewide" else r for r in entry.regions)
+        cost = TA_COSTS.get(entry.cost, entry.cost)
+        lines.append(
+            f"• {titled(entry.organisation, entry.post_key, links, 150)} — "
+            f"{safe(topics, 200)}{more} · {safe(regions, 200)} · {safe(cost, 40)}"
+        )
+    groups = (DigestGroup(None, tuple(lines)),) if lines else ()
+    return DigestSection("New TA available", ("new TA offering", "new TA offerings"), where, groups)

@@ -5,7 +5,8 @@ returns a section (built in `sections.py`) and a phrase for the week's one-line 
 digest lists sources in `SOURCES`; the layout treats them all alike.
 
 The sections: new practices (approved in the window), "Can you help?" (open TA requests whose
-requester allowed it) and "Coming up" (approved events starting within `EVENTS_AHEAD`).
+requester allowed it), "Coming up" (approved events starting within `EVENTS_AHEAD`) and "New TA
+available" (TA directory offerings approved in the window and still listed).
 """
 
 from __future__ import annotations
@@ -20,11 +21,13 @@ from handlers.digest.sections import (
     DigestSection,
     EventEntry,
     HelpEntry,
+    OfferingEntry,
     PracticeEntry,
     can_you_help,
     channel_hint,
     coming_up,
     new_practices,
+    new_ta_available,
 )
 from storage.models import OutboxStatus
 from storage.outbox_links import Links, published_key, ta_post_key
@@ -198,4 +201,46 @@ def events_source(
     )
 
 
-SOURCES: tuple[SectionSource, ...] = (practices_source, help_source, events_source)
+def offerings_source(
+    uow: UnitOfWork,
+    window: DigestWindow,
+    settings: Settings,
+    wanted: DigestFilter,
+    links: Links,
+) -> SourceResult:
+    """TA offerings approved in the window, each linked to its TA-channel post.
+
+    A personal digest keeps those serving one of its regions (statewide serves all) and
+    covering one of its TA topics.
+    """
+    offerings = [
+        o
+        for o in uow.ta_offerings.approved_between(window.since, window.until)
+        if ("statewide" in o.regions or any(wanted.wants_region(r) for r in o.regions))
+        and any(wanted.wants_topic(t) for t in o.topics)
+    ]
+    keys = {o.id: published_key("ta_offering", o.id) for o in offerings}
+    linked = linked_posts(uow, keys.values())
+    entries = [
+        OfferingEntry(
+            organisation=o.organisation,
+            topics=o.topics,
+            regions=o.regions,
+            cost=o.cost,
+            post_key=keys[o.id] if keys[o.id] in linked else None,
+        )
+        for o in offerings
+    ]
+    where = channel_hint(settings.ccsn_ta_channel, "with `/ccsn find-ta`")
+    return SourceResult(
+        new_ta_available(entries, where=where, links=links),
+        plural(len(entries), "TA offering listed", "TA offerings listed"),
+    )
+
+
+SOURCES: tuple[SectionSource, ...] = (
+    practices_source,
+    help_source,
+    events_source,
+    offerings_source,
+)

@@ -19,7 +19,7 @@ FAILED = "Sorry, I couldn't send that export just now. Please try again in a few
 
 
 def subcommands(deps: Deps) -> list[Subcommand]:
-    """`/ccsn export <practices|ta|events> [since YYYY-MM-DD]`, for coordinators."""
+    """`/ccsn export <practices|ta|events|ta-offerings> [since YYYY-MM-DD]`, for coordinators."""
 
     def run(call: CommandCall) -> None:
         checked = service.check(deps, call.user_id, call.args)
@@ -38,8 +38,8 @@ def subcommands(deps: Deps) -> list[Subcommand]:
     return [
         Subcommand(
             "export",
-            "a CSV of practices, TA requests or events, sent to you by DM (coordinators): "
-            "`practices|ta|events [since YYYY-MM-DD]`",
+            "a CSV of practices, TA requests, events or TA offerings, sent to you by DM "
+            "(coordinators): `practices|ta|events|ta-offerings [since YYYY-MM-DD]`",
             run,
             later,
         )

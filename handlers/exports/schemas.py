@@ -1,4 +1,4 @@
-"""Reading `/ccsn export <practices|ta|events> [since YYYY-MM-DD]`."""
+"""Reading `/ccsn export <practices|ta|events|ta-offerings> [since YYYY-MM-DD]`."""
 
 from __future__ import annotations
 
@@ -12,10 +12,13 @@ KINDS = {
     "ta": "ta",
     "events": "events",
     "event": "events",
+    "ta-offerings": "ta-offerings",
+    "ta-offering": "ta-offerings",
 }
 
 USAGE = (
-    "Say what to export: `/ccsn export practices`, `/ccsn export ta` or `/ccsn export events`, "
+    "Say what to export: `/ccsn export practices`, `/ccsn export ta`, `/ccsn export events` "
+    "or `/ccsn export ta-offerings`, "
     "optionally with `since YYYY-MM-DD` (for example `/ccsn export ta since 2026-01-01`)."
 )
 

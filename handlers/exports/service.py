@@ -22,7 +22,12 @@ from storage.models import Event, Practice, TaRequest
 log = logging.getLogger(__name__)
 
 NOT_COORDINATOR = "Only coordinators can export the network's records."
-NOUNS = {"practices": "practices", "ta": "TA requests", "events": "events"}
+NOUNS = {
+    "practices": "practices",
+    "ta": "TA requests",
+    "events": "events",
+    "ta-offerings": "TA offerings",
+}
 
 
 def check(deps: Deps, user_id: str, args: str) -> ExportRequest | str:
@@ -52,6 +57,9 @@ def _records(deps: Deps, request: ExportRequest) -> Iterator[object]:
             elif request.kind == "ta":
                 requests = uow.reports.ta_requests_page(since=since, after_id=after)
                 page, after = requests, (requests[-1].id if requests else after)
+            elif request.kind == "ta-offerings":
+                offerings = uow.reports.ta_offerings_page(since=since, after_id=after)
+                page, after = offerings, (offerings[-1].id if offerings else after)
             else:
                 events = uow.reports.events_page(since=since, after_id=after)
                 page = [tables.EventRecord(event, going) for event, going in events]
@@ -123,4 +131,7 @@ def network_stats(deps: Deps, start: date | None, end: date) -> NetworkStats:
             ta_by_region=reports.count_by(TaRequest, TaRequest.region, start=since, end=until),
             practices_by_pillar=reports.practice_pillars(start=since, end=until),
             ta_by_topic=reports.count_by(TaRequest, TaRequest.topic, start=since, end=until),
+            offerings_by_topic=reports.offering_lists("topics", start=since, end=until),
+            offerings_by_region=reports.offering_lists("regions", start=since, end=until),
+            ta_matched=reports.ta_requests_matched(start=since, end=until),
         )

@@ -7,7 +7,7 @@ as a plain-text table for `ccsn-bot stats`.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 from core.vocabulary import PILLARS, REGIONS, TA_TOPICS
@@ -19,6 +19,7 @@ Counts = Mapping[tuple[str, str], int]
 PRACTICE_STATUSES = ("pending", "changes_requested", "approved", "rejected", "withdrawn")
 EVENT_STATUSES = ("pending", "changes_requested", "approved", "rejected", "withdrawn", "cancelled")
 TA_STATUSES = ("open", "claimed", "resolved", "cancelled")
+OFFERING_LISTED = ("approved", "retired")
 
 
 @dataclass(frozen=True)
@@ -33,6 +34,9 @@ class NetworkStats:
     ta_by_region: Counts
     practices_by_pillar: Counts
     ta_by_topic: Counts
+    offerings_by_topic: Counts = field(default_factory=dict)
+    offerings_by_region: Counts = field(default_factory=dict)
+    ta_matched: int = 0
 
 
 def _by_status(counts: Counts) -> dict[str, int]:
@@ -137,4 +141,30 @@ def stats_text(stats: NetworkStats) -> str:
             for topic, label in TA_TOPICS.items()
         ],
     )
+    lines += _table(
+        "TA offerings by topic (an offering may have several)",
+        ["topic", "offered", "listed or retired"],
+        [
+            [
+                label,
+                _total(stats.offerings_by_topic, topic),
+                _total(stats.offerings_by_topic, topic, OFFERING_LISTED),
+            ]
+            for topic, label in TA_TOPICS.items()
+        ],
+    )
+    lines += _table(
+        "TA offerings by region served (statewide ones serve every region)",
+        ["region", "offered", "listed or retired"],
+        [
+            [
+                region_label(region),
+                _total(stats.offerings_by_region, region),
+                _total(stats.offerings_by_region, region, OFFERING_LISTED),
+            ]
+            for region in regions
+        ],
+    )
+    lines.append(f"TA requests matched to a TA directory offering: {stats.ta_matched}")
+    lines.append("")
     return "\n".join(lines)

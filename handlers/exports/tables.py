@@ -16,7 +16,16 @@ from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from core.vocabulary import EVENT_TYPES, FUNDING_STREAMS, PILLARS, TA_FORMATS, TA_TOPICS
+from core.vocabulary import (
+    EVENT_TYPES,
+    FUNDING_STREAMS,
+    PILLARS,
+    TA_COSTS,
+    TA_FORMATS,
+    TA_LANGUAGES,
+    TA_OFFER_FORMATS,
+    TA_TOPICS,
+)
 from handlers.events.views import region_label
 from handlers.ta.views import reference
 
@@ -87,6 +96,8 @@ TA_COLUMNS: list[Column] = [
     ("resolution", lambda r: r.resolution),
     ("cancelled_at", lambda r: r.cancelled_at),
     ("helpful", lambda r: {"helpful": "yes", "not_helpful": "no"}.get(str(r.feedback or ""))),
+    ("asked_of_offering", lambda r: r.offering_id),
+    ("offering_contacts", lambda r: "; ".join(r.offering_contacts or [])),
 ]
 
 EVENT_COLUMNS: list[Column] = [
@@ -111,10 +122,36 @@ EVENT_COLUMNS: list[Column] = [
     ("cancel_reason", lambda e: e.event.cancel_reason),
 ]
 
+OFFERING_COLUMNS: list[Column] = [
+    ("id", lambda o: o.id),
+    ("status", lambda o: o.status),
+    ("unconfirmed", lambda o: o.unconfirmed),
+    ("organisation", lambda o: o.organisation),
+    ("description", lambda o: o.description),
+    ("topics", lambda o: _labels(o.topics, TA_TOPICS)),
+    ("regions", lambda o: "; ".join(region_label(r) for r in o.regions or [])),
+    ("formats", lambda o: _labels(o.formats, TA_OFFER_FORMATS)),
+    ("cost", lambda o: _label(o.cost, TA_COSTS)),
+    ("languages", lambda o: _labels(o.languages, TA_LANGUAGES)),
+    ("contact_link", lambda o: o.contact_link),
+    ("contacts", lambda o: "; ".join(o.contact_ids)),
+    ("offered_by", lambda o: o.submitter_id),
+    ("revision", lambda o: o.revision),
+    ("created_at", lambda o: o.created_at),
+    ("decided_at", lambda o: o.decided_at),
+    ("decided_by", lambda o: o.decided_by),
+    ("decision_reason", lambda o: o.decision_reason),
+    ("confirmed_at", lambda o: o.confirmed_at),
+    ("reconfirm_asked_at", lambda o: o.reconfirm_asked_at),
+    ("retired_at", lambda o: o.retired_at),
+    ("retired_by", lambda o: o.retired_by),
+]
+
 COLUMNS: dict[str, list[Column]] = {
     "practices": PRACTICE_COLUMNS,
     "ta": TA_COLUMNS,
     "events": EVENT_COLUMNS,
+    "ta-offerings": OFFERING_COLUMNS,
 }
 
 

@@ -29,6 +29,7 @@ from handlers.home.schemas import (
 from handlers.network.schemas import SetupLine
 from handlers.network.views import network_blocks
 from handlers.ta.views import day_date, reference, topic_label
+from handlers.ta_offerings.ids import HOME_OFFER_ACTION
 
 _STATUS = {
     "practice": {
@@ -262,6 +263,7 @@ def home_view(
             blocks.button("Share a practice", ids.SHARE_ACTION, "open", style="primary"),
             blocks.button("Request TA", ids.REQUEST_TA_ACTION, "open"),
             blocks.button("Announce an event", ids.ANNOUNCE_ACTION, "open"),
+            blocks.button("Offer TA", HOME_OFFER_ACTION, "open"),
         ),
     ]
     if data.queue is not None:

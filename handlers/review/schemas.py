@@ -59,7 +59,9 @@ class SubmissionRef:
         # ASCII only: str.isdigit() also accepts "²", which int() refuses.
         if not (number.isascii() and number.isdigit()) or len(number) >= 12 or int(number) <= 0:
             return None
-        if not (kind.isalpha() and kind.islower() and len(kind) <= 32):
+        # Lower-case words joined by `_` (`ta_offering`); nothing else reaches a lookup.
+        word = kind.replace("_", "")
+        if not (word.isalpha() and word.isascii() and kind.islower() and len(kind) <= 32):
             return None
         return cls(kind, int(number))
 

@@ -8,6 +8,7 @@ from typing import Any
 from handlers import blocks
 
 MAX_RESULTS = 10
+KIND_LABELS = {"practice": "Practice", "event": "Event", "ta_offering": "TA offering"}
 
 
 @dataclass(frozen=True)
@@ -41,7 +42,7 @@ def results_message(query: str, results: list[SearchResult], problems: list[str]
         )
     body = [blocks.section("\n".join(lines))]
     for result in results[:MAX_RESULTS]:
-        label = "Practice" if result.kind == "practice" else "Event"
+        label = KIND_LABELS.get(result.kind, "Event")
         title = blocks.escape(result.title)
         heading = f"<{blocks.escape_url(result.link)}|{title}>" if result.link else f"*{title}*"
         where = ", ".join(blocks.escape(p) for p in (result.county, result.region) if p)

@@ -24,10 +24,15 @@ def _clicked(body: dict[str, Any]) -> tuple[str, int]:
     return body["user"]["id"], int_or_none(action.get("value")) or 0
 
 
-def open_request_form(deps: Deps, client: WebClient, trigger_id: str) -> None:
-    """Open the request-TA form, or a note that TA requests are not set up yet."""
+def open_request_form(
+    deps: Deps, client: WebClient, trigger_id: str, prefill: views.RequestPrefill | None = None
+) -> None:
+    """Open the request-TA form, or a note that TA requests are not set up yet.
+
+    `prefill` fills it from a TA directory offering (Request from them).
+    """
     view = (
-        views.request_modal()
+        views.request_modal(prefill)
         if deps.settings.ccsn_ta_channel
         else views.not_set_up_modal(service.NOT_SET_UP)
     )
@@ -59,7 +64,11 @@ def register(app: App, deps: Deps) -> None:
             return
         try:
             result = service.submit_request(
-                deps, requester_id=body["user"]["id"], form=form, view_id=view["id"]
+                deps,
+                requester_id=body["user"]["id"],
+                form=form,
+                view_id=view["id"],
+                offering_id=int_or_none(metadata(view).get("offering_id")),
             )
         except SQLAlchemyError:
             log.exception("ta.save_failed")

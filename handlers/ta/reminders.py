@@ -80,7 +80,11 @@ def _bump_unclaimed(deps: Deps) -> int:
             uow.outbox.enqueue(
                 method="chat.postMessage",
                 channel=deps.settings.ccsn_ta_channel or "",
-                payload=notices.unclaimed_bump(request, recipients=route.recipients, days=days),
+                payload=notices.unclaimed_bump(
+                    request,
+                    recipients=tuple(dict.fromkeys([*request.offering_people, *route.recipients])),
+                    days=days,
+                ),
                 at=now,
             )
             if deps.settings.ccsn_coordinator_channel:

@@ -1,13 +1,19 @@
-"""Who a TA request goes to, and who may pick one up. Decided from settings only.
+"""Who a TA request goes to, and who may pick one up.
 
 A request's region comes from its county; the region's providers come from
 `CCSN_TA_REGION_PROVIDERS`, falling back to `CCSN_TA_PROVIDERS` for regions not listed there.
 User groups (S…) can be mentioned but their members cannot be known without asking Slack, so
 the right to claim belongs to the user IDs in either setting, and to coordinators.
+
+Before them the post mentions the contacts of TA directory offerings that cover the request
+(its topic, its region or statewide): the offering it was asked of first, then the most
+recently confirmed, at most `OFFERING_CONTACTS_MAX` people. Those are stored with the request,
+and they may claim it too.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from core.config import USER_ID, Settings
@@ -40,6 +46,28 @@ def is_provider(settings: Settings, user_id: str) -> bool:
     )
 
 
-def may_claim(settings: Settings, user_id: str) -> bool:
-    """TA providers and coordinators may claim any request; nobody else may."""
-    return settings.is_coordinator(user_id) or is_provider(settings, user_id)
+def may_claim(settings: Settings, user_id: str, offering_contacts: Sequence[str] = ()) -> bool:
+    """TA providers and coordinators may claim any request; nobody else may.
+
+    Except the offering contacts a request's post mentioned, who may claim that request.
+    """
+    return (
+        settings.is_coordinator(user_id)
+        or is_provider(settings, user_id)
+        or user_id in offering_contacts
+    )
+
+
+OFFERING_CONTACTS_MAX = 5
+
+
+def offering_contacts(
+    asked: Sequence[str], covering: Iterable[Sequence[str]], limit: int = OFFERING_CONTACTS_MAX
+) -> list[str]:
+    """The offering contacts a request mentions, once each and at most `limit`.
+
+    Those of the offering asked of come first, then those of each covering offering in turn
+    (most recently confirmed first).
+    """
+    people = dict.fromkeys([*asked, *(person for contacts in covering for person in contacts)])
+    return list(people)[:limit]

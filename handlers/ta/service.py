@@ -15,7 +15,7 @@ from handlers.deps import Deps
 from handlers.ta import notices, routing, views
 from handlers.ta.schemas import TaOutcome, TaRequestForm
 from storage import outbox_links
-from storage.models import TaFeedback, TaRequest, TaStatus
+from storage.models import TaFeedback, TaOfferingStatus, TaRequest, TaStatus
 from storage.uow import UnitOfWork
 
 NOT_SET_UP = (
@@ -25,6 +25,8 @@ NOT_SET_UP = (
 NOT_PROVIDER = "Only TA providers and coordinators can claim TA requests."
 NOT_REQUESTER = "Only the member who asked for this help can do that."
 GONE = "That TA request no longer exists."
+# Covering offerings read to find the contacts to mention (of whom at most five are).
+COVERING_MAX = 20
 
 # The only moves a request's status may make; anything else is refused with a message.
 ALLOWED_MOVES: dict[TaStatus, frozenset[TaStatus]] = {
@@ -75,7 +77,27 @@ def _channel_post(deps: Deps, request: TaRequest) -> dict[str, object]:
         recipients=route.recipients,
         regional=route.regional,
         tz=deps.settings.timezone,
+        offering_contacts=request.offering_people,
     )
+
+
+def _directory_match(
+    uow: UnitOfWork, form: TaRequestForm, offering_id: int | None
+) -> tuple[int | None, list[str], int]:
+    """What the TA directory has for a request: the offering asked of, contacts, matches.
+
+    The offering asked of counts only while it is listed; the contacts are those to mention;
+    the count is of the listed offerings covering the request.
+    """
+    asked = uow.ta_offerings.get(offering_id) if offering_id else None
+    if asked is not None and asked.status is not TaOfferingStatus.APPROVED:
+        asked = None
+    covering = uow.ta_offerings.covering(form.topic, form.region, limit=COVERING_MAX)
+    contacts = routing.offering_contacts(
+        asked.contact_ids if asked else [], (o.contact_ids for o in covering)
+    )
+    matched = {o.id for o in covering} | ({asked.id} if asked else set())
+    return (asked.id if asked else None), contacts, len(matched)
 
 
 def _update_post(uow: UnitOfWork, deps: Deps, request: TaRequest, now: datetime) -> None:
@@ -107,11 +129,18 @@ def _audit(
 
 
 def submit_request(
-    deps: Deps, *, requester_id: str, form: TaRequestForm, view_id: str
+    deps: Deps,
+    *,
+    requester_id: str,
+    form: TaRequestForm,
+    view_id: str,
+    offering_id: int | None = None,
 ) -> SubmitResult:
     """Save a new open request, post it for the region's providers, and DM the reference.
 
-    A view submitted twice (the member retried after a slow answer) saves one request.
+    The post mentions the contacts of matching TA directory offerings first, those of
+    `offering_id` (Request from them) before any other. A view submitted twice (the member
+    retried after a slow answer) saves one request.
     """
     channel = deps.settings.ccsn_ta_channel
     if not channel:
@@ -120,6 +149,7 @@ def submit_request(
         now = deps.clock()
         if not uow.handled_views.claim(view_id, now):
             return SubmitResult()
+        asked, contacts, matched = _directory_match(uow, form, offering_id)
         request = uow.ta_requests.add(
             TaRequest(
                 status=TaStatus.OPEN,
@@ -135,6 +165,9 @@ def submit_request(
                 created_at=now,
                 opened_at=now,
                 claims=0,
+                offering_id=asked,
+                offering_contacts=contacts,
+                matched_offerings=matched,
             )
         )
         _audit(uow, request.id, "submitted", requester_id, now)
@@ -152,11 +185,13 @@ def submit_request(
 
 def claim(deps: Deps, *, actor_id: str, request_id: int) -> TaOutcome:
     """A provider or coordinator takes an open request; of racing claims exactly one wins."""
-    if not routing.may_claim(deps.settings, actor_id):
-        return TaOutcome(False, NOT_PROVIDER)
     with deps.uow() as uow:
         now = deps.clock()
         request = uow.ta_requests.get(request_id)
+        if not routing.may_claim(
+            deps.settings, actor_id, request.offering_people if request else ()
+        ):
+            return TaOutcome(False, NOT_PROVIDER)
         if request is None:
             return TaOutcome(False, GONE)
         problem = refusal(request, TaStatus.CLAIMED)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, Protocol
 from zoneinfo import ZoneInfo
@@ -112,24 +113,50 @@ def holder_buttons(request_id: int) -> blocks.Block:
     )
 
 
-def request_modal() -> dict[str, Any]:
-    """The request-TA form."""
+@dataclass(frozen=True)
+class RequestPrefill:
+    """A request form opened from a TA directory offering (**Request from them**).
+
+    The offering's topic is chosen, the counties of the regions it serves come first, and the
+    form carries the offering's id back so its contacts are asked first.
+    """
+
+    offering_id: int
+    organisation: str
+    topic: str | None
+    regions: tuple[str, ...]
+
+
+def _county_groups(regions: Sequence[str]) -> list[dict[str, Any]]:
+    """Every county by region, those of `regions` first (all 58 stay choosable)."""
+    groups = county_options()
+    first = [g for g in groups if g["label"]["text"] in regions]
+    return first + [g for g in groups if g not in first]
+
+
+def request_modal(prefill: RequestPrefill | None = None) -> dict[str, Any]:
+    """The request-TA form, blank or opened from an offering in the TA directory."""
     no_digest = blocks.option("No, keep it between me and the TA providers", "no")
+    topic: dict[str, Any] = {
+        "type": "static_select",
+        "action_id": ids.TOPIC_INPUT,
+        "placeholder": blocks.plain("Choose a topic", 150),
+        "options": [blocks.option(label, value) for value, label in TA_TOPICS.items()],
+    }
+    intro = (
+        "Tell the network's technical-assistance providers what would help. The providers "
+        "for your region see it, and I'll message you when one of them picks it up."
+    )
+    if prefill is not None:
+        if prefill.topic is not None and prefill.topic in TA_TOPICS:
+            topic["initial_option"] = blocks.option(TA_TOPICS[prefill.topic], prefill.topic)
+        intro = (
+            f"Ask *{blocks.escape(prefill.organisation)}* for help: the people who answer for "
+            "their offering are asked first, then your region's providers."
+        )
     body = [
-        blocks.section(
-            "Tell the network's technical-assistance providers what would help. The providers "
-            "for your region see it, and I'll message you when one of them picks it up."
-        ),
-        blocks.input_block(
-            ids.TOPIC_BLOCK,
-            "Topic",
-            {
-                "type": "static_select",
-                "action_id": ids.TOPIC_INPUT,
-                "placeholder": blocks.plain("Choose a topic", 150),
-                "options": [blocks.option(label, value) for value, label in TA_TOPICS.items()],
-            },
-        ),
+        blocks.section(intro),
+        blocks.input_block(ids.TOPIC_BLOCK, "Topic", topic),
         blocks.input_block(
             ids.NEED_BLOCK,
             "What do you need?",
@@ -148,7 +175,7 @@ def request_modal() -> dict[str, Any]:
                 "type": "static_select",
                 "action_id": ids.COUNTY_INPUT,
                 "placeholder": blocks.plain("Choose a county", 150),
-                "option_groups": county_options(),
+                "option_groups": _county_groups(prefill.regions if prefill else ()),
             },
             hint="Decides which regional TA centre sees your request.",
         ),
@@ -197,6 +224,9 @@ def request_modal() -> dict[str, Any]:
         "title": blocks.plain("Request assistance", 24),
         "submit": blocks.plain("Send request", 24),
         "close": blocks.plain("Cancel", 24),
+        "private_metadata": json.dumps(
+            {"offering_id": prefill.offering_id} if prefill is not None else {}
+        ),
         "blocks": body,
     }
 
@@ -251,14 +281,25 @@ def channel_post(
     recipients: Sequence[str],
     regional: bool,
     tz: ZoneInfo,
+    offering_contacts: Sequence[str] = (),
 ) -> dict[str, Any]:
-    """The post in the TA channel: mentions the region's providers; buttons follow the status."""
+    """The post in the TA channel: mentions the region's providers; buttons follow the status.
+
+    `offering_contacts` (people who offer this kind of help in the TA directory) are
+    mentioned first, on a line of their own.
+    """
     ref = reference(request.id)
+    routing = [
+        blocks.context(_routing_line(request.region, recipients, regional)),
+    ]
+    if offering_contacts:
+        offered = " ".join(mention(person) for person in offering_contacts)
+        routing.insert(0, blocks.context(f"Offered in the TA directory: {offered}"))
     body: list[blocks.Block] = [
         blocks.header(f"TA request {ref}: {TA_TOPICS.get(request.topic, request.topic)}"),
         blocks.section(blocks.quote(request.need, blocks.SECTION_TEXT_MAX)),
         blocks.section(_details(request)),
-        blocks.context(_routing_line(request.region, recipients, regional)),
+        *routing,
         _status_block(request, tz),
     ]
     if request.status == "open":
@@ -271,8 +312,9 @@ def channel_post(
         body.append(holder_buttons(request.id))
     region = blocks.escape(request.region)
     text = f"TA request {ref} ({region}, {request.status}): {topic_label(request.topic)}"
-    if request.status == "open" and recipients:
-        text += " " + " ".join(mention(r) for r in recipients)
+    mentioned = list(dict.fromkeys([*offering_contacts, *recipients]))
+    if request.status == "open" and mentioned:
+        text += " " + " ".join(mention(r) for r in mentioned)
     return {"text": text, "blocks": body}
 
 

@@ -12,6 +12,7 @@ from storage.models.outbox import OutboxMessage, OutboxStatus
 from storage.models.practice import Practice, PracticeStatus
 from storage.models.rsvp import Rsvp
 from storage.models.search_document import SearchDocument
+from storage.models.ta_offering import TaOffering, TaOfferingStatus
 from storage.models.ta_request import TaFeedback, TaRequest, TaStatus
 
 __all__ = [
@@ -32,6 +33,8 @@ __all__ = [
     "Rsvp",
     "SearchDocument",
     "TaFeedback",
+    "TaOffering",
+    "TaOfferingStatus",
     "TaRequest",
     "TaStatus",
 ]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import enum
 from datetime import date, datetime
 
-from sqlalchemy import Date, Index, String, Text
+from sqlalchemy import JSON, Date, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from storage.models.base import Base
@@ -37,6 +37,12 @@ class TaRequest(Base):
     `opened_at` is when the request last became open (on submission or release), so the
     unclaimed reminder counts from then; `claims` counts claims, so each claim gets its own
     reminder.
+
+    `offering_id` is the directory offering it was asked of (**Request from them**), and
+    `offering_contacts` the contacts of matching offerings its post mentioned (that one's
+    first): they may claim it like the configured providers. `matched_offerings` counts the
+    offerings that covered it when it was asked. All three are empty for requests made before
+    the directory.
     """
 
     __tablename__ = "ta_requests"
@@ -67,3 +73,11 @@ class TaRequest(Base):
     cancelled_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
     feedback: Mapped[TaFeedback | None] = mapped_column(str_enum(TaFeedback, 16))
     feedback_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    offering_id: Mapped[int | None]
+    offering_contacts: Mapped[list[str] | None] = mapped_column(JSON)
+    matched_offerings: Mapped[int | None]
+
+    @property
+    def offering_people(self) -> tuple[str, ...]:
+        """The offerings' contacts its post mentions, first among those who may claim it."""
+        return tuple(self.offering_contacts or ())

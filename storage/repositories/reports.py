@@ -13,11 +13,11 @@ from typing import Any
 from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
-from storage.models import Event, Practice, Rsvp, TaRequest
+from storage.models import Event, Practice, Rsvp, TaOffering, TaRequest
 
 PAGE = 1000
 
-Model = type[Practice] | type[Event] | type[TaRequest]
+Model = type[Practice] | type[Event] | type[TaRequest] | type[TaOffering]
 
 
 def _created_between(
@@ -110,3 +110,39 @@ class ReportRepository:
                 key = (str(pillar), str(status.value))
                 counts[key] = counts.get(key, 0) + 1
         return counts
+
+    def ta_offerings_page(
+        self, *, since: datetime | None, after_id: int = 0, limit: int = PAGE
+    ) -> Sequence[TaOffering]:
+        """TA offerings created at or after `since` with ids above `after_id`, by id."""
+        query = (
+            select(TaOffering)
+            .where(TaOffering.id > after_id, *_created_between(TaOffering, since, None))
+            .order_by(TaOffering.id)
+            .limit(limit)
+        )
+        return self._session.scalars(query).all()
+
+    def offering_lists(
+        self, column: str, *, start: datetime | None, end: datetime | None
+    ) -> dict[tuple[str, str], int]:
+        """How many offerings created in [start, end) name each (topic or region, status).
+
+        `column` is `topics` or `regions`, JSON lists counted here as practices' pillars are.
+        """
+        values = TaOffering.topics if column == "topics" else TaOffering.regions
+        query = select(values, TaOffering.status).where(*_created_between(TaOffering, start, end))
+        counts: dict[tuple[str, str], int] = {}
+        for names, status in self._session.execute(query.execution_options(yield_per=PAGE)):
+            for name in names or []:
+                key = (str(name), str(status.value))
+                counts[key] = counts.get(key, 0) + 1
+        return counts
+
+    def ta_requests_matched(self, *, start: datetime | None, end: datetime | None) -> int:
+        """How many TA requests created in [start, end) matched a listed offering."""
+        query = select(func.count()).where(
+            *_created_between(TaRequest, start, end),
+            (TaRequest.matched_offerings > 0) | TaRequest.offering_id.is_not(None),
+        )
+        return int(self._session.scalar(query) or 0)

@@ -1,8 +1,8 @@
 """Hypothesis strategies for hostile modal submissions: values, blocks, whole forms, metadata.
 
 A modal is described by its blocks, each built with one of `text_input`, `single_select`,
-`multi_select`, `date_input` or `datetime_input`; `form_state` then mangles a valid state block
-by block, and `metadata` does the same for `private_metadata`.
+`multi_select`, `users_select`, `date_input` or `datetime_input`; `form_state` then mangles a
+valid state block by block, and `metadata` does the same for `private_metadata`.
 """
 
 from __future__ import annotations
@@ -96,6 +96,22 @@ def multi_select(action_id: str, known: Sequence[str]) -> Block:
             lambda os: {action_id: {"selected_options": os}}, st.lists(option(known), max_size=6)
         ),
         st.builds(lambda j: {action_id: {"selected_options": j}}, junk),
+        junk,
+    )
+    return Block(action_id, arrives)
+
+
+def users_select(action_id: str) -> Block:
+    """A `multi_users_select` block: user IDs, things that only look like them, or junk."""
+    user = st.one_of(
+        st.sampled_from(["UMEMBER01", "UPROVIDE1", "W0123ABCD"]),
+        st.sampled_from(["<!channel>", "U", "u123", "S0123ABCD", "C0123ABCD"]),
+        st.text(max_size=12),
+        junk,
+    )
+    arrives = st.one_of(
+        st.builds(lambda us: {action_id: {"selected_users": us}}, st.lists(user, max_size=12)),
+        st.builds(lambda j: {action_id: {"selected_users": j}}, junk),
         junk,
     )
     return Block(action_id, arrives)

@@ -32,7 +32,10 @@ from core.vocabulary import (
     PILLARS,
     REGION_OF_COUNTY,
     REGIONS,
+    TA_COSTS,
     TA_FORMATS,
+    TA_LANGUAGES,
+    TA_OFFER_FORMATS,
     TA_TOPICS,
 )
 from demokit import simulate
@@ -44,6 +47,7 @@ from handlers.events.service import announcement_key
 from handlers.practices import ids as practice_ids
 from handlers.review import ids as review_ids
 from handlers.ta import ids as ta_ids
+from handlers.ta_offerings import ids as offering_ids
 from storage.models import (
     Base,
     DigestSubscription,
@@ -52,6 +56,8 @@ from storage.models import (
     OutboxStatus,
     Practice,
     PracticeStatus,
+    TaOffering,
+    TaOfferingStatus,
     TaRequest,
     TaStatus,
 )
@@ -71,6 +77,7 @@ from tests.handlers.hostile_forms import (
     multi_select,
     single_select,
     text_input,
+    users_select,
 )
 from tests.handlers.ta.conftest import TA_SETTINGS
 from tests.handlers.ta.support import NETWORK_PROVIDER, STRANGER, TA_CHANNEL, ask, ta_values
@@ -184,6 +191,18 @@ def ta_request_saved(sub: Submitted) -> None:
     assert new.requester_id == sub.user
     assert new.topic in TA_TOPICS and new.format in TA_FORMATS
     assert new.need and new.organisation and new.region == REGION_OF_COUNTY[new.county]
+
+
+def offering_saved(sub: Submitted) -> None:
+    [new] = sub.changed(TaOffering)
+    assert new.status is TaOfferingStatus.PENDING
+    assert new.submitter_id == sub.user and new.contact_ids
+    assert new.organisation and len(new.description) >= 10
+    assert new.topics and set(new.topics) <= set(TA_TOPICS)
+    assert new.regions and set(new.regions) <= {"statewide", *REGIONS}
+    assert new.formats and set(new.formats) <= set(TA_OFFER_FORMATS)
+    assert new.cost in TA_COSTS and set(new.languages) <= set(TA_LANGUAGES)
+    assert new.contact_link.startswith(("https://", "mailto:", "MAILTO:", "Mailto:"))
 
 
 def resolution_saved(sub: Submitted) -> None:
@@ -348,6 +367,35 @@ MODALS = [
         },
         good=lambda _: ta_values(),
         saved=ta_request_saved,
+        metadata=lambda _: {"offering_id": an_id(1)},
+    ),
+    Modal(
+        offering_ids.OFFER_MODAL,
+        {
+            offering_ids.ORGANISATION_BLOCK: text_input(offering_ids.ORGANISATION_INPUT),
+            offering_ids.DESCRIPTION_BLOCK: text_input(offering_ids.DESCRIPTION_INPUT),
+            offering_ids.TOPICS_BLOCK: multi_select(offering_ids.TOPICS_INPUT, list(TA_TOPICS)),
+            offering_ids.REGIONS_BLOCK: multi_select(
+                offering_ids.REGIONS_INPUT, ["statewide", *REGIONS]
+            ),
+            offering_ids.FORMATS_BLOCK: multi_select(
+                offering_ids.FORMATS_INPUT, list(TA_OFFER_FORMATS)
+            ),
+            offering_ids.COST_BLOCK: single_select(offering_ids.COST_INPUT, list(TA_COSTS)),
+            offering_ids.LANGUAGES_BLOCK: multi_select(
+                offering_ids.LANGUAGES_INPUT, list(TA_LANGUAGES)
+            ),
+            offering_ids.CONTACT_LINK_BLOCK: text_input(offering_ids.CONTACT_LINK_INPUT),
+            offering_ids.CONTACTS_BLOCK: users_select(offering_ids.CONTACTS_INPUT),
+        },
+        good=lambda _: simulate.ta_offering_values(),
+        saved=offering_saved,
+        metadata=lambda _: {
+            "ref": st.one_of(st.just("ta_offering:1"), st.just("practice:1"), an_id(1), junk),
+            "revision": an_id(1),
+            "live": st.one_of(st.booleans(), junk),
+            "sequence": an_id(0),
+        },
     ),
     Modal(
         ta_ids.RESOLVE_MODAL,

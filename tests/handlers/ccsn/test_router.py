@@ -58,11 +58,13 @@ def test_help_lists_every_subcommand_with_one_line_each(bot: Bot) -> None:
         "/ccsn search",
         "/ccsn export",
         "/ccsn setup",
+        "/ccsn find-ta",
         "/ccsn help",
         "/share-practice",
         "/request-ta",
         "/announce-event",
+        "/offer-ta",
     ]
     declared = {c["command"] for c in MANIFEST["features"]["slash_commands"]} - {"/ccsn"}
-    assert set(commands[-3:]) == declared
+    assert set(commands[-4:]) == declared
     assert all("`: " in line for line in lines)
