@@ -32,7 +32,8 @@ def stored(bot: Bot) -> dict[str, object]:
 def approve_a_practice(bot: Bot, title: str) -> None:
     bot.share(MEMBER, title=title)
     practice_id = max(p.id for p in bot.practices())
-    bot.click(review_ids.APPROVE_ACTION, str(practice_id), COORD, REVIEW_CHANNEL)
+    bot.deliver()
+    bot.click_review(review_ids.APPROVE_ACTION, COORD, kind="practice", item_id=practice_id)
     bot.deliver()
 
 
@@ -95,7 +96,8 @@ def test_a_coordinator_added_in_home_can_review_and_owners_stay(bot: Bot) -> Non
     bot.share(MEMBER, title="Garden club")
     practice_id = bot.practices()[0].id
 
-    bot.click(review_ids.APPROVE_ACTION, str(practice_id), NEWCOMER, REVIEW_CHANNEL)
+    bot.deliver()
+    bot.click_review(review_ids.APPROVE_ACTION, NEWCOMER, kind="practice", item_id=practice_id)
     bot.deliver()
     assert bot.slack.posts(CHOSEN)
 
