@@ -10,13 +10,25 @@ from __future__ import annotations
 from slack_bolt import App
 
 from core.schedule import PeriodicJob
-from handlers import ccsn, digest, events, exports, home, library, practices, review, search, ta
+from handlers import (
+    ccsn,
+    digest,
+    events,
+    exports,
+    home,
+    library,
+    policy,
+    practices,
+    review,
+    search,
+    ta,
+)
 from handlers.deps import Deps
 
 # Each is a package with `register(app, deps)`, and optionally `KIND` (a kind of submission),
 # `subcommands(deps)` (of `/ccsn`) and `jobs(deps)` (scheduled). Review and Home serve every
 # kind, so they are registered with the kinds as well.
-FEATURES = (practices, ta, events, digest, search, exports, library)
+FEATURES = (practices, ta, events, digest, search, exports, library, policy)
 
 
 def submission_kinds() -> review.SubmissionKinds:

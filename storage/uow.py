@@ -16,6 +16,7 @@ from storage.repositories.home import HomeRepository
 from storage.repositories.job_runs import JobRunRepository
 from storage.repositories.library import LibraryRepository
 from storage.repositories.outbox import OutboxRepository
+from storage.repositories.policy_updates import PolicyFollowerRepository, PolicyUpdateRepository
 from storage.repositories.practices import PracticeRepository
 from storage.repositories.reports import ReportRepository
 from storage.repositories.rsvps import RsvpRepository
@@ -52,6 +53,8 @@ class UnitOfWork:
         self.reports = ReportRepository(self.session)
         self.home = HomeRepository(self.session)
         self.library = LibraryRepository(self.session)
+        self.policy_updates = PolicyUpdateRepository(self.session)
+        self.policy_followers = PolicyFollowerRepository(self.session)
         return self
 
     def commit(self) -> None:

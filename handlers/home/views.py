@@ -26,6 +26,7 @@ from handlers.home.schemas import (
     QueueLine,
     UpcomingEvent,
 )
+from handlers.policy import ids as policy_ids
 from handlers.ta.views import day_date, reference, topic_label
 
 _STATUS = {
@@ -255,6 +256,7 @@ def home_view(data: HomeData, notice: str | None = None) -> dict[str, Any]:
             blocks.button("Share a practice", ids.SHARE_ACTION, "open", style="primary"),
             blocks.button("Request TA", ids.REQUEST_TA_ACTION, "open"),
             blocks.button("Announce an event", ids.ANNOUNCE_ACTION, "open"),
+            blocks.button("Share a policy update", policy_ids.HOME_SHARE_ACTION, "open"),
         ),
     ]
     if data.queue is not None:

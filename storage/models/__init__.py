@@ -8,6 +8,7 @@ from storage.models.event import Event, EventStatus
 from storage.models.handled_view import HandledView
 from storage.models.job_run import JobRun
 from storage.models.outbox import OutboxMessage, OutboxStatus
+from storage.models.policy_update import PolicyFollower, PolicyStatus, PolicyUpdate
 from storage.models.practice import Practice, PracticeStatus
 from storage.models.rsvp import Rsvp
 from storage.models.search_document import SearchDocument
@@ -24,6 +25,9 @@ __all__ = [
     "JobRun",
     "OutboxMessage",
     "OutboxStatus",
+    "PolicyFollower",
+    "PolicyStatus",
+    "PolicyUpdate",
     "Practice",
     "PracticeStatus",
     "Rsvp",

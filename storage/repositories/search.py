@@ -45,12 +45,16 @@ def query_terms(words: str) -> list[str]:
 
 @dataclass(frozen=True)
 class SearchFilters:
-    """Exact filters from `pillar:`, `county:`, `region:` and `funding:` terms."""
+    """Exact filters from `pillar:`, `county:`, `region:` and `funding:` terms.
+
+    `kinds` keeps only documents of those kinds (`/ccsn policy` searches `policy_update`).
+    """
 
     pillars: tuple[str, ...] = ()
     counties: tuple[str, ...] = ()
     regions: tuple[str, ...] = ()
     funding_streams: tuple[str, ...] = ()
+    kinds: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -144,7 +148,11 @@ class SearchRepository:
 
 def _filter_clauses(filters: SearchFilters, dialect: str, params: dict[str, Any]) -> list[str]:
     clauses: list[str] = []
-    for column, values in (("county", filters.counties), ("region", filters.regions)):
+    for column, values in (
+        ("county", filters.counties),
+        ("region", filters.regions),
+        ("kind", filters.kinds),
+    ):
         if values:
             names = [f"{column}_{n}" for n in range(len(values))]
             params.update(zip(names, values, strict=True))
