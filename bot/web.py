@@ -33,7 +33,8 @@ class WebApp:
     """Routes `POST /slack/events` to Bolt; answers `GET /healthz` and the calendar files.
 
     The calendars (events', and `/deadlines.ics` with the policy tracker's key dates) are
-    public (people without Slack subscribe to them) and show only what coordinators approved. They need `deps` to read the database; without it they are 404.
+    public (people without Slack subscribe to them) and show only what coordinators approved.
+    They need `deps` to read the database; without it they are 404.
     """
 
     def __init__(self, app: GuardedApp, engine: Engine, deps: Deps | None = None) -> None:
