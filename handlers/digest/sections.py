@@ -218,6 +218,4 @@ def policy_and_funding(
             for entry in sorted(deadlines, key=lambda e: e.on)
         ]
         groups.append(DigestGroup("*Key dates in the next two weeks*", tuple(lines)))
-    return DigestSection(
-        "Policy & funding", ("policy item", "policy items"), where, tuple(groups)
-    )
+    return DigestSection("Policy & funding", ("policy item", "policy items"), where, tuple(groups))

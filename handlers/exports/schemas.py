@@ -1,4 +1,4 @@
-"""Reading `/ccsn export <practices|ta|events> [since YYYY-MM-DD]`."""
+"""Reading `/ccsn export <practices|ta|events|policy> [since YYYY-MM-DD]`."""
 
 from __future__ import annotations
 
@@ -12,10 +12,12 @@ KINDS = {
     "ta": "ta",
     "events": "events",
     "event": "events",
+    "policy": "policy",
 }
 
 USAGE = (
-    "Say what to export: `/ccsn export practices`, `/ccsn export ta` or `/ccsn export events`, "
+    "Say what to export: `/ccsn export practices`, `/ccsn export ta`, `/ccsn export events` "
+    "or `/ccsn export policy`, "
     "optionally with `since YYYY-MM-DD` (for example `/ccsn export ta since 2026-01-01`)."
 )
 

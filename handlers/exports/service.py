@@ -17,12 +17,17 @@ from handlers.exports import tables
 from handlers.exports.schemas import ExportRequest, parse_export
 from handlers.exports.stats import NetworkStats
 from handlers.exports.upload import upload_to_dm
-from storage.models import Event, Practice, TaRequest
+from storage.models import Event, PolicyUpdate, Practice, TaRequest
 
 log = logging.getLogger(__name__)
 
 NOT_COORDINATOR = "Only coordinators can export the network's records."
-NOUNS = {"practices": "practices", "ta": "TA requests", "events": "events"}
+NOUNS = {
+    "practices": "practices",
+    "ta": "TA requests",
+    "events": "events",
+    "policy": "policy updates",
+}
 
 
 def check(deps: Deps, user_id: str, args: str) -> ExportRequest | str:
@@ -52,6 +57,10 @@ def _records(deps: Deps, request: ExportRequest) -> Iterator[object]:
             elif request.kind == "ta":
                 requests = uow.reports.ta_requests_page(since=since, after_id=after)
                 page, after = requests, (requests[-1].id if requests else after)
+            elif request.kind == "policy":
+                updates = uow.reports.policy_updates_page(since=since, after_id=after)
+                page = [tables.PolicyRecord(update, n) for update, n in updates]
+                after = updates[-1][0].id if updates else after
             else:
                 events = uow.reports.events_page(since=since, after_id=after)
                 page = [tables.EventRecord(event, going) for event, going in events]
@@ -123,4 +132,16 @@ def network_stats(deps: Deps, start: date | None, end: date) -> NetworkStats:
             ta_by_region=reports.count_by(TaRequest, TaRequest.region, start=since, end=until),
             practices_by_pillar=reports.practice_pillars(start=since, end=until),
             ta_by_topic=reports.count_by(TaRequest, TaRequest.topic, start=since, end=until),
+            policy_by_kind=reports.count_by(
+                PolicyUpdate, PolicyUpdate.update_kind, start=since, end=until
+            ),
+            policy_by_stage=reports.count_by(
+                PolicyUpdate, PolicyUpdate.stage, start=since, end=until
+            ),
+            policy_by_pillar=reports.list_counts(
+                PolicyUpdate, PolicyUpdate.pillars, start=since, end=until
+            ),
+            policy_by_funding=reports.list_counts(
+                PolicyUpdate, PolicyUpdate.funding_streams, start=since, end=until
+            ),
         )
