@@ -392,7 +392,7 @@ def _select(
         "placeholder": blocks.plain(placeholder, 150),
         "options": [blocks.option(label, value) for value, label in labels.items()],
     }
-    if initial in labels:
+    if initial is not None and initial in labels:
         element["initial_option"] = blocks.option(labels[initial], initial)
     return element
 
@@ -418,7 +418,7 @@ def _stage_select(initial: str | None) -> dict[str, Any]:
             for label, stages in _STAGE_GROUPS
         ],
     }
-    if initial in STAGE_LABELS:
+    if initial is not None and initial in STAGE_LABELS:
         element["initial_option"] = blocks.option(STAGE_LABELS[initial], initial)
     return element
 

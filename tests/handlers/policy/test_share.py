@@ -158,3 +158,29 @@ def test_a_county_update_names_its_district_and_region(bot: Bot) -> None:
     assert update.region == "Central Valley"
     post = bot.slack.posts(POLICY_CHANNEL)[-1]
     assert "Local policy · Fresno Unified, Fresno County" in json.dumps(post, ensure_ascii=False)
+
+
+def test_a_pending_update_is_edited_and_goes_back_to_review(bot: Bot) -> None:
+    """Edit reopens the form filled in (dates too); saving it is revision 2 for coordinators."""
+    share(bot, key_dates=[("Hearing", "2026-12-10")])
+    [update] = stored(bot)
+    bot.click(ids.EDIT_ACTION, str(update.id), MEMBER, "DMEMBER01")
+    form = bot.opened_views()[-1]
+    assert form["callback_id"] == ids.POLICY_MODAL
+    [picker] = [b for b in form["blocks"] if b.get("block_id") == ids.DATE_1_BLOCK]
+    assert picker["element"]["initial_date"] == "2026-12-10"
+
+    values = simulate.policy_values(stage="passed_one_house")
+    bot.send(
+        simulate.view_submission(
+            ids.POLICY_MODAL,
+            MEMBER,
+            values,
+            view_id="VEDITPOL1",
+            private_metadata=form["private_metadata"],
+        )
+    )
+    [edited] = stored(bot)
+    assert (edited.revision, edited.stage) == (2, "passed_one_house")
+    bot.deliver()
+    assert "Policy update to review (edit 2)" in json.dumps(bot.slack.posts(REVIEW_CHANNEL)[-1])
