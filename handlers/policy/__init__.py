@@ -13,7 +13,7 @@ from datetime import timedelta
 from sqlalchemy.exc import SQLAlchemyError
 
 from core.schedule import PeriodicJob, cron
-from handlers.ccsn import CommandCall, Subcommand
+from handlers.ccsn.subcommand import CommandCall, Subcommand
 from handlers.deps import Deps
 from handlers.policy import query, reminders
 from handlers.policy.kind import POLICY as KIND

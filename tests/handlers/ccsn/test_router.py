@@ -57,11 +57,13 @@ def test_help_lists_every_subcommand_with_one_line_each(bot: Bot) -> None:
         "/ccsn unsubscribe",
         "/ccsn search",
         "/ccsn export",
+        "/ccsn policy",
         "/ccsn help",
         "/share-practice",
         "/request-ta",
         "/announce-event",
+        "/policy-update",
     ]
     declared = {c["command"] for c in MANIFEST["features"]["slash_commands"]} - {"/ccsn"}
-    assert set(commands[-3:]) == declared
+    assert set(commands[-4:]) == declared
     assert all("`: " in line for line in lines)
