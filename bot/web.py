@@ -16,12 +16,14 @@ from bot.slack_endpoint import SlackEndpoint
 from handlers.deps import Deps
 from handlers.events import feed
 from handlers.library.site import PublicSite
+from handlers.policy.calendar import deadlines_ics
 from storage.db import ping
 
 log = logging.getLogger(__name__)
 
 SLACK_PATH = "/slack/events"
 CALENDAR_PATH = "/calendar.ics"
+DEADLINES_PATH = "/deadlines.ics"
 EVENT_CALENDAR_PATH = re.compile(r"^/events/([1-9][0-9]{0,11})\.ics$")
 MAX_EVENT_ID = 2**31 - 1  # ids are 32-bit on PostgreSQL; a larger one names no event
 StartResponse = Callable[..., Any]
@@ -30,8 +32,9 @@ StartResponse = Callable[..., Any]
 class WebApp:
     """Routes `POST /slack/events` to Bolt; answers `GET /healthz` and the calendar files.
 
-    The calendars are public (people without Slack subscribe to them) and show only events
-    coordinators approved. They need `deps` to read the database; without it they are 404.
+    The calendars (events', and `/deadlines.ics` with the policy tracker's key dates) are
+    public (people without Slack subscribe to them) and show only what coordinators approved.
+    They need `deps` to read the database; without it they are 404.
     """
 
     def __init__(self, app: GuardedApp, engine: Engine, deps: Deps | None = None) -> None:
@@ -53,17 +56,27 @@ class WebApp:
             match = EVENT_CALENDAR_PATH.match(path)
             if path == CALENDAR_PATH or (match and int(match[1]) <= MAX_EVENT_ID):
                 return self._calendar(start_response, method, int(match[1]) if match else None)
+            if path == DEADLINES_PATH:
+                return self._calendar(start_response, method, None, deadlines=True)
         if self._site is not None and self._site.handles(path):
             return self._site(environ, start_response)
         return _json(start_response, "404 Not Found", {"error": "not_found"})
 
     def _calendar(
-        self, start_response: StartResponse, method: str, event_id: int | None
+        self,
+        start_response: StartResponse,
+        method: str,
+        event_id: int | None,
+        *,
+        deadlines: bool = False,
     ) -> Iterable[bytes]:
         assert self._deps is not None
         try:
-            if event_id is None:
-                data: bytes | None = feed.calendar_ics(self._deps)
+            if deadlines:  # policy and funding key dates, as all-day events
+                data: bytes | None = deadlines_ics(self._deps)
+                name = "ccsn-deadlines.ics"
+            elif event_id is None:
+                data = feed.calendar_ics(self._deps)
                 name = "ccsn-events.ics"
             else:
                 data = feed.event_ics(self._deps, event_id)

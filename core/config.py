@@ -22,6 +22,7 @@ CHANNEL_ID = re.compile(r"^[CGD][A-Z0-9]{2,}$")
 
 UserIds = Annotated[tuple[str, ...], NoDecode]
 RegionProviders = Annotated[dict[str, tuple[str, ...]], NoDecode]
+ReminderDays = Annotated[tuple[int, ...], NoDecode]
 
 
 class SettingsError(Exception):
@@ -66,6 +67,26 @@ def _parse_region_providers(value: str) -> dict[str, tuple[str, ...]]:
     return mapping
 
 
+def _parse_reminder_days(value: object) -> tuple[int, ...]:
+    """`7,1` as (7, 1): whole days from 1 to 60 before a key date, largest first, no repeats."""
+    parts = value.split(",") if isinstance(value, str) else value
+    if not isinstance(parts, list | tuple):
+        raise ValueError(f"{value!r} is not a comma-separated list of days such as 7,1")
+    days: list[int] = []
+    for part in parts:
+        text = part.strip() if isinstance(part, str) else part
+        if text == "":
+            continue  # `7,,1` or a trailing comma
+        if isinstance(text, str) and text.isdecimal() and text.isascii():
+            text = int(text)
+        if not isinstance(text, int) or isinstance(text, bool) or not 1 <= text <= 60:
+            raise ValueError(f"{part!r} is not a whole number of days from 1 to 60 (write 7,1)")
+        if text in days:
+            raise ValueError(f"{text} is listed twice")
+        days.append(text)
+    return tuple(sorted(days, reverse=True))
+
+
 class Settings(BaseSettings):
     """Everything the bot can be configured with. See `.env.example` for each variable."""
 
@@ -97,6 +118,8 @@ class Settings(BaseSettings):
     ccsn_public_url: str | None = None
     ccsn_public_pages: bool = True
     ccsn_event_reminder_hours: int = 24
+    ccsn_policy_channel: str | None = None
+    ccsn_policy_reminder_days: ReminderDays = (7, 1)
 
     @field_validator("ccsn_coordinators", "ccsn_ta_providers", mode="before")
     @classmethod
@@ -117,6 +140,7 @@ class Settings(BaseSettings):
         "ccsn_events_channel",
         "ccsn_ta_channel",
         "ccsn_digest_channel",
+        "ccsn_policy_channel",
         mode="before",
     )
     @classmethod
@@ -216,6 +240,11 @@ class Settings(BaseSettings):
         if not isinstance(hours, int) or isinstance(hours, bool) or not 1 <= hours <= 336:
             raise ValueError(f"{value!r} is not a whole number of hours from 1 to 336")
         return hours
+
+    @field_validator("ccsn_policy_reminder_days", mode="before")
+    @classmethod
+    def _policy_reminder_days(cls, value: object) -> object:
+        return _parse_reminder_days(value)
 
     @property
     def timezone(self) -> ZoneInfo:

@@ -30,6 +30,7 @@ CHANNEL_KEYS = (
     "ccsn_events_channel",
     "ccsn_ta_channel",
     "ccsn_digest_channel",
+    "ccsn_policy_channel",
 )
 PEOPLE_KEYS = ("ccsn_coordinators", "ccsn_ta_providers")
 REGIONS_KEY = "ccsn_ta_region_providers"

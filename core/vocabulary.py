@@ -104,6 +104,50 @@ EVENT_TYPES: MappingProxyType[str, str] = MappingProxyType(
     }
 )
 
+# Policy and funding updates: what kind of thing is moving, and the stages each kind passes
+# through (a bill's "in committee", a grant's "closing soon"). Stage values are unique across
+# kinds, so one stored value names its stage without the kind beside it.
+POLICY_KINDS: MappingProxyType[str, str] = MappingProxyType(
+    {
+        "bill": "Bill",
+        "budget": "Budget item",
+        "guidance": "Regulation or guidance",
+        "funding": "Funding opportunity",
+        "local": "Local policy",
+    }
+)
+
+LEGISLATIVE_STAGES: MappingProxyType[str, str] = MappingProxyType(
+    {
+        "introduced": "Introduced",
+        "in_committee": "In committee",
+        "passed_one_house": "Passed one house",
+        "passed_both": "Passed both houses",
+        "enacted": "Signed or enacted",
+        "vetoed_failed": "Vetoed or failed",
+    }
+)
+FUNDING_STAGES: MappingProxyType[str, str] = MappingProxyType(
+    {"open": "Open", "closing_soon": "Closing soon", "closed": "Closed"}
+)
+GUIDANCE_STAGES: MappingProxyType[str, str] = MappingProxyType(
+    {"proposed": "Proposed", "final": "Final"}
+)
+
+# The stages a kind may be in, by kind (local policy moves like guidance: proposed, then final).
+POLICY_STAGES: MappingProxyType[str, MappingProxyType[str, str]] = MappingProxyType(
+    {
+        "bill": LEGISLATIVE_STAGES,
+        "budget": LEGISLATIVE_STAGES,
+        "guidance": GUIDANCE_STAGES,
+        "funding": FUNDING_STAGES,
+        "local": GUIDANCE_STAGES,
+    }
+)
+STAGE_LABELS: MappingProxyType[str, str] = MappingProxyType(
+    {**LEGISLATIVE_STAGES, **FUNDING_STAGES, **GUIDANCE_STAGES}
+)
+
 TA_FORMATS: MappingProxyType[str, str] = MappingProxyType(
     {
         "call": "A call or video meeting",

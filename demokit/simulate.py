@@ -16,6 +16,7 @@ from urllib.parse import urlencode
 from slack_sdk.signature import SignatureVerifier
 
 from handlers.events import ids as event_ids
+from handlers.policy import ids as policy_ids
 from handlers.practices import ids as practice_ids
 from handlers.ta import ids as ta_ids
 from handlers.ta_offerings import ids as offering_ids
@@ -354,6 +355,51 @@ def event_values(starts_at: datetime, ends_at: datetime, **overrides: Any) -> di
         event_ids.REGION_BLOCK: select_state(event_ids.REGION_INPUT, fields["region"]),
         event_ids.DESCRIPTION_BLOCK: text_state(event_ids.DESCRIPTION_INPUT, fields["description"]),
     }
+
+
+def policy_values(**overrides: Any) -> dict[str, Any]:
+    """The share-a-policy-update form filled in with a good bill; override any field.
+
+    `key_dates` is a list of (label, YYYY-MM-DD) pairs, up to three.
+    """
+    fields: dict[str, Any] = {
+        "title": "Community schools coordinators in every high-need school",
+        "kind": "bill",
+        "jurisdiction": "state",
+        "district": None,
+        "identifier": "AB 2117",
+        "stage": "in_committee",
+        "key_dates": [("Hearing", "2026-12-10")],
+        "source_link": "https://leginfo.legislature.ca.gov/faces/billNavClient.xhtml?bill_id=AB2117",
+        "summary": "Funds a full-time community schools coordinator at every CCSPP school.",
+        "pillars": ["leadership"],
+        "funding": ["ccspp"],
+        "act": "Write to the Assembly Education Committee before the hearing.",
+    }
+    fields.update(overrides)
+    values: dict[str, Any] = {
+        policy_ids.TITLE_BLOCK: text_state(policy_ids.TITLE_INPUT, fields["title"]),
+        policy_ids.KIND_BLOCK: select_state(policy_ids.KIND_INPUT, fields["kind"]),
+        policy_ids.JURISDICTION_BLOCK: select_state(
+            policy_ids.JURISDICTION_INPUT, fields["jurisdiction"]
+        ),
+        policy_ids.DISTRICT_BLOCK: text_state(policy_ids.DISTRICT_INPUT, fields["district"]),
+        policy_ids.IDENTIFIER_BLOCK: text_state(policy_ids.IDENTIFIER_INPUT, fields["identifier"]),
+        policy_ids.STAGE_BLOCK: select_state(policy_ids.STAGE_INPUT, fields["stage"]),
+        policy_ids.SOURCE_BLOCK: text_state(policy_ids.SOURCE_INPUT, fields["source_link"]),
+        policy_ids.SUMMARY_BLOCK: text_state(policy_ids.SUMMARY_INPUT, fields["summary"]),
+        policy_ids.PILLARS_BLOCK: multi_state(policy_ids.PILLARS_INPUT, fields["pillars"]),
+        policy_ids.FUNDING_BLOCK: multi_state(policy_ids.FUNDING_INPUT, fields["funding"]),
+        policy_ids.ACT_BLOCK: text_state(policy_ids.ACT_INPUT, fields["act"]),
+    }
+    dates = list(fields["key_dates"])
+    for number, (label_block, label_input, date_block, date_input) in enumerate(
+        policy_ids.DATE_FIELDS
+    ):
+        label, on = dates[number] if number < len(dates) else (None, None)
+        values[label_block] = text_state(label_input, label)
+        values[date_block] = date_state(date_input, on)
+    return values
 
 
 def app_home_opened(user_id: str, event_id: str, tab: str = "home") -> str:

@@ -18,6 +18,7 @@ from handlers import (
     home,
     library,
     network,
+    policy,
     practices,
     review,
     search,
@@ -29,7 +30,18 @@ from handlers.deps import Deps
 # Each is a package with `register(app, deps)`, and optionally `KIND` (a kind of submission),
 # `subcommands(deps)` (of `/ccsn`) and `jobs(deps)` (scheduled). Review and Home serve every
 # kind, so they are registered with the kinds as well.
-FEATURES = (practices, ta, events, digest, search, exports, library, network, ta_offerings)
+FEATURES = (
+    practices,
+    ta,
+    events,
+    digest,
+    search,
+    exports,
+    library,
+    network,
+    ta_offerings,
+    policy,
+)
 
 
 def submission_kinds() -> review.SubmissionKinds:

@@ -17,6 +17,7 @@ from storage.repositories.job_runs import JobRunRepository
 from storage.repositories.library import LibraryRepository
 from storage.repositories.network_settings import NetworkSettingsRepository
 from storage.repositories.outbox import OutboxRepository
+from storage.repositories.policy_updates import PolicyFollowerRepository, PolicyUpdateRepository
 from storage.repositories.practices import PracticeRepository
 from storage.repositories.reports import ReportRepository
 from storage.repositories.rsvps import RsvpRepository
@@ -56,6 +57,8 @@ class UnitOfWork:
         self.library = LibraryRepository(self.session)
         self.network_settings = NetworkSettingsRepository(self.session)
         self.ta_offerings = TaOfferingRepository(self.session)
+        self.policy_updates = PolicyUpdateRepository(self.session)
+        self.policy_followers = PolicyFollowerRepository(self.session)
         return self
 
     def commit(self) -> None:

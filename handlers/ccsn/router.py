@@ -6,19 +6,18 @@ its package; `handlers.register_all` collects them. Anything unknown gets the he
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
-from typing import Any
-
-from slack_bolt import Ack
-from slack_sdk import WebClient
+from collections.abc import Sequence
 
 from handlers import blocks
 from handlers.ccsn import ids
+from handlers.ccsn.subcommand import CommandCall, Subcommand
 from handlers.events.ids import ANNOUNCE_COMMAND
+from handlers.policy.ids import SHARE_COMMAND as POLICY_COMMAND
 from handlers.practices.ids import SHARE_COMMAND
 from handlers.ta.ids import REQUEST_COMMAND
 from handlers.ta_offerings.ids import OFFER_COMMAND
+
+__all__ = ["OTHER_COMMANDS", "CommandCall", "Subcommand", "help_text", "parse"]
 
 # The bot's other slash commands, named at the end of the help so it lists every command.
 OTHER_COMMANDS = (
@@ -26,38 +25,8 @@ OTHER_COMMANDS = (
     (REQUEST_COMMAND, "ask the network's TA providers for technical assistance"),
     (ANNOUNCE_COMMAND, "announce a webinar, convening or hearing"),
     (OFFER_COMMAND, "list technical assistance you offer in the TA directory"),
+    (POLICY_COMMAND, "share a bill, budget item, guidance or funding deadline to track"),
 )
-
-
-@dataclass(frozen=True)
-class CommandCall:
-    """One `/ccsn <name> <args>` to answer.
-
-    `user_id` is who asked, as Slack vouches; `args` is the text after the name. Answer with
-    `ack` within 3 seconds, or open a modal with `client` and `body["trigger_id"]`.
-    """
-
-    ack: Ack
-    body: dict[str, Any]
-    client: WebClient
-    user_id: str
-    args: str
-
-
-@dataclass(frozen=True)
-class Subcommand:
-    """A `/ccsn` subcommand: its name, a one-line description for the help, and its handler.
-
-    `run` answers within Slack's 3 seconds. Work that may take longer goes in `later`, which
-    Bolt runs as a lazy listener once the answer has gone back (its `ack` does nothing), so
-    `run` answers first, for example "Preparing…", and `later` checks everything again: it
-    runs for every call of the subcommand, including ones `run` refused.
-    """
-
-    name: str
-    summary: str
-    run: Callable[[CommandCall], None]
-    later: Callable[[CommandCall], None] | None = None
 
 
 def help_text(subcommands: Sequence[Subcommand], unknown: str = "") -> str:

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-from core.vocabulary import EVENT_TYPES, PILLARS, TA_COSTS, TA_TOPICS
+from core.vocabulary import EVENT_TYPES, PILLARS, POLICY_KINDS, STAGE_LABELS, TA_COSTS, TA_TOPICS
 from handlers import blocks
 from storage.outbox_links import Links, filled_length
 
@@ -112,6 +112,27 @@ class OfferingEntry:
     post_key: str | None = None
 
 
+@dataclass(frozen=True)
+class PolicyEntry:
+    """A published policy update that moved in the window (approved or its status changed)."""
+
+    title: str
+    kind: str
+    stage: str
+    identifier: str | None = None
+    post_key: str | None = None
+
+
+@dataclass(frozen=True)
+class DeadlineEntry:
+    """One key date of a published policy update, coming up."""
+
+    title: str
+    label: str
+    on: date
+    post_key: str | None = None
+
+
 def channel_hint(channel: str | None, fallback: str) -> str:
     """Where to find the rest: a channel mention when the channel is configured."""
     return f"in <#{channel}>" if channel else fallback
@@ -196,3 +217,34 @@ def new_ta_available(
         )
     groups = (DigestGroup(None, tuple(lines)),) if lines else ()
     return DigestSection("New TA available", ("new TA offering", "new TA offerings"), where, groups)
+
+
+def policy_and_funding(
+    moved: Sequence[PolicyEntry],
+    deadlines: Sequence[DeadlineEntry],
+    *,
+    where: str,
+    links: Links,
+) -> DigestSection:
+    """Policy updates that moved in the window, then every key date coming up, soonest first."""
+    groups = []
+    if moved:
+        lines = []
+        for entry in moved:
+            what = POLICY_KINDS.get(entry.kind, entry.kind)
+            if entry.identifier:
+                what += f" {entry.identifier}"
+            stage = STAGE_LABELS.get(entry.stage, entry.stage)
+            lines.append(
+                f"• {titled(entry.title, entry.post_key, links)} — {safe(what, 60)} · "
+                f"{safe(stage, 40)}"
+            )
+        groups.append(DigestGroup("*New and moving*", tuple(lines)))
+    if deadlines:
+        lines = [
+            f"• {day(entry.on)} — {safe(entry.label, 60)}: "
+            f"{titled(entry.title, entry.post_key, links)}"
+            for entry in sorted(deadlines, key=lambda e: e.on)
+        ]
+        groups.append(DigestGroup("*Key dates in the next two weeks*", tuple(lines)))
+    return DigestSection("Policy & funding", ("policy item", "policy items"), where, tuple(groups))

@@ -18,18 +18,22 @@ from typing import Protocol
 
 from core.config import Settings
 from handlers.digest.sections import (
+    DeadlineEntry,
     DigestSection,
     EventEntry,
     HelpEntry,
     OfferingEntry,
+    PolicyEntry,
     PracticeEntry,
     can_you_help,
     channel_hint,
     coming_up,
     new_practices,
     new_ta_available,
+    policy_and_funding,
 )
-from storage.models import OutboxStatus
+from handlers.policy.schemas import key_dates_of
+from storage.models import OutboxStatus, PolicyUpdate
 from storage.outbox_links import Links, published_key, ta_post_key
 from storage.uow import UnitOfWork
 
@@ -51,6 +55,7 @@ class DigestFilter:
     regions: frozenset[str] = field(default_factory=frozenset)
     pillars: frozenset[str] = field(default_factory=frozenset)
     ta_topics: frozenset[str] = field(default_factory=frozenset)
+    funding_streams: frozenset[str] = field(default_factory=frozenset)
 
     def wants_region(self, region: str | None) -> bool:
         """Whether something in `region` belongs (anything does when no region was chosen)."""
@@ -59,6 +64,10 @@ class DigestFilter:
     def wants_pillars(self, pillars: Iterable[str]) -> bool:
         """Whether something tagged with `pillars` belongs."""
         return not self.pillars or not self.pillars.isdisjoint(pillars)
+
+    def wants_funding(self, funding_streams: Iterable[str]) -> bool:
+        """Whether something tagged with `funding_streams` belongs."""
+        return not self.funding_streams or not self.funding_streams.isdisjoint(funding_streams)
 
     def wants_topic(self, topic: str) -> bool:
         """Whether a TA request on `topic` belongs."""
@@ -238,9 +247,60 @@ def offerings_source(
     )
 
 
+POLICY_AHEAD = timedelta(days=14)
+
+
+def policy_source(
+    uow: UnitOfWork,
+    window: DigestWindow,
+    settings: Settings,
+    wanted: DigestFilter,
+    links: Links,
+) -> SourceResult:
+    """Policy updates approved or moved in the window, and key dates in the next two weeks.
+
+    A statewide update suits every region; a county's suits its own. Pillars and funding
+    streams filter as they do for practices.
+    """
+
+    def keep(update: PolicyUpdate) -> bool:
+        return (
+            (update.region is None or wanted.wants_region(update.region))
+            and wanted.wants_pillars(update.pillars)
+            and wanted.wants_funding(update.funding_streams)
+        )
+
+    tz = settings.timezone
+    today = window.until.astimezone(tz).date()
+    last = (window.until + POLICY_AHEAD).astimezone(tz).date()
+    moved = [u for u in uow.policy_updates.moved_between(window.since, window.until) if keep(u)]
+    dated = [u for u in uow.policy_updates.with_dates_from(today) if keep(u)]
+    keys = {u.id: published_key("policy", u.id) for u in [*moved, *dated]}
+    linked = linked_posts(uow, keys.values())
+
+    def key(update: PolicyUpdate) -> str | None:
+        return keys[update.id] if keys[update.id] in linked else None
+
+    entries = [
+        PolicyEntry(u.title, u.update_kind, u.stage, u.identifier, post_key=key(u)) for u in moved
+    ]
+    deadlines = [
+        DeadlineEntry(u.title, d.label, d.on, post_key=key(u))
+        for u in dated
+        for d in key_dates_of(u.key_dates)
+        if today <= d.on <= last
+    ]
+    where = channel_hint(settings.ccsn_policy_channel, "in the policy channel")
+    return SourceResult(
+        policy_and_funding(entries, deadlines, where=where, links=links),
+        plural(len(deadlines), "policy deadline ahead", "policy deadlines ahead"),
+    )
+
+
 SOURCES: tuple[SectionSource, ...] = (
     practices_source,
     help_source,
     events_source,
     offerings_source,
+    policy_source,
 )

@@ -1,4 +1,4 @@
-"""Reading `/ccsn export <practices|ta|events|ta-offerings> [since YYYY-MM-DD]`."""
+"""Reading `/ccsn export <practices|ta|events|ta-offerings|policy> [since YYYY-MM-DD]`."""
 
 from __future__ import annotations
 
@@ -14,11 +14,13 @@ KINDS = {
     "event": "events",
     "ta-offerings": "ta-offerings",
     "ta-offering": "ta-offerings",
+    "policy": "policy",
 }
 
 USAGE = (
     "Say what to export: `/ccsn export practices`, `/ccsn export ta`, `/ccsn export events` "
     "or `/ccsn export ta-offerings`, "
+    "or `/ccsn export policy`, "
     "optionally with `since YYYY-MM-DD` (for example `/ccsn export ta since 2026-01-01`)."
 )
 

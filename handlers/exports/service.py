@@ -17,7 +17,7 @@ from handlers.exports import tables
 from handlers.exports.schemas import ExportRequest, parse_export
 from handlers.exports.stats import NetworkStats
 from handlers.exports.upload import upload_to_dm
-from storage.models import Event, Practice, TaRequest
+from storage.models import Event, PolicyUpdate, Practice, TaRequest
 
 log = logging.getLogger(__name__)
 
@@ -27,6 +27,7 @@ NOUNS = {
     "ta": "TA requests",
     "events": "events",
     "ta-offerings": "TA offerings",
+    "policy": "policy updates",
 }
 
 
@@ -60,6 +61,10 @@ def _records(deps: Deps, request: ExportRequest) -> Iterator[object]:
             elif request.kind == "ta-offerings":
                 offerings = uow.reports.ta_offerings_page(since=since, after_id=after)
                 page, after = offerings, (offerings[-1].id if offerings else after)
+            elif request.kind == "policy":
+                updates = uow.reports.policy_updates_page(since=since, after_id=after)
+                page = [tables.PolicyRecord(update, n) for update, n in updates]
+                after = updates[-1][0].id if updates else after
             else:
                 events = uow.reports.events_page(since=since, after_id=after)
                 page = [tables.EventRecord(event, going) for event, going in events]
@@ -134,4 +139,16 @@ def network_stats(deps: Deps, start: date | None, end: date) -> NetworkStats:
             offerings_by_topic=reports.offering_lists("topics", start=since, end=until),
             offerings_by_region=reports.offering_lists("regions", start=since, end=until),
             ta_matched=reports.ta_requests_matched(start=since, end=until),
+            policy_by_kind=reports.count_by(
+                PolicyUpdate, PolicyUpdate.update_kind, start=since, end=until
+            ),
+            policy_by_stage=reports.count_by(
+                PolicyUpdate, PolicyUpdate.stage, start=since, end=until
+            ),
+            policy_by_pillar=reports.list_counts(
+                PolicyUpdate, PolicyUpdate.pillars, start=since, end=until
+            ),
+            policy_by_funding=reports.list_counts(
+                PolicyUpdate, PolicyUpdate.funding_streams, start=since, end=until
+            ),
         )

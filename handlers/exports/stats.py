@@ -10,7 +10,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
-from core.vocabulary import PILLARS, REGIONS, TA_TOPICS
+from core.vocabulary import FUNDING_STREAMS, PILLARS, POLICY_KINDS, REGIONS, STAGE_LABELS, TA_TOPICS
 from handlers.events.views import region_label
 
 # (value, status) -> count, as the report repository groups them.
@@ -37,6 +37,11 @@ class NetworkStats:
     offerings_by_topic: Counts = field(default_factory=dict)
     offerings_by_region: Counts = field(default_factory=dict)
     ta_matched: int = 0
+    # Policy updates (kind of update, stage, pillar, funding stream) x review status.
+    policy_by_kind: Counts = field(default_factory=dict)
+    policy_by_stage: Counts = field(default_factory=dict)
+    policy_by_pillar: Counts = field(default_factory=dict)
+    policy_by_funding: Counts = field(default_factory=dict)
 
 
 def _by_status(counts: Counts) -> dict[str, int]:
@@ -167,4 +172,42 @@ def stats_text(stats: NetworkStats) -> str:
     )
     lines.append(f"TA requests matched to a TA directory offering: {stats.ta_matched}")
     lines.append("")
+    lines += _policy_tables(stats)
     return "\n".join(lines)
+
+
+def _policy_tables(stats: NetworkStats) -> list[str]:
+    """Policy updates by review status, kind, stage, pillar and funding stream."""
+
+    def rows(counts: Counts, labels: Mapping[str, str]) -> list[list[object]]:
+        return [
+            [label, _total(counts, value), _total(counts, value, ["approved"])]
+            for value, label in labels.items()
+        ]
+
+    lines = _table(
+        "Policy updates by status",
+        ["status", "updates"],
+        _status_rows(stats.policy_by_kind, PRACTICE_STATUSES),
+    )
+    lines += _table(
+        "Policy updates by kind",
+        ["kind", "shared", "approved"],
+        rows(stats.policy_by_kind, POLICY_KINDS),
+    )
+    lines += _table(
+        "Policy updates by where they stand",
+        ["stage", "shared", "approved"],
+        [r for r in rows(stats.policy_by_stage, STAGE_LABELS) if r[1]],
+    )
+    lines += _table(
+        "Policy updates by pillar (an update may have several)",
+        ["pillar", "shared", "approved"],
+        rows(stats.policy_by_pillar, PILLARS),
+    )
+    lines += _table(
+        "Policy updates by funding stream",
+        ["funding stream", "shared", "approved"],
+        rows(stats.policy_by_funding, FUNDING_STREAMS),
+    )
+    return lines

@@ -20,6 +20,8 @@ from core.vocabulary import (
     EVENT_TYPES,
     FUNDING_STREAMS,
     PILLARS,
+    POLICY_KINDS,
+    STAGE_LABELS,
     TA_COSTS,
     TA_FORMATS,
     TA_LANGUAGES,
@@ -38,6 +40,14 @@ class EventRecord:
 
     event: Any
     going: int
+
+
+@dataclass(frozen=True)
+class PolicyRecord:
+    """A policy update with how many members follow it."""
+
+    update: Any
+    followers: int
 
 
 def neutralise(text: str) -> str:
@@ -147,11 +157,59 @@ OFFERING_COLUMNS: list[Column] = [
     ("retired_by", lambda o: o.retired_by),
 ]
 
+
+def _key_dates(stored: object) -> str:
+    """`Hearing 2026-12-10; Floor vote 2027-01-15`, from the row's JSON list."""
+    entries = stored if isinstance(stored, list) else []
+    return "; ".join(
+        f"{e.get('label', '')} {e.get('on', '')}" for e in entries if isinstance(e, dict)
+    )
+
+
+def _history(stored: object) -> str:
+    """Each status change as `2026-12-02 passed_one_house (Passed the Assembly) by U…`."""
+    lines = []
+    for entry in stored if isinstance(stored, list) else []:
+        if isinstance(entry, dict):
+            note = f" ({entry['note']})" if entry.get("note") else ""
+            at = str(entry.get("at", ""))[:10]
+            lines.append(f"{at} {entry.get('stage', '')}{note} by {entry.get('by', '')}")
+    return "; ".join(lines)
+
+
+POLICY_COLUMNS: list[Column] = [
+    ("id", lambda r: r.update.id),
+    ("status", lambda r: r.update.status),
+    ("kind", lambda r: _label(r.update.update_kind, POLICY_KINDS)),
+    ("title", lambda r: r.update.title),
+    ("identifier", lambda r: r.update.identifier),
+    ("jurisdiction", lambda r: r.update.jurisdiction),
+    ("district", lambda r: r.update.district),
+    ("region", lambda r: r.update.region),
+    ("stage", lambda r: _label(r.update.stage, STAGE_LABELS)),
+    ("key_dates", lambda r: _key_dates(r.update.key_dates)),
+    ("source_link", lambda r: r.update.source_link),
+    ("summary", lambda r: r.update.summary),
+    ("how_members_can_act", lambda r: r.update.how_to_act),
+    ("pillars", lambda r: _labels(r.update.pillars, PILLARS)),
+    ("funding_streams", lambda r: _labels(r.update.funding_streams, FUNDING_STREAMS)),
+    ("history", lambda r: _history(r.update.history)),
+    ("followers", lambda r: r.followers),
+    ("submitted_by", lambda r: r.update.submitter_id),
+    ("revision", lambda r: r.update.revision),
+    ("created_at", lambda r: r.update.created_at),
+    ("decided_at", lambda r: r.update.decided_at),
+    ("decided_by", lambda r: r.update.decided_by),
+    ("decision_reason", lambda r: r.update.decision_reason),
+    ("status_changed_at", lambda r: r.update.changed_at),
+]
+
 COLUMNS: dict[str, list[Column]] = {
     "practices": PRACTICE_COLUMNS,
     "ta": TA_COLUMNS,
     "events": EVENT_COLUMNS,
     "ta-offerings": OFFERING_COLUMNS,
+    "policy": POLICY_COLUMNS,
 }
 
 

@@ -50,6 +50,7 @@ LABELS = {
     "ccsn_events_channel": "events channel",
     "ccsn_ta_channel": "TA channel",
     "ccsn_digest_channel": "digest channel",
+    "ccsn_policy_channel": "policy channel",
     "ccsn_coordinators": "coordinators",
     "ccsn_ta_providers": "TA providers",
     REGIONS_KEY: "regional TA providers",
@@ -63,6 +64,7 @@ CHANNEL_NEEDS = {
     "ccsn_events_channel": "events cannot be announced",
     "ccsn_ta_channel": "TA requests cannot be made",
     "ccsn_digest_channel": "the weekly digest is not posted",
+    "ccsn_policy_channel": "policy and funding updates cannot be shared",
 }
 # The bot scopes the features call Web API methods with (tests/test_manifest.py checks the
 # manifest asks for exactly these, and docs/operations.md says why each is needed).

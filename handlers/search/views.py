@@ -8,7 +8,13 @@ from typing import Any
 from handlers import blocks
 
 MAX_RESULTS = 10
-KIND_LABELS = {"practice": "Practice", "event": "Event", "ta_offering": "TA offering"}
+# How each kind in the index is named in a result; anything else reads as its kind.
+KIND_LABELS = {
+    "practice": "Practice",
+    "event": "Event",
+    "ta_offering": "TA offering",
+    "policy_update": "Policy update",
+}
 
 
 @dataclass(frozen=True)
@@ -42,7 +48,7 @@ def results_message(query: str, results: list[SearchResult], problems: list[str]
         )
     body = [blocks.section("\n".join(lines))]
     for result in results[:MAX_RESULTS]:
-        label = KIND_LABELS.get(result.kind, "Event")
+        label = KIND_LABELS.get(result.kind, result.kind.replace("_", " ").capitalize())
         title = blocks.escape(result.title)
         heading = f"<{blocks.escape_url(result.link)}|{title}>" if result.link else f"*{title}*"
         where = ", ".join(blocks.escape(p) for p in (result.county, result.region) if p)

@@ -9,6 +9,7 @@ from storage.models.handled_view import HandledView
 from storage.models.job_run import JobRun
 from storage.models.network_setting import NetworkSetting, NetworkSettingsVersion
 from storage.models.outbox import OutboxMessage, OutboxStatus
+from storage.models.policy_update import PolicyFollower, PolicyStatus, PolicyUpdate
 from storage.models.practice import Practice, PracticeStatus
 from storage.models.rsvp import Rsvp
 from storage.models.search_document import SearchDocument
@@ -28,6 +29,9 @@ __all__ = [
     "NetworkSettingsVersion",
     "OutboxMessage",
     "OutboxStatus",
+    "PolicyFollower",
+    "PolicyStatus",
+    "PolicyUpdate",
     "Practice",
     "PracticeStatus",
     "Rsvp",

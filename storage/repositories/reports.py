@@ -13,11 +13,19 @@ from typing import Any
 from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
-from storage.models import Event, Practice, Rsvp, TaOffering, TaRequest
+from storage.models import (
+    Event,
+    PolicyFollower,
+    PolicyUpdate,
+    Practice,
+    Rsvp,
+    TaOffering,
+    TaRequest,
+)
 
 PAGE = 1000
 
-Model = type[Practice] | type[Event] | type[TaRequest] | type[TaOffering]
+Model = type[Practice] | type[Event] | type[TaRequest] | type[TaOffering] | type[PolicyUpdate]
 
 
 def _created_between(
@@ -73,6 +81,43 @@ class ReportRepository:
             .limit(limit)
         )
         return [(event, int(count)) for event, count in self._session.execute(query)]
+
+    def policy_updates_page(
+        self, *, since: datetime | None, after_id: int = 0, limit: int = PAGE
+    ) -> Sequence[tuple[PolicyUpdate, int]]:
+        """Policy updates created at or after `since` with ids above `after_id`, with followers."""
+        followers = (
+            select(func.count())
+            .where(PolicyFollower.update_id == PolicyUpdate.id)
+            .scalar_subquery()
+        )
+        query = (
+            select(PolicyUpdate, followers)
+            .where(PolicyUpdate.id > after_id, *_created_between(PolicyUpdate, since, None))
+            .order_by(PolicyUpdate.id)
+            .limit(limit)
+        )
+        return [(update, int(count)) for update, count in self._session.execute(query)]
+
+    def list_counts(
+        self,
+        model: Model,
+        column: InstrumentedAttribute[Any],
+        *,
+        start: datetime | None,
+        end: datetime | None,
+    ) -> dict[tuple[str, str], int]:
+        """How many rows created in [start, end) name each (value, status) in a JSON list column.
+
+        Counted here rather than in dialect-specific SQL, as `practice_pillars` is.
+        """
+        query = select(column, model.status).where(*_created_between(model, start, end))
+        counts: dict[tuple[str, str], int] = {}
+        for values, status in self._session.execute(query.execution_options(yield_per=PAGE)):
+            for value in values or []:
+                key = (str(value), str(getattr(status, "value", status)))
+                counts[key] = counts.get(key, 0) + 1
+        return counts
 
     def count_by(
         self,

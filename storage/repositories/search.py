@@ -47,7 +47,8 @@ def query_terms(words: str) -> list[str]:
 class SearchFilters:
     """Exact filters from `pillar:`, `county:`, `region:` and `funding:` terms.
 
-    `kinds` keeps only those kinds of item (the TA directory searches only `ta_offering`).
+    `kinds` keeps only documents of those kinds (the TA directory searches `ta_offering`,
+    `/ccsn policy` searches `policy_update`).
     """
 
     pillars: tuple[str, ...] = ()

@@ -30,8 +30,10 @@ from core.vocabulary import (
     EVENT_TYPES,
     FUNDING_STREAMS,
     PILLARS,
+    POLICY_KINDS,
     REGION_OF_COUNTY,
     REGIONS,
+    STAGE_LABELS,
     TA_COSTS,
     TA_FORMATS,
     TA_LANGUAGES,
@@ -44,6 +46,8 @@ from handlers import forms
 from handlers.digest import ids as digest_ids
 from handlers.events import ids as event_ids
 from handlers.events.service import announcement_key
+from handlers.policy import ids as policy_ids
+from handlers.policy.service import post_key as policy_post_key
 from handlers.practices import ids as practice_ids
 from handlers.review import ids as review_ids
 from handlers.ta import ids as ta_ids
@@ -54,6 +58,8 @@ from storage.models import (
     Event,
     EventStatus,
     OutboxStatus,
+    PolicyStatus,
+    PolicyUpdate,
     Practice,
     PracticeStatus,
     TaOffering,
@@ -79,6 +85,7 @@ from tests.handlers.hostile_forms import (
     text_input,
     users_select,
 )
+from tests.handlers.policy.helpers import POLICY_CHANNEL
 from tests.handlers.ta.conftest import TA_SETTINGS
 from tests.handlers.ta.support import NETWORK_PROVIDER, STRANGER, TA_CHANNEL, ask, ta_values
 from tests.harness import Bot, body_json
@@ -96,6 +103,7 @@ def settings(slack: FakeSlack, schema: str) -> Settings:
         schema,
         ccsn_events_channel=EVENTS_CHANNEL,
         ccsn_digest_channel="CDIGEST01",
+        ccsn_policy_channel=POLICY_CHANNEL,
         **TA_SETTINGS,
     )
 
@@ -237,6 +245,66 @@ def subscription_saved(sub: Submitted) -> None:
     assert set(mine.regions) <= set(REGIONS)
     assert set(mine.pillars) <= set(PILLARS)
     assert set(mine.ta_topics) <= set(TA_TOPICS)
+
+
+def policy_saved(sub: Submitted) -> None:
+    [new] = sub.changed(PolicyUpdate)
+    assert new.status is PolicyStatus.PENDING
+    assert new.submitter_id == sub.user
+    assert new.title and new.summary and new.pillars
+    assert new.update_kind in POLICY_KINDS and new.stage in STAGE_LABELS
+    assert new.source_link.startswith("https://")
+    assert len(new.key_dates) <= 3
+
+
+def stage_saved(sub: Submitted) -> None:
+    [changed] = sub.changed(PolicyUpdate)
+    assert changed.status is PolicyStatus.APPROVED
+    assert changed.history and changed.history[-1]["by"] == sub.user
+    assert changed.stage in STAGE_LABELS
+
+
+def approved_policy_update(bot: Bot) -> dict[str, Any]:
+    """An approved bill of MEMBER's, posted; written straight to the database (quick)."""
+    now = bot.clock()
+    with bot.runtime.deps.uow() as uow:
+        update = uow.policy_updates.add(
+            PolicyUpdate(
+                status=PolicyStatus.APPROVED,
+                submitter_id=MEMBER,
+                title="Coordinator bill",
+                update_kind="bill",
+                jurisdiction="state",
+                region=None,
+                district=None,
+                identifier="AB 2117",
+                stage="in_committee",
+                key_dates=[{"label": "Hearing", "on": "2026-12-10"}],
+                source_link="https://leginfo.legislature.ca.gov/",
+                summary="Funds a coordinator at every community school.",
+                pillars=["leadership"],
+                funding_streams=[],
+                how_to_act=None,
+                history=[],
+                revision=1,
+                sequence=0,
+                created_at=now,
+                submitted_at=now,
+                updated_at=now,
+                decided_at=now,
+                decided_by=COORDINATORS[0],
+            )
+        )
+        post = uow.outbox.enqueue(
+            method="chat.postMessage",
+            channel=POLICY_CHANNEL,
+            payload={"text": update.title},
+            at=now,
+            key=policy_post_key(update.id),
+        )
+        post.status, post.ts, post.sent_at = OutboxStatus.SENT, f"1690000001.{update.id:06d}", now
+        uow.commit()
+        return {"update": update.id, "sequence": update.sequence}
 
 
 def pending_practice(bot: Bot) -> dict[str, Any]:
@@ -463,6 +531,72 @@ MODALS = [
             digest_ids.TOPICS_BLOCK: simulate.multi_state(digest_ids.TOPICS_INPUT, []),
         },
         saved=subscription_saved,
+    ),
+    Modal(
+        policy_ids.POLICY_MODAL,
+        {
+            policy_ids.TITLE_BLOCK: text_input(policy_ids.TITLE_INPUT),
+            policy_ids.KIND_BLOCK: single_select(policy_ids.KIND_INPUT, list(POLICY_KINDS)),
+            policy_ids.JURISDICTION_BLOCK: single_select(
+                policy_ids.JURISDICTION_INPUT, ["state", *COUNTIES]
+            ),
+            policy_ids.DISTRICT_BLOCK: text_input(policy_ids.DISTRICT_INPUT),
+            policy_ids.IDENTIFIER_BLOCK: text_input(policy_ids.IDENTIFIER_INPUT),
+            policy_ids.STAGE_BLOCK: single_select(policy_ids.STAGE_INPUT, list(STAGE_LABELS)),
+            policy_ids.DATE_1_LABEL_BLOCK: text_input(policy_ids.DATE_1_LABEL_INPUT),
+            policy_ids.DATE_1_BLOCK: date_input(policy_ids.DATE_1_INPUT),
+            policy_ids.DATE_2_LABEL_BLOCK: text_input(policy_ids.DATE_2_LABEL_INPUT),
+            policy_ids.DATE_2_BLOCK: date_input(policy_ids.DATE_2_INPUT),
+            policy_ids.DATE_3_LABEL_BLOCK: text_input(policy_ids.DATE_3_LABEL_INPUT),
+            policy_ids.DATE_3_BLOCK: date_input(policy_ids.DATE_3_INPUT),
+            policy_ids.SOURCE_BLOCK: text_input(policy_ids.SOURCE_INPUT),
+            policy_ids.SUMMARY_BLOCK: text_input(policy_ids.SUMMARY_INPUT),
+            policy_ids.PILLARS_BLOCK: multi_select(policy_ids.PILLARS_INPUT, list(PILLARS)),
+            policy_ids.FUNDING_BLOCK: multi_select(policy_ids.FUNDING_INPUT, list(FUNDING_STREAMS)),
+            policy_ids.ACT_BLOCK: text_input(policy_ids.ACT_INPUT),
+        },
+        # Every text field filled (the sweeps lace each one), so a district with its county and
+        # all three key dates.
+        good=lambda _: simulate.policy_values(
+            jurisdiction="Fresno",
+            district="Fresno Unified",
+            key_dates=[
+                ("Hearing", "2026-12-10"),
+                ("Floor vote", "2027-01-15"),
+                ("Signing deadline", "2027-02-01"),
+            ],
+        ),
+        saved=policy_saved,
+        metadata=lambda _: {
+            "ref": st.one_of(st.just("policy:1"), st.just("practice:1"), an_id(1), junk),
+            "revision": an_id(1),
+            "live": st.one_of(st.booleans(), junk),
+        },
+    ),
+    Modal(
+        policy_ids.STAGE_MODAL,
+        {
+            policy_ids.NEW_STAGE_BLOCK: single_select(
+                policy_ids.NEW_STAGE_INPUT, list(STAGE_LABELS)
+            ),
+            policy_ids.NOTE_BLOCK: text_input(policy_ids.NOTE_INPUT),
+        },
+        good=lambda _: {
+            policy_ids.NEW_STAGE_BLOCK: simulate.select_state(
+                policy_ids.NEW_STAGE_INPUT, "passed_one_house"
+            ),
+            policy_ids.NOTE_BLOCK: simulate.text_state(
+                policy_ids.NOTE_INPUT, "Passed the Assembly"
+            ),
+        },
+        saved=stage_saved,
+        users=lambda _: (MEMBER, COORDINATORS[0], STRANGER),
+        metadata=lambda p: {
+            "update_id": an_id(p["update"]),
+            "sequence": st.one_of(st.just(p["sequence"]), an_id(p["sequence"]), junk),
+        },
+        real_metadata=lambda p: {"update_id": p["update"], "sequence": p["sequence"]},
+        prepare=approved_policy_update,
     ),
 ]
 

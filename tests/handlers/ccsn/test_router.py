@@ -59,12 +59,14 @@ def test_help_lists_every_subcommand_with_one_line_each(bot: Bot) -> None:
         "/ccsn export",
         "/ccsn setup",
         "/ccsn find-ta",
+        "/ccsn policy",
         "/ccsn help",
         "/share-practice",
         "/request-ta",
         "/announce-event",
         "/offer-ta",
+        "/policy-update",
     ]
     declared = {c["command"] for c in MANIFEST["features"]["slash_commands"]} - {"/ccsn"}
-    assert set(commands[-4:]) == declared
+    assert set(commands[-5:]) == declared
     assert all("`: " in line for line in lines)

@@ -1,0 +1,125 @@
+"""Bolt listeners of policy updates' own: Follow / Unfollow, the post's ⋯ menu, Update status.
+
+The form itself (`/policy-update`, its shortcut, submitting, editing) is the review
+pipeline's, declared by `handlers.policy.kind.POLICY`; the Home tab's button opens it too.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from slack_bolt import Ack, App
+from slack_sdk import WebClient
+from sqlalchemy.exc import SQLAlchemyError
+
+from handlers.deps import Deps
+from handlers.policy import ids, service, views
+from handlers.policy.kind import POLICY
+from handlers.policy.schemas import parse_stage_form
+from handlers.replies import TRY_AGAIN, int_or_none, metadata, tell
+from handlers.review.listeners import open_form
+
+log = logging.getLogger(__name__)
+
+
+def _action(body: dict[str, Any]) -> dict[str, Any]:
+    action = (body.get("actions") or [{}])[0]
+    return action if isinstance(action, dict) else {}
+
+
+def open_stage_form(
+    deps: Deps, client: WebClient, trigger_id: str, user_id: str, update_id: int
+) -> str | None:
+    """Open Update status; otherwise say why `user_id` cannot change this update."""
+    try:
+        update, problem = service.load_for_stage(deps, user_id=user_id, update_id=update_id)
+    except SQLAlchemyError:
+        log.exception("policy.load_failed")
+        return TRY_AGAIN
+    if update is None:
+        return problem
+    view = views.stage_modal(update, update_id=update.id, sequence=update.sequence)
+    client.views_open(trigger_id=trigger_id, view=view)
+    return None
+
+
+def register(app: App, deps: Deps) -> None:
+    """Attach the policy tracker's listeners."""
+
+    def answer_follow(following: bool) -> Any:
+        def listener(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
+            ack()
+            update_id = int_or_none(_action(body).get("value")) or 0
+            try:
+                reply = service.set_following(
+                    deps, user_id=body["user"]["id"], update_id=update_id, following=following
+                )
+            except SQLAlchemyError:
+                log.exception("policy.follow_failed")
+                reply = TRY_AGAIN
+            tell(client, body, reply)
+
+        return listener
+
+    app.action(ids.FOLLOW_ACTION)(answer_follow(True))
+    app.action(ids.UNFOLLOW_ACTION)(answer_follow(False))
+
+    @app.action(ids.SOURCE_ACTION)
+    def source_clicked(ack: Ack) -> None:
+        ack()  # a link button: Slack opens the URL itself, but still reports the click
+
+    @app.action(ids.HOME_SHARE_ACTION)
+    def share_from_home(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
+        ack()
+        open_form(deps, client, str(body.get("trigger_id") or ""), POLICY)
+
+    @app.action(ids.MANAGE_ACTION)
+    def manage(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
+        ack()
+        selected = _action(body).get("selected_option") or {}
+        choice, _, number = str(selected.get("value") or "").partition(":")
+        if choice != "stage":
+            return
+        problem = open_stage_form(
+            deps, client, body["trigger_id"], body["user"]["id"], int_or_none(number) or 0
+        )
+        if problem:
+            tell(client, body, problem)
+
+    @app.view(ids.STAGE_MODAL)
+    def change_stage(ack: Ack, body: dict[str, Any], view: dict[str, Any]) -> None:
+        meta = metadata(view)
+        update_id = int_or_none(meta.get("update_id")) or 0
+        sequence = meta.get("sequence")
+        sequence = (
+            sequence if isinstance(sequence, int) and not isinstance(sequence, bool) else None
+        )
+        try:
+            update, problem = service.load_for_stage(
+                deps, user_id=body["user"]["id"], update_id=update_id
+            )
+            if update is None:
+                ack(response_action="errors", errors={ids.NEW_STAGE_BLOCK: problem})
+                return
+            values = (view.get("state") or {}).get("values") or {}
+            change = parse_stage_form(values, update.update_kind)
+            if isinstance(change, dict):
+                ack(response_action="errors", errors=change)
+                return
+            result = service.change_stage(
+                deps,
+                user_id=body["user"]["id"],
+                update_id=update_id,
+                sequence=sequence,
+                change=change,
+                view_id=view["id"],
+            )
+        except SQLAlchemyError:
+            log.exception("policy.stage_failed")
+            ack(response_action="errors", errors={ids.NEW_STAGE_BLOCK: TRY_AGAIN})
+            return
+        if result.error:
+            ack(response_action="errors", errors={ids.NEW_STAGE_BLOCK: result.error})
+            return
+        ack()
