@@ -15,7 +15,7 @@ import socket
 import threading
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from http.client import HTTPException
 from typing import Any
@@ -156,13 +156,23 @@ class OutboxDelivery:
         now = self._clock()
         posting = message.method == "chat.postMessage"
         with self._uow() as uow:
-            payload, wait = self._prepare(uow, message)
-            if wait is None and not uow.outbox.renew(
-                message.id, token, now + LEASE, maybe_sent=posting
-            ):
-                log.info("outbox.lease_lost id=%s", message.id)
-                return 0
-            uow.commit()
+            prepared = self._prepare(uow, message)
+            if prepared.wait is None and not prepared.lookups:
+                if not uow.outbox.renew(message.id, token, now + LEASE, maybe_sent=posting):
+                    log.info("outbox.lease_lost id=%s", message.id)
+                    return 0
+                uow.commit()
+        payload, wait = prepared.payload, prepared.wait
+        if wait is None and prepared.lookups:
+            # Slack is asked for the links with no transaction open (on SQLite every one holds
+            # the write lock); only then is the lease renewed, just before the send.
+            payload, wait = self._look_up_links(prepared)
+            if wait is None:
+                with self._uow() as uow:
+                    if not uow.outbox.renew(message.id, token, now + LEASE, maybe_sent=posting):
+                        log.info("outbox.lease_lost id=%s", message.id)
+                        return 0
+                    uow.commit()
         if wait is not None:
             with self._uow() as uow:
                 if wait.failed:
@@ -211,12 +221,14 @@ class OutboxDelivery:
             uow.commit()
         return int(attempt.error is None and attempt.failed is None)
 
-    def _prepare(self, uow: Any, message: OutboxMessage) -> tuple[dict[str, Any], Attempt | None]:
+    def _prepare(self, uow: Any, message: OutboxMessage) -> _Prepared:
         """Resolve the row's references to earlier messages: the `ts` to edit, the links to share.
 
         A thread reply waits until its parent has a `ts` (and fails with it); a message with
         links waits until the messages they name are sent. Only the row's own fields are
-        read for this: nothing in the payload's text refers to another message.
+        read for this: nothing in the payload's text refers to another message. Links not
+        remembered from earlier are returned as `lookups`, for Slack to be asked once the
+        transaction is over.
         """
         payload: dict[str, Any] = dict(message.payload)
         payload["channel"] = message.channel
@@ -224,37 +236,40 @@ class OutboxDelivery:
             parent = uow.outbox.by_key(message.thread_of)
             if parent is None or parent.status is OutboxStatus.FAILED:
                 failed = f"the thread's first message ({message.thread_of}) was not sent"
-                return payload, Attempt(failed=failed)
+                return _Prepared(payload, Attempt(failed=failed))
             if parent.status is OutboxStatus.PENDING:
-                return payload, Attempt(error=f"waiting for {message.thread_of}")
+                return _Prepared(payload, Attempt(error=f"waiting for {message.thread_of}"))
             payload["thread_ts"] = parent.ts
         if message.update_of is not None:
             ref = uow.outbox.by_key(message.update_of)
             if ref is None or ref.status is OutboxStatus.FAILED:
                 failed = f"the message to edit ({message.update_of}) was not sent"
-                return payload, Attempt(failed=failed)
+                return _Prepared(payload, Attempt(failed=failed))
             if ref.status is OutboxStatus.PENDING:
-                return payload, Attempt(error=f"waiting for {message.update_of}")
+                return _Prepared(payload, Attempt(error=f"waiting for {message.update_of}"))
             payload["channel"], payload["ts"] = ref.channel, ref.ts
         spots = [LinkSpot.from_json(spot) for spot in message.links or ()]
-        if spots:
-            urls, wait = self._links(uow, message, outbox_links.spot_keys(spots))
-            if wait is not None:
-                return payload, wait
-            payload = outbox_links.fill(payload, spots, urls)
-        return payload, None
+        if not spots:
+            return _Prepared(payload)
+        links, lookups, wait = self._links(uow, message, outbox_links.spot_keys(spots))
+        if wait is not None:
+            return _Prepared(payload, wait)
+        if lookups:
+            return _Prepared(payload, spots=spots, links=links, lookups=lookups)
+        return _Prepared(outbox_links.fill(payload, spots, links))
 
     def _links(
         self, uow: Any, message: OutboxMessage, keys: list[str]
-    ) -> tuple[dict[str, str | None], Attempt | None]:
-        """The URL of each linked message (None: no link can be had), or why to wait.
+    ) -> tuple[dict[str, str | None], dict[str, tuple[str, str]], Attempt | None]:
+        """The links known now, the `(channel, ts)` of those to ask Slack for, or why to wait.
 
-        A link waits only for a message still queued; one that was never sent, has no `ts`,
-        or has no permalink Slack will give is left out, so one lost post never holds back
-        every later message to the same channel.
+        A link waits only for a message still queued; one that was never sent or has no `ts`
+        is known to be None (left out), so one lost post never holds back every later message
+        to the same channel.
         """
         refs = uow.outbox.by_keys([k for k in keys if k not in self._permalinks])
         links: dict[str, str | None] = {}
+        lookups: dict[str, tuple[str, str]] = {}
         for key in keys:
             if key in self._permalinks:
                 links[key] = self._permalinks[key]
@@ -264,19 +279,26 @@ class OutboxDelivery:
                 links[key] = None
                 continue
             if ref.status is OutboxStatus.PENDING:
-                return links, Attempt(error=f"waiting for {key}")
+                return links, {}, Attempt(error=f"waiting for {key}")
             if not ref.ts:
                 links[key] = None
                 continue
-            found = self._permalink(ref.channel, ref.ts)
+            lookups[key] = (ref.channel, ref.ts)
+        return links, lookups, None
+
+    def _look_up_links(self, prepared: _Prepared) -> tuple[dict[str, Any], Attempt | None]:
+        """Ask Slack for the permalinks `_prepare` could not fill in, then fill the payload."""
+        links = dict(prepared.links)
+        for key, (channel, ts) in prepared.lookups.items():
+            found = self._permalink(channel, ts)
             if found.error is not None:
-                return links, Attempt(error=found.error, retry_after=LINK_RETRY)
+                return prepared.payload, Attempt(error=found.error, retry_after=LINK_RETRY)
             links[key] = found.link
             if found.link is not None:
                 if len(self._permalinks) >= PERMALINK_CACHE:
                     self._permalinks.clear()  # a long-running process must not grow unbounded
                 self._permalinks[key] = found.link
-        return links, None
+        return outbox_links.fill(prepared.payload, prepared.spots, links), None
 
     def _permalink(self, channel: str, ts: str) -> _Permalink:
         """The message's permalink; no link when Slack refuses for good; an error for later."""
@@ -350,6 +372,17 @@ class OutboxDelivery:
             return Attempt(error=f"connection: {type(exc).__name__}", uncertain=_uncertain(exc))
         ts = response.get("ts")
         return Attempt(ts=ts if isinstance(ts, str) else None)
+
+
+@dataclass(frozen=True)
+class _Prepared:
+    """A message made ready to send, or why it must wait, and the links still to look up."""
+
+    payload: dict[str, Any]
+    wait: Attempt | None = None
+    spots: list[LinkSpot] = field(default_factory=list)
+    links: dict[str, str | None] = field(default_factory=dict)
+    lookups: dict[str, tuple[str, str]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
