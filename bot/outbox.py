@@ -15,6 +15,7 @@ import socket
 import threading
 import uuid
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from http.client import HTTPException
@@ -43,6 +44,7 @@ CHANNEL_INTERVAL = timedelta(seconds=1)
 LINK_RETRY = timedelta(seconds=30)
 PERMALINK_CACHE = 10_000  # links remembered per process; more than a busy week's digest needs
 MAX_BACKOFF_SECONDS = 300
+SENDERS = 8  # messages (to different channels) in flight at once per process
 # `ok: false` errors that mean "not now" rather than "never".
 TRANSIENT_ERRORS = frozenset(
     {
@@ -97,8 +99,15 @@ class OutboxDelivery:
         *,
         on_failure: FailureHook | None = None,
         channel_interval: timedelta = CHANNEL_INTERVAL,
+        senders: int = SENDERS,
     ) -> None:
         self._uow = uow
+        self._batch = max(10, 4 * senders)
+        self._senders = (
+            ThreadPoolExecutor(max_workers=senders, thread_name_prefix="outbox-send")
+            if senders > 1
+            else None
+        )
         self._client = client
         self._clock = clock
         self._on_failure = on_failure
@@ -106,47 +115,91 @@ class OutboxDelivery:
         # Permalinks never change, so each is fetched once per process, even across retries.
         self._permalinks: dict[str, str] = {}
 
-    def deliver_due(self, limit: int = 10, stop: threading.Event | None = None) -> Pass:
+    def deliver_due(
+        self,
+        limit: int | None = None,
+        stop: threading.Event | None = None,
+        *,
+        one_by_one: bool = False,
+    ) -> Pass:
         """Make one pass over due messages: how many were tried, and how many Slack accepted.
 
         The pass holds its leases under one token; each message's lease is renewed just before
         it is sent, so a pass slowed past its lease skips what another worker has taken instead
         of sending it twice. When `stop` is set mid-pass, the messages not yet tried are
         released at once, so a restarted process need not wait for their lease to run out.
+
+        A claim takes only the first pending message of each channel, so the messages of one
+        pass are all in different channels and are sent side by side (`senders` at a time):
+        each channel still hears its messages in order, each at its own pace and `Retry-After`,
+        while a fan-out to thousands of channels goes at Slack's speed, not one call at a time.
+        `one_by_one` sends them in id order instead, so what Slack sees is deterministic.
+        A message that refers to an earlier one of the same pass (a thread reply, an edit, a
+        link) is sent after the others, so it finds it sent, as a one-by-one pass would.
         """
         token = uuid.uuid4().hex
         with self._uow() as uow:
-            messages = uow.outbox.claim_due(self._clock(), LEASE, limit, token)
+            messages = uow.outbox.claim_due(self._clock(), LEASE, limit or self._batch, token)
             uow.commit()
-        delivered = 0
-        for index, message in enumerate(messages):
-            if stop is not None and stop.is_set():
-                with self._uow() as uow:
-                    uow.outbox.release([m.id for m in messages[index:]], token)
-                    uow.commit()
-                break
-            try:
-                delivered += self._deliver(message, token)
-            except SQLAlchemyError:
-                raise  # the database is the problem: the worker backs off as a whole
-            except Exception:  # one malformed message must not stall the rest of the pass
-                log.exception("outbox.message_error id=%s", message.id)
-                with self._uow() as uow:
-                    retry_at = self._clock() + backoff(message.attempts)
-                    uow.outbox.mark_retry(
-                        message.id, error="internal error", retry_at=retry_at, token=token
-                    )
-                    uow.commit()
-        return Pass(tried=len(messages), delivered=delivered)
+        # Sent one by one, a message found sent only what came before it in the pass.
+        earlier = {m.key: m.id for m in messages if m.key}
+        alone = [m for m in messages if any(earlier.get(key, m.id) < m.id for key in _refers_to(m))]
+        side_by_side = [m for m in messages if m not in alone]
+        outcomes: list[int | None] = []
+        if self._senders is not None and len(side_by_side) > 1 and not one_by_one:
+            futures = [self._senders.submit(self._attempt, m, token, stop) for m in side_by_side]
+            wait(futures)
+            errors = [error for f in futures if (error := f.exception()) is not None]
+            if errors:
+                raise errors[0]  # the database is the problem: the worker backs off as a whole
+            outcomes += [f.result() for f in futures]
+        else:
+            outcomes += [self._attempt(m, token, stop) for m in side_by_side]
+        outcomes += [self._attempt(m, token, stop) for m in alone]
+        skipped = [
+            m.id for m, o in zip([*side_by_side, *alone], outcomes, strict=True) if o is None
+        ]
+        if skipped:
+            with self._uow() as uow:
+                uow.outbox.release(skipped, token)
+                uow.commit()
+        return Pass(tried=len(messages), delivered=sum(o or 0 for o in outcomes))
+
+    def close(self) -> None:
+        """Let the sending threads go; any later pass sends one message at a time."""
+        senders, self._senders = self._senders, None
+        if senders is not None:
+            senders.shutdown(wait=True)
+
+    def _attempt(
+        self, message: OutboxMessage, token: str, stop: threading.Event | None
+    ) -> int | None:
+        """Deliver one message: 1 if Slack accepted it, 0 if not (yet), None if stopping."""
+        if stop is not None and stop.is_set():
+            return None
+        try:
+            return self._deliver(message, token)
+        except SQLAlchemyError:
+            raise  # the database is the problem: the worker backs off as a whole
+        except Exception:  # one malformed message must not stall the rest of the pass
+            log.exception("outbox.message_error id=%s", message.id)
+            with self._uow() as uow:
+                retry_at = self._clock() + backoff(message.attempts)
+                uow.outbox.mark_retry(
+                    message.id, error="internal error", retry_at=retry_at, token=token
+                )
+                uow.commit()
+            return 0
 
     def drain(self, max_passes: int = 100) -> int:
         """Deliver until nothing is due now; returns how many Slack accepted.
 
-        Tests and the demo call this directly instead of running the background worker.
+        Tests and the demo call this directly instead of running the background worker;
+        messages go one at a time in id order, so the demo's transcript never varies.
         """
         total = 0
         for _ in range(max_passes):
-            result = self.deliver_due()
+            result = self.deliver_due(one_by_one=True)
             total += result.delivered
             if result.tried == 0:
                 break
@@ -374,6 +427,13 @@ class OutboxDelivery:
         return Attempt(ts=ts if isinstance(ts, str) else None)
 
 
+def _refers_to(message: OutboxMessage) -> set[str]:
+    """The keys of the messages this one needs sent first: its thread, its original, its links."""
+    spots = [LinkSpot.from_json(spot) for spot in message.links or ()]
+    keys = set(outbox_links.spot_keys(spots))
+    return keys | {key for key in (message.thread_of, message.update_of) if key}
+
+
 @dataclass(frozen=True)
 class _Prepared:
     """A message made ready to send, or why it must wait, and the links still to look up."""
@@ -459,6 +519,8 @@ class OutboxWorker:
         self._wake.set()
         if self._thread.is_alive():
             self._thread.join(timeout)
+        if not self._thread.is_alive():
+            self._delivery.close()
 
     def _run(self) -> None:
         while not self._stop.is_set():

@@ -11,6 +11,8 @@ from sqlalchemy import Engine, create_engine, event, exc, text
 from sqlalchemy.orm import Session, sessionmaker
 
 LOCK_WAIT = 2.0  # seconds: every database wait is capped so a listener can still answer Slack
+SQLITE_POOL = 4  # connections kept, and as many more at a peak
+SQLITE_CACHE_KIB = 1024  # page cache per connection (SQLite's default is 2,000 KiB)
 
 
 class _SerialisedConnection(sqlite3.Connection):
@@ -78,6 +80,11 @@ def make_engine(url: str) -> Engine:
         engine = create_engine(
             url,
             hide_parameters=True,
+            # Every transaction takes the one write lock, so more connections add only page
+            # caches (SQLITE_CACHE_KIB each), not concurrency: a few suffice, and bound memory.
+            pool_size=SQLITE_POOL,
+            max_overflow=SQLITE_POOL,
+            pool_timeout=LOCK_WAIT,
             connect_args={
                 "check_same_thread": False,
                 "timeout": LOCK_WAIT,
@@ -92,6 +99,7 @@ def make_engine(url: str) -> Engine:
             cursor.execute("PRAGMA journal_mode=WAL")
             cursor.execute("PRAGMA foreign_keys=ON")
             cursor.execute("PRAGMA busy_timeout=2000")
+            cursor.execute(f"PRAGMA cache_size=-{SQLITE_CACHE_KIB}")
             cursor.close()
 
         @event.listens_for(engine, "begin")
