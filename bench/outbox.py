@@ -23,6 +23,8 @@ from storage.uow import UnitOfWork
 
 CHANNELS = 20
 LIMIT_INTERVAL = 1.0  # Slack: about one message per second per channel
+FAN_OUT = 5000
+FAN_OUT_RATE = 200.0
 
 
 @dataclass(frozen=True)
@@ -40,14 +42,22 @@ class Drain:
         return self.sent / self.seconds if self.seconds else 0.0
 
 
-def _drain(engine: Engine, slack: FakeSlackProcess, *, messages: int, timeout: float) -> Drain:
+def _drain(
+    engine: Engine,
+    slack: FakeSlackProcess,
+    *,
+    messages: int,
+    timeout: float,
+    channels: int = CHANNELS,
+    prefix: str = "CBENCH",
+) -> Drain:
     """Queue `messages` over `CHANNELS` channels and let the bot's outbox worker deliver them.
 
     The worker is the one `ccsn-bot serve` runs; the time is from starting it to the moment the
     last message was recorded as sent.
     """
     started_at = utc_now()
-    generate.outbox_messages(engine, messages, channels=CHANNELS, now=started_at)
+    generate.outbox_messages(engine, messages, channels=channels, now=started_at, prefix=prefix)
     settings = load_settings(None, slack_bot_token=BOT_TOKEN, slack_api_url=slack.url)
     sessions = make_session_factory(engine)
     delivery = OutboxDelivery(
@@ -108,7 +118,12 @@ def _direct(slack: FakeSlackProcess, messages: int) -> float:
 
 
 def measure_outbox(
-    database_url: str, workdir: Path, *, messages: int, per_channel_limited: int
+    database_url: str,
+    workdir: Path,
+    *,
+    messages: int,
+    per_channel_limited: int,
+    fan_out: int = FAN_OUT,
 ) -> list[Row]:
     """Messages per second the outbox delivers, unlimited and under a per-channel limit.
 
@@ -123,6 +138,7 @@ def measure_outbox(
         workdir: where the fake Slack processes keep their logs.
         messages: how many messages in the unlimited run.
         per_channel_limited: messages per channel in the rate-limited run.
+        fan_out: DMs in the fan-out run, each to a member of its own (as personal digests go).
     """
     db = label(database_url)
     engine = make_engine(database_url)
@@ -136,6 +152,12 @@ def measure_outbox(
         with fake_slack(workdir, channel_interval=LIMIT_INTERVAL) as slack:
             limited = _drain(engine, slack, messages=limited_count, timeout=120)
             refused = slack.counts().get("ratelimited", 0)
+        with engine.begin() as connection:
+            connection.execute(delete(OutboxMessage))
+        with fake_slack(workdir) as slack:
+            spread = _drain(
+                engine, slack, messages=fan_out, timeout=300, channels=fan_out, prefix="UDIGEST"
+            )
     finally:
         engine.dispose()
     ideal = (per_channel_limited - 1) * LIMIT_INTERVAL
@@ -159,5 +181,15 @@ def measure_outbox(
             met=limited.sent == limited_count and limited.in_order,
             note=f"{limited.sent}/{limited_count} sent ({limited.rate:.1f} msg/s) with "
             f"{refused} answers of 429; baseline: the fastest the limit allows",
+        ),
+        Row(
+            f"outbox fan-out ({db}), {fan_out:,} DMs to {fan_out:,} members, no rate limit",
+            "msg/s",
+            spread.rate,
+            FAN_OUT_RATE,
+            target=f">= {FAN_OUT_RATE:.0f} msg/s, all delivered",
+            met=spread.sent == fan_out and spread.rate >= FAN_OUT_RATE,
+            note=f"{spread.sent}/{fan_out} sent in {spread.seconds:.1f} s, {spread.attempts} "
+            "attempts (as personal digests go out: one DM per member); baseline: the target",
         ),
     ]

@@ -33,7 +33,7 @@ from bench.library import REQUESTS as LIBRARY_REQUESTS
 from bench.library import SIZE as LIBRARY_SIZE
 from bench.library import measure_library
 from bench.modal import measure_modal
-from bench.outbox import measure_outbox
+from bench.outbox import FAN_OUT, measure_outbox
 from bench.processes import ROOT, stack
 from bench.report import Row, table, write_json
 from bench.search import QUERIES as SEARCH_QUERIES
@@ -69,6 +69,9 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--outbox-messages", type=int, default=1000, help="unlimited run (1000)")
     parser.add_argument(
         "--limited-per-channel", type=int, default=4, help="rate-limited run, per channel (4)"
+    )
+    parser.add_argument(
+        "--fan-out", type=int, default=FAN_OUT, help="DMs to distinct members (5000)"
     )
     parser.add_argument(
         "--history", type=int, default=100_000, help="delivered messages behind the queue"
@@ -107,6 +110,7 @@ def _quick(args: argparse.Namespace) -> None:
     args.submissions = 40
     args.outbox_messages = 60
     args.limited_per_channel = 2
+    args.fan_out = 100
     args.memory_requests = 100
     args.history = 1000
     args.digest_sizes = (500, 2000)
@@ -201,6 +205,7 @@ def run(args: argparse.Namespace, workdir: Path) -> list[Row]:
                     workdir,
                     messages=args.outbox_messages,
                     per_channel_limited=args.limited_per_channel,
+                    fan_out=args.fan_out,
                 )
     if "history" in only:
         for kind in kinds:

@@ -15,7 +15,8 @@ import socket
 import threading
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass
+from concurrent.futures import ThreadPoolExecutor, wait
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from http.client import HTTPException
 from typing import Any
@@ -43,6 +44,7 @@ CHANNEL_INTERVAL = timedelta(seconds=1)
 LINK_RETRY = timedelta(seconds=30)
 PERMALINK_CACHE = 10_000  # links remembered per process; more than a busy week's digest needs
 MAX_BACKOFF_SECONDS = 300
+SENDERS = 8  # messages (to different channels) in flight at once per process
 # `ok: false` errors that mean "not now" rather than "never".
 TRANSIENT_ERRORS = frozenset(
     {
@@ -97,8 +99,15 @@ class OutboxDelivery:
         *,
         on_failure: FailureHook | None = None,
         channel_interval: timedelta = CHANNEL_INTERVAL,
+        senders: int = SENDERS,
     ) -> None:
         self._uow = uow
+        self._batch = max(10, 4 * senders)
+        self._senders = (
+            ThreadPoolExecutor(max_workers=senders, thread_name_prefix="outbox-send")
+            if senders > 1
+            else None
+        )
         self._client = client
         self._clock = clock
         self._on_failure = on_failure
@@ -106,47 +115,91 @@ class OutboxDelivery:
         # Permalinks never change, so each is fetched once per process, even across retries.
         self._permalinks: dict[str, str] = {}
 
-    def deliver_due(self, limit: int = 10, stop: threading.Event | None = None) -> Pass:
+    def deliver_due(
+        self,
+        limit: int | None = None,
+        stop: threading.Event | None = None,
+        *,
+        one_by_one: bool = False,
+    ) -> Pass:
         """Make one pass over due messages: how many were tried, and how many Slack accepted.
 
         The pass holds its leases under one token; each message's lease is renewed just before
         it is sent, so a pass slowed past its lease skips what another worker has taken instead
         of sending it twice. When `stop` is set mid-pass, the messages not yet tried are
         released at once, so a restarted process need not wait for their lease to run out.
+
+        A claim takes only the first pending message of each channel, so the messages of one
+        pass are all in different channels and are sent side by side (`senders` at a time):
+        each channel still hears its messages in order, each at its own pace and `Retry-After`,
+        while a fan-out to thousands of channels goes at Slack's speed, not one call at a time.
+        `one_by_one` sends them in id order instead, so what Slack sees is deterministic.
+        A message that refers to an earlier one of the same pass (a thread reply, an edit, a
+        link) is sent after the others, so it finds it sent, as a one-by-one pass would.
         """
         token = uuid.uuid4().hex
         with self._uow() as uow:
-            messages = uow.outbox.claim_due(self._clock(), LEASE, limit, token)
+            messages = uow.outbox.claim_due(self._clock(), LEASE, limit or self._batch, token)
             uow.commit()
-        delivered = 0
-        for index, message in enumerate(messages):
-            if stop is not None and stop.is_set():
-                with self._uow() as uow:
-                    uow.outbox.release([m.id for m in messages[index:]], token)
-                    uow.commit()
-                break
-            try:
-                delivered += self._deliver(message, token)
-            except SQLAlchemyError:
-                raise  # the database is the problem: the worker backs off as a whole
-            except Exception:  # one malformed message must not stall the rest of the pass
-                log.exception("outbox.message_error id=%s", message.id)
-                with self._uow() as uow:
-                    retry_at = self._clock() + backoff(message.attempts)
-                    uow.outbox.mark_retry(
-                        message.id, error="internal error", retry_at=retry_at, token=token
-                    )
-                    uow.commit()
-        return Pass(tried=len(messages), delivered=delivered)
+        # Sent one by one, a message found sent only what came before it in the pass.
+        earlier = {m.key: m.id for m in messages if m.key}
+        alone = [m for m in messages if any(earlier.get(key, m.id) < m.id for key in _refers_to(m))]
+        side_by_side = [m for m in messages if m not in alone]
+        outcomes: list[int | None] = []
+        if self._senders is not None and len(side_by_side) > 1 and not one_by_one:
+            futures = [self._senders.submit(self._attempt, m, token, stop) for m in side_by_side]
+            wait(futures)
+            errors = [error for f in futures if (error := f.exception()) is not None]
+            if errors:
+                raise errors[0]  # the database is the problem: the worker backs off as a whole
+            outcomes += [f.result() for f in futures]
+        else:
+            outcomes += [self._attempt(m, token, stop) for m in side_by_side]
+        outcomes += [self._attempt(m, token, stop) for m in alone]
+        skipped = [
+            m.id for m, o in zip([*side_by_side, *alone], outcomes, strict=True) if o is None
+        ]
+        if skipped:
+            with self._uow() as uow:
+                uow.outbox.release(skipped, token)
+                uow.commit()
+        return Pass(tried=len(messages), delivered=sum(o or 0 for o in outcomes))
+
+    def close(self) -> None:
+        """Let the sending threads go; any later pass sends one message at a time."""
+        senders, self._senders = self._senders, None
+        if senders is not None:
+            senders.shutdown(wait=True)
+
+    def _attempt(
+        self, message: OutboxMessage, token: str, stop: threading.Event | None
+    ) -> int | None:
+        """Deliver one message: 1 if Slack accepted it, 0 if not (yet), None if stopping."""
+        if stop is not None and stop.is_set():
+            return None
+        try:
+            return self._deliver(message, token)
+        except SQLAlchemyError:
+            raise  # the database is the problem: the worker backs off as a whole
+        except Exception:  # one malformed message must not stall the rest of the pass
+            log.exception("outbox.message_error id=%s", message.id)
+            with self._uow() as uow:
+                retry_at = self._clock() + backoff(message.attempts)
+                uow.outbox.mark_retry(
+                    message.id, error="internal error", retry_at=retry_at, token=token
+                )
+                uow.commit()
+            return 0
 
     def drain(self, max_passes: int = 100) -> int:
         """Deliver until nothing is due now; returns how many Slack accepted.
 
-        Tests and the demo call this directly instead of running the background worker.
+        Tests and the demo call this directly instead of running the background worker;
+        messages go one at a time in id order, so the demo's transcript never varies.
         """
         total = 0
         for _ in range(max_passes):
-            result = self.deliver_due()
+            result = self.deliver_due(one_by_one=True)
             total += result.delivered
             if result.tried == 0:
                 break
@@ -156,13 +209,23 @@ class OutboxDelivery:
         now = self._clock()
         posting = message.method == "chat.postMessage"
         with self._uow() as uow:
-            payload, wait = self._prepare(uow, message)
-            if wait is None and not uow.outbox.renew(
-                message.id, token, now + LEASE, maybe_sent=posting
-            ):
-                log.info("outbox.lease_lost id=%s", message.id)
-                return 0
-            uow.commit()
+            prepared = self._prepare(uow, message)
+            if prepared.wait is None and not prepared.lookups:
+                if not uow.outbox.renew(message.id, token, now + LEASE, maybe_sent=posting):
+                    log.info("outbox.lease_lost id=%s", message.id)
+                    return 0
+                uow.commit()
+        payload, wait = prepared.payload, prepared.wait
+        if wait is None and prepared.lookups:
+            # Slack is asked for the links with no transaction open (on SQLite every one holds
+            # the write lock); only then is the lease renewed, just before the send.
+            payload, wait = self._look_up_links(prepared)
+            if wait is None:
+                with self._uow() as uow:
+                    if not uow.outbox.renew(message.id, token, now + LEASE, maybe_sent=posting):
+                        log.info("outbox.lease_lost id=%s", message.id)
+                        return 0
+                    uow.commit()
         if wait is not None:
             with self._uow() as uow:
                 if wait.failed:
@@ -211,12 +274,14 @@ class OutboxDelivery:
             uow.commit()
         return int(attempt.error is None and attempt.failed is None)
 
-    def _prepare(self, uow: Any, message: OutboxMessage) -> tuple[dict[str, Any], Attempt | None]:
+    def _prepare(self, uow: Any, message: OutboxMessage) -> _Prepared:
         """Resolve the row's references to earlier messages: the `ts` to edit, the links to share.
 
         A thread reply waits until its parent has a `ts` (and fails with it); a message with
         links waits until the messages they name are sent. Only the row's own fields are
-        read for this: nothing in the payload's text refers to another message.
+        read for this: nothing in the payload's text refers to another message. Links not
+        remembered from earlier are returned as `lookups`, for Slack to be asked once the
+        transaction is over.
         """
         payload: dict[str, Any] = dict(message.payload)
         payload["channel"] = message.channel
@@ -224,37 +289,40 @@ class OutboxDelivery:
             parent = uow.outbox.by_key(message.thread_of)
             if parent is None or parent.status is OutboxStatus.FAILED:
                 failed = f"the thread's first message ({message.thread_of}) was not sent"
-                return payload, Attempt(failed=failed)
+                return _Prepared(payload, Attempt(failed=failed))
             if parent.status is OutboxStatus.PENDING:
-                return payload, Attempt(error=f"waiting for {message.thread_of}")
+                return _Prepared(payload, Attempt(error=f"waiting for {message.thread_of}"))
             payload["thread_ts"] = parent.ts
         if message.update_of is not None:
             ref = uow.outbox.by_key(message.update_of)
             if ref is None or ref.status is OutboxStatus.FAILED:
                 failed = f"the message to edit ({message.update_of}) was not sent"
-                return payload, Attempt(failed=failed)
+                return _Prepared(payload, Attempt(failed=failed))
             if ref.status is OutboxStatus.PENDING:
-                return payload, Attempt(error=f"waiting for {message.update_of}")
+                return _Prepared(payload, Attempt(error=f"waiting for {message.update_of}"))
             payload["channel"], payload["ts"] = ref.channel, ref.ts
         spots = [LinkSpot.from_json(spot) for spot in message.links or ()]
-        if spots:
-            urls, wait = self._links(uow, message, outbox_links.spot_keys(spots))
-            if wait is not None:
-                return payload, wait
-            payload = outbox_links.fill(payload, spots, urls)
-        return payload, None
+        if not spots:
+            return _Prepared(payload)
+        links, lookups, wait = self._links(uow, message, outbox_links.spot_keys(spots))
+        if wait is not None:
+            return _Prepared(payload, wait)
+        if lookups:
+            return _Prepared(payload, spots=spots, links=links, lookups=lookups)
+        return _Prepared(outbox_links.fill(payload, spots, links))
 
     def _links(
         self, uow: Any, message: OutboxMessage, keys: list[str]
-    ) -> tuple[dict[str, str | None], Attempt | None]:
-        """The URL of each linked message (None: no link can be had), or why to wait.
+    ) -> tuple[dict[str, str | None], dict[str, tuple[str, str]], Attempt | None]:
+        """The links known now, the `(channel, ts)` of those to ask Slack for, or why to wait.
 
-        A link waits only for a message still queued; one that was never sent, has no `ts`,
-        or has no permalink Slack will give is left out, so one lost post never holds back
-        every later message to the same channel.
+        A link waits only for a message still queued; one that was never sent or has no `ts`
+        is known to be None (left out), so one lost post never holds back every later message
+        to the same channel.
         """
         refs = uow.outbox.by_keys([k for k in keys if k not in self._permalinks])
         links: dict[str, str | None] = {}
+        lookups: dict[str, tuple[str, str]] = {}
         for key in keys:
             if key in self._permalinks:
                 links[key] = self._permalinks[key]
@@ -264,19 +332,26 @@ class OutboxDelivery:
                 links[key] = None
                 continue
             if ref.status is OutboxStatus.PENDING:
-                return links, Attempt(error=f"waiting for {key}")
+                return links, {}, Attempt(error=f"waiting for {key}")
             if not ref.ts:
                 links[key] = None
                 continue
-            found = self._permalink(ref.channel, ref.ts)
+            lookups[key] = (ref.channel, ref.ts)
+        return links, lookups, None
+
+    def _look_up_links(self, prepared: _Prepared) -> tuple[dict[str, Any], Attempt | None]:
+        """Ask Slack for the permalinks `_prepare` could not fill in, then fill the payload."""
+        links = dict(prepared.links)
+        for key, (channel, ts) in prepared.lookups.items():
+            found = self._permalink(channel, ts)
             if found.error is not None:
-                return links, Attempt(error=found.error, retry_after=LINK_RETRY)
+                return prepared.payload, Attempt(error=found.error, retry_after=LINK_RETRY)
             links[key] = found.link
             if found.link is not None:
                 if len(self._permalinks) >= PERMALINK_CACHE:
                     self._permalinks.clear()  # a long-running process must not grow unbounded
                 self._permalinks[key] = found.link
-        return links, None
+        return outbox_links.fill(prepared.payload, prepared.spots, links), None
 
     def _permalink(self, channel: str, ts: str) -> _Permalink:
         """The message's permalink; no link when Slack refuses for good; an error for later."""
@@ -350,6 +425,24 @@ class OutboxDelivery:
             return Attempt(error=f"connection: {type(exc).__name__}", uncertain=_uncertain(exc))
         ts = response.get("ts")
         return Attempt(ts=ts if isinstance(ts, str) else None)
+
+
+def _refers_to(message: OutboxMessage) -> set[str]:
+    """The keys of the messages this one needs sent first: its thread, its original, its links."""
+    spots = [LinkSpot.from_json(spot) for spot in message.links or ()]
+    keys = set(outbox_links.spot_keys(spots))
+    return keys | {key for key in (message.thread_of, message.update_of) if key}
+
+
+@dataclass(frozen=True)
+class _Prepared:
+    """A message made ready to send, or why it must wait, and the links still to look up."""
+
+    payload: dict[str, Any]
+    wait: Attempt | None = None
+    spots: list[LinkSpot] = field(default_factory=list)
+    links: dict[str, str | None] = field(default_factory=dict)
+    lookups: dict[str, tuple[str, str]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -426,6 +519,8 @@ class OutboxWorker:
         self._wake.set()
         if self._thread.is_alive():
             self._thread.join(timeout)
+        if not self._thread.is_alive():
+            self._delivery.close()
 
     def _run(self) -> None:
         while not self._stop.is_set():

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import sqlite3
+import threading
 from concurrent.futures import ThreadPoolExecutor
-from typing import Any
+from typing import Any, ClassVar
 
-from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy import Engine, create_engine, event, exc, text
 from sqlalchemy.orm import Session, sessionmaker
 
 READ_ONLY = "ccsn_read_only"  # an execution option: this engine's transactions only read
@@ -20,18 +22,86 @@ def read_only(engine: Engine) -> Engine:
     return engine.execution_options(**{READ_ONLY: True})
 
 
+LOCK_WAIT = 2.0  # seconds: every database wait is capped so a listener can still answer Slack
+SQLITE_POOL = 4  # connections kept, and as many more at a peak
+SQLITE_CACHE_KIB = 1024  # page cache per connection (SQLite's default is 2,000 KiB)
+
+
+class _SerialisedConnection(sqlite3.Connection):
+    """A SQLite connection whose write transactions queue on a lock shared by one engine.
+
+    Every transaction takes SQLite's write lock (`BEGIN IMMEDIATE`). When several threads of
+    one process want it, SQLite's busy handler makes the losers poll with sleeps of up to
+    100 ms, so under load some wait far longer than the transaction they wait for; a Python
+    lock hands the database to the next thread the moment a commit or rollback has finished.
+    Other processes on the same file still queue through `busy_timeout`.
+    """
+
+    write_lock: ClassVar[threading.Lock]
+    holding = False
+
+    def take_write_lock(self) -> None:
+        """Wait (at most `LOCK_WAIT`) for this process's other writers to finish."""
+        if not self.write_lock.acquire(timeout=LOCK_WAIT):
+            error = sqlite3.OperationalError("database is locked")
+            raise exc.OperationalError("BEGIN IMMEDIATE", None, error)
+        self.holding = True
+
+    def commit(self) -> None:
+        """Commit, then let the next writer in."""
+        try:
+            super().commit()
+        finally:
+            self.release_write_lock()
+
+    def rollback(self) -> None:
+        """Roll back (also how a pooled connection is reset), then let the next writer in."""
+        try:
+            super().rollback()
+        finally:
+            self.release_write_lock()
+
+    def close(self) -> None:
+        """Close, letting the next writer in if a transaction was still open."""
+        try:
+            super().close()
+        finally:
+            self.release_write_lock()
+
+    def release_write_lock(self) -> None:
+        """Let the next writer in (nothing if this connection does not hold the lock)."""
+        if self.holding:
+            self.holding = False
+            self.write_lock.release()
+
+
 def make_engine(url: str) -> Engine:
     """Create an engine tuned for the bot's many short transactions.
 
     SQLite gets WAL and `BEGIN IMMEDIATE`, so two threads racing to decide the same practice
-    queue for the write lock instead of failing with "database is locked" on upgrade.
+    queue for the write lock instead of failing with "database is locked" on upgrade; the
+    threads of one process queue on a lock of the engine's own (`_SerialisedConnection`).
     Every wait (SQLite's lock, PostgreSQL's connect and pool) is capped at 2 seconds: a listener
     that cannot reach the database must still answer Slack within its 3-second deadline, with a
     polite "try again" instead of a timeout.
     """
     if url.startswith("sqlite"):
+        connection_class = type(
+            "SerialisedConnection", (_SerialisedConnection,), {"write_lock": threading.Lock()}
+        )
         engine = create_engine(
-            url, hide_parameters=True, connect_args={"check_same_thread": False, "timeout": 2}
+            url,
+            hide_parameters=True,
+            # Every transaction takes the one write lock, so more connections add only page
+            # caches (SQLITE_CACHE_KIB each), not concurrency: a few suffice, and bound memory.
+            pool_size=SQLITE_POOL,
+            max_overflow=SQLITE_POOL,
+            pool_timeout=LOCK_WAIT,
+            connect_args={
+                "check_same_thread": False,
+                "timeout": LOCK_WAIT,
+                "factory": connection_class,
+            },
         )
 
         @event.listens_for(engine, "connect")
@@ -41,13 +111,22 @@ def make_engine(url: str) -> Engine:
             cursor.execute("PRAGMA journal_mode=WAL")
             cursor.execute("PRAGMA foreign_keys=ON")
             cursor.execute("PRAGMA busy_timeout=2000")
+            cursor.execute(f"PRAGMA cache_size=-{SQLITE_CACHE_KIB}")
             cursor.close()
 
         @event.listens_for(engine, "begin")
         def _on_begin(connection: Any) -> None:
             # A reader (`read_only`) must not queue for the write lock behind busy writers.
-            read_only = connection.get_execution_options().get(READ_ONLY, False)
-            connection.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
+            if connection.get_execution_options().get(READ_ONLY, False):
+                connection.exec_driver_sql("BEGIN")
+                return
+            dbapi_connection = connection.connection.dbapi_connection
+            dbapi_connection.take_write_lock()
+            try:
+                connection.exec_driver_sql("BEGIN IMMEDIATE")
+            except BaseException:
+                dbapi_connection.release_write_lock()
+                raise
 
         return engine
     return create_engine(

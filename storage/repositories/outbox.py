@@ -34,7 +34,10 @@ class OutboxRepository:
         """Stage a message; it is delivered only if the surrounding transaction commits.
 
         `links` is the `Links` the payload's links were made with: their places are recorded
-        in the row, and the payload is stored without them.
+        in the row, and the payload is stored without them. The row is written with the
+        transaction's next flush (at the latest its commit), so the messages of one unit of
+        work go to the database in one batched `INSERT`, in the order they were enqueued; its
+        `id` is set from then on.
         """
         spots: list[LinkSpot] = []
         if links is not None:
@@ -53,7 +56,6 @@ class OutboxRepository:
             created_at=at,
         )
         self._session.add(message)
-        self._session.flush()
         return message
 
     def claim_due(

@@ -14,9 +14,17 @@ from typing import Any
 from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
+from storage import search_index
 from storage.models import OutboxMessage, SearchDocument
 
 MAX_TERMS = 12
+# Where the words are, best first: all in the title, all in the title or organisation, anywhere.
+TIERS: tuple[tuple[str, ...], ...] = (("title",), ("title", "organisation"), ())
+# The per-column vectors PostgreSQL has GIN indexes on (storage/search_index.py).
+VECTORS = {"title": search_index.TITLE_VECTOR, "organisation": search_index.ORGANISATION_VECTOR}
+WEIGHTS = {"title": "A", "organisation": "B"}  # the same columns in the weighted tsvector
+SQLITE_SLACK = 40  # rows read beyond those needed, to put same-instant publications in order
+POSTGRESQL_WINDOW = 2000  # newest items looked at before asking the GIN index for all matches
 
 
 def _is_word_character(character: str) -> bool:
@@ -96,35 +104,38 @@ class SearchRepository:
     ) -> Sequence[SearchHit]:
         """The best matches for `words` (all must appear, as prefixes), newest first on ties.
 
+        Best first means by where the words are: every word in the title first, then every
+        word in the title or organisation, then anywhere; each of these tiers newest first.
+        A tier is read only while fewer than `limit` results are found, and only as far as it
+        can still reach the results, so a common word costs about what a rare one does.
         With no words, the most recently published items that pass the filters.
         """
         terms = query_terms(words)
         dialect = self._session.get_bind().dialect.name
-        params: dict[str, Any] = {"limit": limit}
-        where: list[str] = []
-        if not terms:
-            source, order = "search_documents d", "d.published_at DESC"
-        elif dialect == "sqlite":
-            params["match"] = " AND ".join(f'"{term}"*' for term in terms)
-            source = "search_fts JOIN search_documents d ON d.id = search_fts.rowid"
-            where.append("search_fts MATCH :match")
-            order = "bm25(search_fts, 10.0, 1.0, 4.0), d.published_at DESC"
-        else:
-            # to_tsquery leaves out a stop word ("the") among others, as it does in documents
-            params["query"] = " & ".join(f"{term}:*" for term in terms)
-            source = "search_documents d"
-            where.append("d.search_vector @@ to_tsquery('english', :query)")
-            order = (
-                "ts_rank_cd(d.search_vector, to_tsquery('english', :query)) DESC, "
-                "d.published_at DESC"
+        if not terms and dialect == "postgresql":
+            params: dict[str, Any] = {"limit": limit}
+            where = _filter_clauses(filters, dialect, params)
+            ids = self._postgresql_newest(where, where, params)
+        elif not terms:
+            params = {"limit": limit}
+            where = _filter_clauses(filters, dialect, params)
+            sql = (
+                "SELECT d.id FROM search_documents d"  # fixed fragments; values are parameters
+                + (" WHERE " + " AND ".join(where) if where else "")
+                + " ORDER BY d.published_at DESC LIMIT :limit"
             )
-        where += _filter_clauses(filters, dialect, params)
-        sql = (
-            f"SELECT d.id FROM {source}"  # fixed fragments only; every value is a bound parameter
-            + (" WHERE " + " AND ".join(where) if where else "")
-            + f" ORDER BY {order} LIMIT :limit"
-        )
-        ids = [row[0] for row in self._session.execute(text(sql), params)]
+            ids = [row[0] for row in self._session.execute(text(sql), params)]
+        else:
+            ids = []
+            for columns in TIERS:
+                tier = (
+                    self._sqlite_tier(terms, columns, filters, limit, ids)
+                    if dialect == "sqlite"
+                    else self._postgresql_tier(terms, columns, filters, limit, ids)
+                )
+                ids += tier[: limit - len(ids)]
+                if len(ids) >= limit:
+                    break
         if not ids:
             return []
         documents = {
@@ -135,6 +146,104 @@ class SearchRepository:
             SearchHit(document=doc, **posts.get(doc.post_key or "", {}))
             for doc in (documents[i] for i in ids)
         ]
+
+    def _sqlite_tier(
+        self,
+        terms: list[str],
+        columns: tuple[str, ...],
+        filters: SearchFilters,
+        limit: int,
+        found: list[int],
+    ) -> list[int]:
+        """The tier's newest matches not in `found`, at most `limit`, newest first.
+
+        FTS5 walks its index newest row first and stops at the `LIMIT` (rows are added as
+        items are published, so row order is publication order); the few rows read are then
+        put in exact `published_at` order, which settles rows published in the same instant.
+        """
+        phrases = " AND ".join(f'"{term}"*' for term in terms)
+        params: dict[str, Any] = {
+            "match": f"{{{' '.join(columns)}}} : ({phrases})" if columns else phrases,
+            "limit": limit + len(found) + SQLITE_SLACK,
+        }
+        where = ["search_fts MATCH :match", *_filter_clauses(filters, "sqlite", params)]
+        sql = (
+            "SELECT d.id, d.published_at FROM search_fts"
+            " JOIN search_documents d ON d.id = search_fts.rowid"
+            f" WHERE {' AND '.join(where)}"
+            " ORDER BY search_fts.rowid DESC LIMIT :limit"
+        )
+        skip = set(found)
+        rows = [row for row in self._session.execute(text(sql), params) if row[0] not in skip]
+        rows.sort(key=lambda row: (row[1], row[0]), reverse=True)
+        return [row[0] for row in rows[:limit]]
+
+    def _postgresql_tier(
+        self,
+        terms: list[str],
+        columns: tuple[str, ...],
+        filters: SearchFilters,
+        limit: int,
+        found: list[int],
+    ) -> list[int]:
+        """The tier's newest matches not in `found`, at most `limit`, newest first.
+
+        See `_postgresql_newest`.
+        """
+        weights = "".join(WEIGHTS[column] for column in columns)
+        # to_tsquery leaves out a stop word ("the") among others, as it does in documents
+        params: dict[str, Any] = {
+            "weighted": " & ".join(f"{term}:*{weights}" for term in terms),
+            "limit": limit,
+            "found": found,
+        }
+        rest = ["NOT (d.id = ANY(:found))", *_filter_clauses(filters, "postgresql", params)]
+        # Among the newest, the stored weighted vector says where each word is (title: A,
+        # organisation: B) at no cost; its GIN index cannot, so beyond them a tier of a title
+        # or organisation is looked up in those columns' own GIN indexes.
+        recent = ["d.search_vector @@ to_tsquery('english', :weighted)", *rest]
+        words = ["d.search_vector @@ to_tsquery('english', :weighted)"]
+        if columns:
+            words = []
+            for n, term in enumerate(terms):
+                params[f"term_{n}"] = f"{term}:*"
+                query = f"to_tsquery('english', :term_{n})"
+                either = " OR ".join(f"{VECTORS[column]} @@ {query}" for column in columns)
+                words.append(f"({either})")
+        return self._postgresql_newest(recent, [*words, *rest], params)
+
+    def _postgresql_newest(
+        self, recent: list[str], everywhere: list[str], params: dict[str, Any]
+    ) -> list[int]:
+        """The newest `:limit` items meeting the conditions, newest first.
+
+        First among the newest `POSTGRESQL_WINDOW` items only (`recent`, the conditions as
+        they are cheapest to check row by row): if `:limit` match there, they are the newest
+        of all. Otherwise the matches are few, and the indexes find them all (`everywhere`,
+        the same conditions as the indexes can answer them). The planner cannot tell a
+        common word from a rare one, nor estimate JSON containment, so it is not left to
+        choose between walking the newest rows and collecting every match.
+        """
+        window = (
+            "SELECT d.id FROM (SELECT * FROM search_documents"
+            " ORDER BY published_at DESC, id DESC LIMIT :window) d"
+            f" WHERE {' AND '.join(recent) or 'TRUE'}"
+            " ORDER BY d.published_at DESC, d.id DESC LIMIT :limit"
+        )
+        ids = [
+            row[0]
+            for row in self._session.execute(text(window), {**params, "window": POSTGRESQL_WINDOW})
+        ]
+        if len(ids) >= params["limit"]:
+            return ids
+        # MATERIALIZED: collect the matches, then sort the few; never walk the whole table
+        # newest first looking for them.
+        every = (
+            "WITH matches AS MATERIALIZED (SELECT d.id, d.published_at FROM search_documents d"
+            f" WHERE {' AND '.join(everywhere) or 'TRUE'})"
+            " SELECT id FROM matches ORDER BY published_at DESC, id DESC LIMIT :limit"
+        )
+        return [row[0] for row in self._session.execute(text(every), params)]
 
     def _posts(self, keys: list[str]) -> dict[str, dict[str, Any]]:
         if not keys:

@@ -65,12 +65,13 @@ def test_submission_benchmark_loses_nothing(any_stack: Stack) -> None:
 
 
 def test_outbox_benchmark_delivers_everything_in_order(schema: str, tmp_path: Path) -> None:
-    """Unlimited and rate-limited drains both deliver every message in order per channel."""
-    rows = measure_outbox(schema, tmp_path, messages=30, per_channel_limited=2)
+    """Unlimited, rate-limited and fan-out drains all deliver every message, in order."""
+    rows = measure_outbox(schema, tmp_path, messages=30, per_channel_limited=2, fan_out=20)
 
-    assert len(rows) == 2
-    assert all(row.met is True for row in rows), [row.note for row in rows]
+    assert len(rows) == 3
+    assert all(row.met is True for row in rows[:2]), [row.note for row in rows]
     assert "40/40 sent" in rows[1].note
+    assert "20/20 sent" in rows[2].note
 
 
 def test_history_benchmark_times_the_claim_with_and_without_history(schema: str) -> None:

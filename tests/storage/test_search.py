@@ -58,6 +58,31 @@ def test_title_matches_rank_above_body_matches(uow_factory) -> None:
     assert titles(uow_factory, "mentoring") == ["Mentoring circles", "Attendance team"]
 
 
+def test_among_titles_with_the_word_the_newest_comes_first(uow_factory) -> None:
+    """Every match in a title ties, however short the title: the newest is first."""
+    add(uow_factory, 1, "Mentoring", "Ninth graders.")
+    add(uow_factory, 2, "Mentoring circles for families new to the district", "Weekly.")
+    add(uow_factory, 3, "Peer mentoring, tutoring and a homework club after school", "Daily.")
+
+    assert titles(uow_factory, "mentoring") == [
+        "Peer mentoring, tutoring and a homework club after school",
+        "Mentoring circles for families new to the district",
+        "Mentoring",
+    ]
+
+
+def test_all_words_in_the_title_rank_above_words_split_with_the_summary(uow_factory) -> None:
+    """Both words in the title first; then both in title or organisation; then anywhere."""
+    add(uow_factory, 1, "Family mentoring", "Evenings.", organisation="Lincoln Elementary")
+    add(uow_factory, 2, "Family nights", "Mentoring too.", organisation="Roosevelt High")
+    add(uow_factory, 3, "Family nights", "Evenings.", organisation="Mentoring Partners")
+    add(uow_factory, 4, "Nights", "Family mentoring.", organisation="Roosevelt High")
+
+    with uow_factory() as uow:
+        hits = uow.search.search("family mentoring", SearchFilters())
+    assert [hit.document.ref_id for hit in hits] == [1, 3, 4, 2]
+
+
 def test_every_word_must_match_as_a_prefix_and_stemmed(uow_factory) -> None:
     """`famil night` finds "Family nights"; a word that appears nowhere finds nothing."""
     add(uow_factory, 1, "Family nights", "Families meet partners monthly.")
