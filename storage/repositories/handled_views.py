@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from storage.models import HandledView
@@ -17,17 +17,10 @@ class HandledViewRepository:
         self._session = session
 
     def claim(self, view_id: str, at: datetime) -> bool:
-        """Mark the view handled; False when an earlier submission of it already was.
-
-        One `INSERT … ON CONFLICT DO NOTHING`: no savepoint around a failing insert, so the
-        claim is a single round trip, and a repeat racing the first waits for it to commit.
-        """
-        dialect = self._session.get_bind().dialect.name
-        insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-        statement = (
-            insert(HandledView)
-            .values(view_id=view_id, handled_at=at)
-            .on_conflict_do_nothing(index_elements=[HandledView.view_id])
-        )
-        result = self._session.execute(statement)
-        return bool(result.rowcount)  # type: ignore[attr-defined]
+        """Mark the view handled; False when an earlier submission of it already was."""
+        try:
+            with self._session.begin_nested():
+                self._session.add(HandledView(view_id=view_id, handled_at=at))
+        except IntegrityError:
+            return False
+        return True
