@@ -98,15 +98,8 @@ def message_shortcut(
     )
 
 
-def button_click(
-    action_id: str,
-    value: str,
-    user_id: str,
-    *,
-    channel: str,
-    message_ts: str = "1700000000.000001",
-) -> str:
-    """The body of a button click on a message."""
+def _message_action(action: dict[str, Any], user_id: str, channel: str, message_ts: str) -> str:
+    """The body of a `block_actions` from an element on a message, as Slack sends it."""
     return interaction_body(
         {
             "type": "block_actions",
@@ -119,16 +112,23 @@ def button_click(
             "message": {"ts": message_ts, "type": "message"},
             "response_url": "https://hooks.slack.invalid/actions/1",
             "actions": [
-                {
-                    "type": "button",
-                    "action_id": action_id,
-                    "block_id": "actions",
-                    "value": value,
-                    "action_ts": "1700000000.000002",
-                }
+                {**action, "block_id": "actions", "action_ts": "1700000000.000002"},
             ],
         }
     )
+
+
+def button_click(
+    action_id: str,
+    value: str,
+    user_id: str,
+    *,
+    channel: str,
+    message_ts: str = "1700000000.000001",
+) -> str:
+    """The body of a button click on a message."""
+    action = {"type": "button", "action_id": action_id, "value": value}
+    return _message_action(action, user_id, channel, message_ts)
 
 
 def overflow_click(
@@ -140,31 +140,9 @@ def overflow_click(
     message_ts: str = "1700000000.000001",
 ) -> str:
     """The body of a choice from an overflow (⋯) menu on a message."""
-    return interaction_body(
-        {
-            "type": "block_actions",
-            "user": {"id": user_id, "team_id": TEAM},
-            "team": {"id": TEAM},
-            "api_app_id": APP_ID,
-            "trigger_id": f"trigger-{next(_trigger)}",
-            "container": {"type": "message", "message_ts": message_ts, "channel_id": channel},
-            "channel": {"id": channel},
-            "message": {"ts": message_ts, "type": "message"},
-            "response_url": "https://hooks.slack.invalid/actions/1",
-            "actions": [
-                {
-                    "type": "overflow",
-                    "action_id": action_id,
-                    "block_id": "actions",
-                    "selected_option": {
-                        "value": value,
-                        "text": {"type": "plain_text", "text": value},
-                    },
-                    "action_ts": "1700000000.000002",
-                }
-            ],
-        }
-    )
+    option = {"value": value, "text": {"type": "plain_text", "text": value}}
+    action = {"type": "overflow", "action_id": action_id, "selected_option": option}
+    return _message_action(action, user_id, channel, message_ts)
 
 
 def view_submission(
