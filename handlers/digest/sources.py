@@ -11,7 +11,7 @@ available" (TA directory offerings approved in the window and still listed).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Protocol
@@ -104,14 +104,18 @@ def plural(count: int, one: str, many: str) -> str:
     return f"{count} {one if count == 1 else many}"
 
 
-def linked_posts(uow: UnitOfWork, keys: Iterable[str]) -> set[str]:
-    """The outbox keys among `keys` that can be linked: queued or sent, not failed.
+def linked_posts(uow: UnitOfWork, keys: Mapping[int, str]) -> dict[int, str | None]:
+    """Each item's post key (`keys`, by item id) if that post can be linked, else None.
 
-    A source gives an entry its post's key only if it is here, so the outbox never has to
-    fill a link to a post that was never going to exist.
+    A post can be linked while it is queued or sent, not once it failed: a source gives an
+    entry its post's key only then, so the outbox never has to fill a link to a post that was
+    never going to exist.
     """
-    posts = uow.outbox.by_keys(list(keys))
-    return {key for key, post in posts.items() if post.status is not OutboxStatus.FAILED}
+    posts = uow.outbox.by_keys(list(keys.values()))
+    return {
+        item_id: key if key in posts and posts[key].status is not OutboxStatus.FAILED else None
+        for item_id, key in keys.items()
+    }
 
 
 def practices_source(
@@ -127,15 +131,14 @@ def practices_source(
         for practice in uow.practices.approved_between(window.since, window.until)
         if wanted.wants_region(practice.region) and wanted.wants_pillars(practice.pillars)
     ]
-    keys = {p.id: published_key("practice", p.id) for p in approved}
-    linked = linked_posts(uow, keys.values())
+    post_keys = linked_posts(uow, {p.id: published_key("practice", p.id) for p in approved})
     entries = [
         PracticeEntry(
             title=p.title,
             organisation=p.organisation,
             county=p.county,
             pillars=p.pillars,
-            post_key=keys[p.id] if keys[p.id] in linked else None,
+            post_key=post_keys[p.id],
         )
         for p in approved
     ]
@@ -159,14 +162,13 @@ def help_source(
         for r in uow.ta_requests.open_for_digest()
         if wanted.wants_region(r.region) and wanted.wants_topic(r.topic)
     ]
-    keys = {r.id: ta_post_key(r.id) for r in requests}
-    linked = linked_posts(uow, keys.values())
+    post_keys = linked_posts(uow, {r.id: ta_post_key(r.id) for r in requests})
     entries = [
         HelpEntry(
             topic=r.topic,
             region=r.region,
             needed_by=r.needed_by,
-            post_key=keys[r.id] if keys[r.id] in linked else None,
+            post_key=post_keys[r.id],
         )
         for r in requests
     ]
@@ -191,15 +193,14 @@ def events_source(
         for e in uow.events.starting_within(window.until, EVENTS_AHEAD)
         if e.region == "statewide" or wanted.wants_region(e.region)
     ]
-    keys = {e.id: published_key("event", e.id) for e in events}
-    linked = linked_posts(uow, keys.values())
+    post_keys = linked_posts(uow, {e.id: published_key("event", e.id) for e in events})
     entries = [
         EventEntry(
             title=e.title,
             starts_at=e.starts_at,
             event_type=e.event_type,
             region="Statewide" if e.region == "statewide" else e.region,
-            post_key=keys[e.id] if keys[e.id] in linked else None,
+            post_key=post_keys[e.id],
         )
         for e in events
     ]
@@ -228,15 +229,14 @@ def offerings_source(
         if ("statewide" in o.regions or any(wanted.wants_region(r) for r in o.regions))
         and any(wanted.wants_topic(t) for t in o.topics)
     ]
-    keys = {o.id: published_key("ta_offering", o.id) for o in offerings}
-    linked = linked_posts(uow, keys.values())
+    post_keys = linked_posts(uow, {o.id: published_key("ta_offering", o.id) for o in offerings})
     entries = [
         OfferingEntry(
             organisation=o.organisation,
             topics=o.topics,
             regions=o.regions,
             cost=o.cost,
-            post_key=keys[o.id] if keys[o.id] in linked else None,
+            post_key=post_keys[o.id],
         )
         for o in offerings
     ]
@@ -275,11 +275,10 @@ def policy_source(
     last = (window.until + POLICY_AHEAD).astimezone(tz).date()
     moved = [u for u in uow.policy_updates.moved_between(window.since, window.until) if keep(u)]
     dated = [u for u in uow.policy_updates.with_dates_from(today) if keep(u)]
-    keys = {u.id: published_key("policy", u.id) for u in [*moved, *dated]}
-    linked = linked_posts(uow, keys.values())
+    post_keys = linked_posts(uow, {u.id: published_key("policy", u.id) for u in [*moved, *dated]})
 
     def key(update: PolicyUpdate) -> str | None:
-        return keys[update.id] if keys[update.id] in linked else None
+        return post_keys[update.id]
 
     entries = [
         PolicyEntry(u.title, u.update_kind, u.stage, u.identifier, post_key=key(u)) for u in moved
