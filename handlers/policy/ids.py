@@ -4,6 +4,7 @@ SHARE_COMMAND = "/policy-update"
 SHARE_SHORTCUT = "share_policy_update"
 POLICY_MODAL = "policy_update_modal"
 STAGE_MODAL = "policy_stage_modal"
+DATES_MODAL = "policy_dates_modal"
 
 # The Home tab's "Share a policy update" button (Home shows it; this feature answers it).
 HOME_SHARE_ACTION = "home_share_policy_update"

@@ -1,4 +1,4 @@
-"""Bolt listeners of policy updates' own: Follow / Unfollow, the post's ⋯ menu, Update status.
+"""Bolt listeners of policy updates' own: Follow / Unfollow, the ⋯ menu, Update status, key dates.
 
 The form itself (`/policy-update`, its shortcut, submitting, editing) is the review
 pipeline's, declared by `handlers.policy.kind.POLICY`; the Home tab's button opens it too.
@@ -16,7 +16,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from handlers.deps import Deps
 from handlers.policy import ids, service, views
 from handlers.policy.kind import POLICY
-from handlers.policy.schemas import parse_stage_form
+from handlers.policy.schemas import parse_dates_form, parse_stage_form
 from handlers.replies import TRY_AGAIN, int_or_none, metadata, tell
 from handlers.review.listeners import open_form
 
@@ -28,10 +28,19 @@ def _action(body: dict[str, Any]) -> dict[str, Any]:
     return action if isinstance(action, dict) else {}
 
 
+# The ⋯ menu's choices and the form each opens.
+CHANGE_FORMS = {"stage": views.stage_modal, "dates": views.dates_modal}
+
+
 def open_stage_form(
-    deps: Deps, client: WebClient, trigger_id: str, user_id: str, update_id: int
+    deps: Deps,
+    client: WebClient,
+    trigger_id: str,
+    user_id: str,
+    update_id: int,
+    choice: str = "stage",
 ) -> str | None:
-    """Open Update status; otherwise say why `user_id` cannot change this update."""
+    """Open Update status (or Change key dates); otherwise say why `user_id` cannot."""
     try:
         update, problem = service.load_for_stage(deps, user_id=user_id, update_id=update_id)
     except SQLAlchemyError:
@@ -39,7 +48,7 @@ def open_stage_form(
         return TRY_AGAIN
     if update is None:
         return problem
-    view = views.stage_modal(update, update_id=update.id, sequence=update.sequence)
+    view = CHANGE_FORMS[choice](update, update_id=update.id, sequence=update.sequence)
     client.views_open(trigger_id=trigger_id, view=view)
     return None
 
@@ -79,22 +88,17 @@ def register(app: App, deps: Deps) -> None:
         ack()
         selected = _action(body).get("selected_option") or {}
         choice, _, number = str(selected.get("value") or "").partition(":")
-        if choice != "stage":
+        if choice not in CHANGE_FORMS:
             return
         problem = open_stage_form(
-            deps, client, body["trigger_id"], body["user"]["id"], int_or_none(number) or 0
+            deps, client, body["trigger_id"], body["user"]["id"], int_or_none(number) or 0, choice
         )
         if problem:
             tell(client, body, problem)
 
     @app.view(ids.STAGE_MODAL)
     def change_stage(ack: Ack, body: dict[str, Any], view: dict[str, Any]) -> None:
-        meta = metadata(view)
-        update_id = int_or_none(meta.get("update_id")) or 0
-        sequence = meta.get("sequence")
-        sequence = (
-            sequence if isinstance(sequence, int) and not isinstance(sequence, bool) else None
-        )
+        update_id, sequence = _form_of(view)
         try:
             update, problem = service.load_for_stage(
                 deps, user_id=body["user"]["id"], update_id=update_id
@@ -123,3 +127,43 @@ def register(app: App, deps: Deps) -> None:
             ack(response_action="errors", errors={ids.NEW_STAGE_BLOCK: result.error})
             return
         ack()
+
+    @app.view(ids.DATES_MODAL)
+    def change_dates(ack: Ack, body: dict[str, Any], view: dict[str, Any]) -> None:
+        update_id, sequence = _form_of(view)
+        user_id = body["user"]["id"]
+        try:
+            update, problem = service.load_for_stage(deps, user_id=user_id, update_id=update_id)
+            if update is None:
+                ack(response_action="errors", errors={ids.DATE_1_BLOCK: problem})
+                return
+            values = (view.get("state") or {}).get("values") or {}
+            change = parse_dates_form(values, deps.clock(), update.key_dates)
+            if isinstance(change, dict):
+                ack(response_action="errors", errors=change)
+                return
+            result = service.change_dates(
+                deps,
+                user_id=user_id,
+                update_id=update_id,
+                sequence=sequence,
+                change=change,
+                view_id=view["id"],
+            )
+        except SQLAlchemyError:
+            log.exception("policy.dates_failed")
+            ack(response_action="errors", errors={ids.DATE_1_BLOCK: TRY_AGAIN})
+            return
+        if result.error:
+            ack(response_action="errors", errors={ids.DATE_1_BLOCK: result.error})
+            return
+        ack()
+
+
+def _form_of(view: dict[str, Any]) -> tuple[int, int | None]:
+    """The update a change form is about, and the version it was opened on."""
+    meta = metadata(view)
+    sequence = meta.get("sequence")
+    if not isinstance(sequence, int) or isinstance(sequence, bool):
+        sequence = None
+    return int_or_none(meta.get("update_id")) or 0, sequence

@@ -135,8 +135,13 @@ def normal_identifier(text: str) -> str | None:
 
 
 def _key_dates(
-    values: forms.StateValues, now: datetime
+    values: forms.StateValues, now: datetime, keep: frozenset[KeyDate] = frozenset()
 ) -> tuple[list[dict[str, str]], dict[str, str]]:
+    """The form's key dates soonest first, or errors; a passed date is refused unless in `keep`.
+
+    `keep` holds a published update's current dates: one that has passed may stay listed
+    while the others move, but no date can be moved into the past.
+    """
     dates: list[KeyDate] = []
     errors: dict[str, str] = {}
     today = today_anywhere(now)
@@ -151,7 +156,7 @@ def _key_dates(
             errors[label_block] = f"Please keep this under {DATE_LABEL_MAX} characters."
         if on is None:
             errors[date_block] = "Pick the date, or clear its label."
-        elif on < today:
+        elif on < today and KeyDate(label=label, on=on) not in keep:
             errors[date_block] = "That date has passed; key dates are ones still ahead."
         elif on > today + FURTHEST_AHEAD:
             errors[date_block] = "Pick a date within the next three years."
@@ -269,3 +274,31 @@ def history_entry(change: StageChange, *, by: str, at: datetime) -> dict[str, An
         "note": change.note,
         "by": by,
     }
+
+
+class DatesChange(BaseModel):
+    """New key dates for a published update, and the note its history line may carry."""
+
+    model_config = ConfigDict(frozen=True)
+
+    key_dates: list[dict[str, str]]
+    note: str | None
+
+    @property
+    def last_key_date(self) -> date | None:
+        """The latest key date, if any (what reminders and the calendar look up by)."""
+        dates = key_dates_of(self.key_dates)
+        return dates[-1].on if dates else None
+
+
+def parse_dates_form(
+    values: forms.StateValues, now: datetime, current: object
+) -> DatesChange | dict[str, str]:
+    """Read the Change key dates form of an update whose stored dates are `current`."""
+    key_dates, errors = _key_dates(values, now, keep=frozenset(key_dates_of(current)))
+    note = forms.text_value(values, ids.NOTE_BLOCK, ids.NOTE_INPUT)
+    if len(note) > NOTE_MAX:
+        errors[ids.NOTE_BLOCK] = f"Please keep this under {NOTE_MAX} characters."
+    if errors:
+        return errors
+    return DatesChange(key_dates=key_dates, note=note or None)

@@ -14,7 +14,12 @@ from datetime import datetime
 from core.config import Settings
 from handlers.deps import Deps
 from handlers.policy import views
-from handlers.policy.schemas import StageChange, history_entry
+from handlers.policy.schemas import (
+    DatesChange,
+    StageChange,
+    history_entry,
+    key_dates_of,
+)
 from handlers.review.schemas import SubmissionRef
 from storage import outbox_links
 from storage.models import PolicyStatus, PolicyUpdate, SearchDocument
@@ -172,14 +177,9 @@ def change_stage(
     settings = deps.settings
     with deps.uow() as uow:
         now = deps.clock()
-        if not uow.handled_views.claim(view_id, now):
-            return StageResult()
-        update = uow.policy_updates.get(update_id)
-        problem = manage_problem(update, user_id, settings)
-        if problem is not None or update is None:
+        update, problem = _claim_form(uow, settings, user_id, update_id, sequence, view_id, now)
+        if update is None or sequence is None:
             return StageResult(error=problem)
-        if sequence is None or update.sequence != sequence:
-            return StageResult(error=OUT_OF_DATE)
         if change.stage == update.stage and not change.note:
             return StageResult(error="That is its status already; choose the new one.")
         before = update.stage
@@ -188,25 +188,107 @@ def change_stage(
             update_id, sequence=sequence, stage=change.stage, history=history, at=now
         ):
             return StageResult(error=OUT_OF_DATE)
-        uow.audit.record(
-            entity_type=KIND_NAME,
-            entity_id=update_id,
-            action="status_changed",
-            actor_id=user_id,
-            at=now,
-            reason=f"{before} -> {change.stage}" + (f": {change.note}" if change.note else ""),
-        )
-        update_post(uow, deps, update, now)
-        uow.search.index(search_document(update, post_key=post_key(update_id), at=now))
+        reason = f"{before} -> {change.stage}" + (f": {change.note}" if change.note else "")
         notice = views.stage_changed_message(
             update, before=before, note=change.note, by=user_id, tz=settings.timezone
         )
-        for follower in uow.policy_followers.of(update_id):
-            uow.outbox.enqueue(
-                method="chat.postMessage", channel=follower.user_id, payload=dict(notice), at=now
-            )
+        _publish_change(uow, deps, update, "status_changed", user_id, reason, notice, now)
         uow.commit()
         return StageResult()
+
+
+def change_dates(
+    deps: Deps,
+    *,
+    user_id: str,
+    update_id: int,
+    sequence: int | None,
+    change: DatesChange,
+    view_id: str,
+) -> StageResult:
+    """Give a published update new key dates: the post edited, one DM per follower.
+
+    Reminders and `/deadlines.ics` read the stored dates, so they follow at once; a reminder
+    already sent for a date that moved is not sent again for that date, but the new date gets
+    its own. Same rules as Update status: who may, compare-and-set on `sequence`, replays.
+    """
+    settings = deps.settings
+    with deps.uow() as uow:
+        now = deps.clock()
+        update, problem = _claim_form(uow, settings, user_id, update_id, sequence, view_id, now)
+        if update is None or sequence is None:
+            return StageResult(error=problem)
+        before = key_dates_of(update.key_dates)
+        after = key_dates_of(change.key_dates)
+        if before == after:
+            return StageResult(error="Those are its dates already; change one, or Cancel.")
+        moved = views.dates_change_text(before, after)
+        entry = history_entry(
+            StageChange(stage=update.stage, note=change.note or moved), by=user_id, at=now
+        )
+        if not uow.policy_updates.change_dates(
+            update_id,
+            sequence=sequence,
+            key_dates=change.key_dates,
+            last_key_date=change.last_key_date,
+            history=[*(update.history or []), entry],
+            at=now,
+        ):
+            return StageResult(error=OUT_OF_DATE)
+        notice = views.dates_changed_message(
+            update, change=moved, note=change.note, by=user_id, tz=settings.timezone
+        )
+        _publish_change(uow, deps, update, "dates_changed", user_id, moved, notice, now)
+        uow.commit()
+        return StageResult()
+
+
+def _claim_form(
+    uow: UnitOfWork,
+    settings: Settings,
+    user_id: str,
+    update_id: int,
+    sequence: int | None,
+    view_id: str,
+    now: datetime,
+) -> tuple[PolicyUpdate | None, str | None]:
+    """The update a change form may save to, or why not (None and no reason for a replay)."""
+    if not uow.handled_views.claim(view_id, now):
+        return None, None
+    update = uow.policy_updates.get(update_id)
+    problem = manage_problem(update, user_id, settings)
+    if problem is not None or update is None:
+        return None, problem
+    if sequence is None or update.sequence != sequence:
+        return None, OUT_OF_DATE
+    return update, None
+
+
+def _publish_change(
+    uow: UnitOfWork,
+    deps: Deps,
+    update: PolicyUpdate,
+    action: str,
+    actor_id: str,
+    reason: str,
+    notice: dict[str, object],
+    now: datetime,
+) -> None:
+    """After a compare-and-set landed: its audit row, the post rewritten, one DM per follower."""
+    uow.audit.record(
+        entity_type=KIND_NAME,
+        entity_id=update.id,
+        action=action,
+        actor_id=actor_id,
+        at=now,
+        reason=reason,
+    )
+    update_post(uow, deps, update, now)
+    uow.search.index(search_document(update, post_key=post_key(update.id), at=now))
+    for follower in uow.policy_followers.of(update.id):
+        uow.outbox.enqueue(
+            method="chat.postMessage", channel=follower.user_id, payload=dict(notice), at=now
+        )
 
 
 def ref(update_id: int) -> SubmissionRef:

@@ -243,7 +243,10 @@ def published_post(update: PolicyView, about: PostAbout, tz: ZoneInfo) -> dict[s
         {
             "type": "overflow",
             "action_id": ids.MANAGE_ACTION,
-            "options": [blocks.option("Update status", f"stage:{value}")],
+            "options": [
+                blocks.option("Update status", f"stage:{value}"),
+                blocks.option("Change key dates", f"dates:{value}"),
+            ],
         }
     )
     body = [
@@ -357,6 +360,35 @@ def stage_changed_message(
     if note:
         text += f" ({blocks.quote(note, NOTE_MAX * 5)})"
     text += f". Updated by {blocks.user(by)}."
+    return _dm(text, blocks.section(details(update, tz)), *dates_block(update, tz))
+
+
+def dates_change_text(before: Sequence[KeyDate], after: Sequence[KeyDate]) -> str:
+    """What moved, in plain words: "Hearing: Dec 10 → Dec 17; Floor vote: Jan 5 (new)".
+
+    Dates are matched by label; the result is member text (labels) and is escaped by whoever
+    shows it.
+    """
+    was = {d.label: d.on for d in before}
+    now = {d.label: d.on for d in after}
+    parts = [
+        f"{label}: {short_day(was[label])} → {short_day(on)}"
+        if label in was
+        else f"{label}: {short_day(on)} (new)"
+        for label, on in now.items()
+        if was.get(label) != on
+    ]
+    parts += [f"{label}: removed" for label in was if label not in now]
+    return "Key dates changed: " + "; ".join(parts) if parts else "Key dates unchanged"
+
+
+def dates_changed_message(
+    update: PolicyView, *, change: str, note: str | None, by: str, tz: ZoneInfo
+) -> dict[str, Any]:
+    """The DM to each follower when an update's key dates move: what moved, then the dates."""
+    text = f"*{blocks.escape(update.title)}*, which you follow, has new key dates"
+    text += f" ({blocks.quote(note, NOTE_MAX * 5)})" if note else ""
+    text += f". {blocks.quote(change, 2000)}. Updated by {blocks.user(by)}."
     return _dm(text, blocks.section(details(update, tz)), *dates_block(update, tz))
 
 
@@ -624,6 +656,33 @@ def stage_modal(update: PolicyView, *, update_id: int, sequence: int) -> dict[st
                 blocks.text_input(ids.NOTE_INPUT, NOTE_MAX),
                 optional=True,
                 hint='For the post\'s history, for example "Passed the Assembly".',
+            ),
+        ],
+    }
+
+
+def dates_modal(update: PolicyView, *, update_id: int, sequence: int) -> dict[str, Any]:
+    """Change key dates: the three date fields as they stand, and an optional note."""
+    return {
+        "type": "modal",
+        "callback_id": ids.DATES_MODAL,
+        "title": blocks.plain("Change key dates", 24),
+        "submit": blocks.plain("Save dates", 24),
+        "close": blocks.plain("Cancel", 24),
+        "private_metadata": json.dumps({"update_id": update_id, "sequence": sequence}),
+        "blocks": [
+            blocks.section(
+                f"Key dates of *{blocks.escape(update.title)}*. Clear a date's label and day to "
+                "remove it. The post changes at once, everyone following it gets a message, "
+                "and reminders follow the new dates."
+            ),
+            *_date_inputs(update),
+            blocks.input_block(
+                ids.NOTE_BLOCK,
+                "What happened",
+                blocks.text_input(ids.NOTE_INPUT, NOTE_MAX),
+                optional=True,
+                hint='For the post\'s history, for example "Hearing postponed a week".',
             ),
         ],
     }

@@ -61,6 +61,28 @@ class PolicyUpdateRepository(SubmissionRepository[PolicyUpdate]):
             updated_at=at,
         )
 
+    def change_dates(
+        self,
+        update_id: int,
+        *,
+        sequence: int,
+        key_dates: list[dict[str, str]],
+        last_key_date: date | None,
+        history: list[dict[str, Any]],
+        at: datetime,
+    ) -> bool:
+        """Give a published update new key dates and history; False if it changed since."""
+        return self._change(
+            update_id,
+            (PolicyUpdate.status == PolicyStatus.APPROVED, PolicyUpdate.sequence == sequence),
+            key_dates=key_dates,
+            last_key_date=last_key_date,
+            history=history,
+            sequence=sequence + 1,
+            changed_at=at,
+            updated_at=at,
+        )
+
     def approved(self) -> Sequence[PolicyUpdate]:
         """Every published update, newest decision first (`/ccsn policy` sorts them further)."""
         query = (

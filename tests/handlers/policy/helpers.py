@@ -103,3 +103,31 @@ def post_now(bot: Bot) -> dict[str, Any]:
 def dms(bot: Bot, user: str) -> list[str]:
     """The text of every DM a member received."""
     return [str(post["text"]) for post in bot.slack.posts(user)]
+
+
+def change_dates(
+    bot: Bot,
+    user: str,
+    update_id: int,
+    key_dates: list[tuple[str, str]],
+    note: str | None = None,
+    *,
+    view_id: str = "VDATES001",
+) -> BoltResponse:
+    """`user` picks Change key dates from the post's ⋯ menu and saves these dates."""
+    bot.send(
+        simulate.overflow_click(
+            ids.MANAGE_ACTION, f"dates:{update_id}", user, channel=POLICY_CHANNEL
+        )
+    )
+    form = bot.opened_views()[-1]
+    assert form["callback_id"] == ids.DATES_MODAL, "the Change key dates form did not open"
+    values: dict[str, Any] = {ids.NOTE_BLOCK: simulate.text_state(ids.NOTE_INPUT, note)}
+    for number, (label_block, label_input, date_block, date_input) in enumerate(ids.DATE_FIELDS):
+        label, on = key_dates[number] if number < len(key_dates) else (None, None)
+        values[label_block] = simulate.text_state(label_input, label)
+        values[date_block] = simulate.date_state(date_input, on)
+    body = simulate.view_submission(
+        ids.DATES_MODAL, user, values, view_id=view_id, private_metadata=form["private_metadata"]
+    )
+    return bot.send(body)
