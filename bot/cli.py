@@ -42,7 +42,9 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--port", type=int, default=3000, help="HTTP port (default 3000)")
     serve.add_argument("--workers", type=int, default=1, help="gunicorn worker processes")
     commands.add_parser("start", help="serve when Slack is configured, otherwise the demo")
-    commands.add_parser("demo", help="the offline demo: practice, TA, event, digest")
+    commands.add_parser(
+        "demo", help="the offline demo: practice, TA, event, TA offer, bill, digest"
+    )
     outbox = commands.add_parser("outbox", help="list queued or failed Slack messages")
     outbox.add_argument("action", nargs="?", choices=["list", "retry"], default="list")
     outbox.add_argument(

@@ -16,14 +16,13 @@ from bot.slack_endpoint import SlackEndpoint
 from handlers.deps import Deps
 from handlers.events import feed
 from handlers.library.site import PublicSite
-from handlers.policy.calendar import deadlines_ics
+from handlers.policy.calendar import DEADLINES_PATH, deadlines_ics
 from storage.db import ping
 
 log = logging.getLogger(__name__)
 
 SLACK_PATH = "/slack/events"
 CALENDAR_PATH = "/calendar.ics"
-DEADLINES_PATH = "/deadlines.ics"
 EVENT_CALENDAR_PATH = re.compile(r"^/events/([1-9][0-9]{0,11})\.ics$")
 MAX_EVENT_ID = 2**31 - 1  # ids are 32-bit on PostgreSQL; a larger one names no event
 StartResponse = Callable[..., Any]

@@ -92,6 +92,13 @@ class Demo:
         self.deliver()
         self.transcript.step(what, self.slack.calls)
 
+    def run_job(self, what: str, name: str) -> None:
+        """Run the scheduler's job `name` once now, as its next interval would."""
+        [job] = [job for job in self.runtime.scheduler.jobs if job.name == name]
+        job.run(self.clock.now)
+        self.deliver()
+        self.transcript.step(what, self.slack.calls)
+
     def deliver(self) -> None:
         """Deliver the outbox, letting demo seconds pass while Slack's per-channel pace holds."""
         for _ in range(PACING_ROUNDS):
@@ -145,14 +152,17 @@ def running_bot(
     out: IO[str],
     *,
     keep_in: Path | None = None,
+    profiles: Mapping[str, str] | None = None,
 ) -> Iterator[Demo]:
     """The real bot on a fresh SQLite database, served on loopback, talking to a fake Slack.
 
     `settings` name the channels and people; the clock starts at `start`; `names` are what the
-    transcript calls each channel and person. The database is deleted afterwards unless it is
-    made in `keep_in` (the public site then keeps serving it).
+    transcript calls each channel and person, `profiles` the full names the fake Slack's
+    `users.info` gives. The database is deleted afterwards unless it is made in `keep_in`
+    (the public site then keeps serving it).
     """
     with tempfile.TemporaryDirectory() as tmp, FakeSlackServer() as slack:
+        slack.fake.names.update(profiles or {})
         database_url = f"sqlite:///{Path(keep_in or tmp) / 'demo.db'}"
         upgrade(database_url)
         clock = DemoClock(start)

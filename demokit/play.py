@@ -17,7 +17,7 @@ START = stories.WEEK_STARTS
 
 
 def run_demo(out: IO[str], keep_in: Path | None = None) -> str:
-    """Play the four stories, printing each step and every message Slack was asked to show.
+    """Play the stories, printing each step and every message Slack was asked to show.
 
     Returns the demo database's URL; the database outlives the demo only in `keep_in`.
     """
@@ -26,7 +26,9 @@ def run_demo(out: IO[str], keep_in: Path | None = None) -> str:
         "Each step is a signed request to the bot's /slack/events endpoint; under it, what the\n"
         f"bot asked Slack to do. The bot's clock starts on {START:%A} {START.day} {START:%B %Y}.\n"
     )
-    with running_bot(stories.SETTINGS, START, stories.NAMES, out, keep_in=keep_in) as demo:
+    with running_bot(
+        stories.SETTINGS, START, stories.NAMES, out, keep_in=keep_in, profiles=stories.PROFILES
+    ) as demo:
         for day, story in enumerate(stories.STORIES):
             demo.clock.now = START + timedelta(days=day)  # a story a day; the digest sets its own
             story(demo)

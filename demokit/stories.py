@@ -1,7 +1,9 @@
-"""The demo's four stories: what a newcomer would want to see the bot do.
+"""The demo's six stories: what a newcomer would want to see the bot do.
 
-A practice shared and approved, a TA request claimed and resolved, an event announced and
-RSVPed to, and the Monday digest it all adds up to. Every click and form is a signed request
+A practice shared and approved (its member agreed to be named, so the public library credits
+her), a TA request claimed and resolved, an event announced and RSVPed to, TA offered and
+listed in the directory, a bill shared for the policy tracker, and the Monday digest it all
+adds up to. Every click and form is a signed request
 to the bot's own endpoint; buttons are clicked with the values the bot actually posted.
 """
 
@@ -12,9 +14,12 @@ from datetime import UTC, datetime, timedelta
 from demokit import simulate
 from demokit.driver import Demo
 from handlers.events import ids as event_ids
+from handlers.library import names
+from handlers.policy import ids as policy_ids
 from handlers.practices import ids as practice_ids
 from handlers.review import ids as review_ids
 from handlers.ta import ids as ta_ids
+from handlers.ta_offerings import ids as offering_ids
 
 MEMBER = "UMEMBER01"
 NEIGHBOUR = "UMEMBER02"
@@ -25,17 +30,21 @@ PRACTICES_CHANNEL = "CPRACTICE1"
 TA_CHANNEL = "CTAREQS01"
 EVENTS_CHANNEL = "CEVENTS01"
 DIGEST_CHANNEL = "CDIGEST01"
+POLICY_CHANNEL = "CPOLICY01"
 NAMES = {
     REVIEW_CHANNEL: "#ccsn-review",
     PRACTICES_CHANNEL: "#practices",
     TA_CHANNEL: "#ta-requests",
     EVENTS_CHANNEL: "#events",
     DIGEST_CHANNEL: "#ccsn-digest",
+    POLICY_CHANNEL: "#policy",
     MEMBER: "Maria",
     NEIGHBOUR: "Luis",
     COORDINATOR: "Dana (coordinator)",
     PROVIDER: "Priya (TA provider)",
 }
+# What Slack's `users.info` answers: the library credits a member by name only if she agreed.
+PROFILES = {MEMBER: "Maria Lopez"}
 SETTINGS: dict[str, object] = {
     "ccsn_coordinators": COORDINATOR,
     "ccsn_coordinator_channel": REVIEW_CHANNEL,
@@ -44,6 +53,7 @@ SETTINGS: dict[str, object] = {
     "ccsn_ta_providers": PROVIDER,
     "ccsn_events_channel": EVENTS_CHANNEL,
     "ccsn_digest_channel": DIGEST_CHANNEL,
+    "ccsn_policy_channel": POLICY_CHANNEL,
     "ccsn_timezone": "America/Los_Angeles",  # the dates below are California's
     "ccsn_digest_cron": "0 9 * * mon",
 }
@@ -70,6 +80,10 @@ def share_a_practice(demo: Demo) -> None:
     )
     demo.click("Maria tries to approve her own practice", MEMBER, REVIEW_CHANNEL, _APPROVE)
     demo.click("Dana, a coordinator, clicks Approve", COORDINATOR, REVIEW_CHANNEL, _APPROVE)
+    demo.run_job(
+        "The bot looks up Maria's name for the public library (she chose to be credited)",
+        names.JOB,
+    )
 
 
 def request_ta(demo: Demo) -> None:
@@ -119,6 +133,41 @@ def announce_an_event(demo: Demo) -> None:
     )
 
 
+def offer_ta(demo: Demo) -> None:
+    """A provider offers TA; once a coordinator approves it, it is listed in the directory."""
+    demo.transcript.story("A provider offers TA, and it is listed in the TA directory")
+    demo.step(
+        "Priya types /offer-ta",
+        simulate.slash_command(offering_ids.OFFER_COMMAND, PROVIDER),
+    )
+    demo.step(
+        "Priya describes what her office offers and submits it",
+        simulate.view_submission(
+            offering_ids.OFFER_MODAL,
+            PROVIDER,
+            simulate.ta_offering_values(),
+            view_id="VDEMO0005",
+        ),
+    )
+    demo.click("Dana clicks Approve", COORDINATOR, REVIEW_CHANNEL, _APPROVE)
+
+
+def track_a_bill(demo: Demo) -> None:
+    """A member shares a bill with a hearing ahead; a coordinator publishes it to the tracker."""
+    demo.transcript.story("A member shares a bill for the policy and funding tracker")
+    demo.step(
+        "Maria types /policy-update",
+        simulate.slash_command(policy_ids.SHARE_COMMAND, MEMBER),
+    )
+    demo.step(
+        "Maria fills in the bill, its hearing date and how members can act",
+        simulate.view_submission(
+            policy_ids.POLICY_MODAL, MEMBER, simulate.policy_values(), view_id="VDEMO0006"
+        ),
+    )
+    demo.click("Dana clicks Approve", COORDINATOR, REVIEW_CHANNEL, _APPROVE)
+
+
 def weekly_digest(demo: Demo) -> None:
     """Monday 9:00 comes round and the scheduler posts the week's digest."""
     demo.transcript.story("Monday 9:00: the weekly digest it all adds up to")
@@ -127,4 +176,4 @@ def weekly_digest(demo: Demo) -> None:
     )
 
 
-STORIES = (share_a_practice, request_ta, announce_an_event, weekly_digest)
+STORIES = (share_a_practice, request_ta, announce_an_event, offer_ta, track_a_bill, weekly_digest)

@@ -12,13 +12,16 @@ import threading
 from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime, time
 from math import ceil
 
 from handlers.deps import Deps
-from handlers.library.query import LibraryQuery
-from storage.models import Event, Practice
+from handlers.library.query import LibraryQuery, ListingQuery
+from handlers.policy import query as policy_query
+from handlers.ta_offerings import directory
+from storage.models import Event, PolicyUpdate, Practice, TaOffering
 from storage.repositories.library import FACETS, FacetCounts, LibraryFilters, LibraryVersion
+from storage.repositories.ta_offerings import OfferingFilters
 from storage.uow import UnitOfWork
 
 PER_PAGE = 20
@@ -38,6 +41,29 @@ class LibraryResult:
     total: int
     pages: int
     facets: FacetCounts
+    latest: datetime | None
+
+
+@dataclass(frozen=True)
+class DirectoryResult:
+    """One page of the TA directory (`/ta`) as a reader asked for it."""
+
+    query: ListingQuery
+    offerings: Sequence[TaOffering]
+    total: int
+    pages: int
+    latest: datetime | None
+
+
+@dataclass(frozen=True)
+class TrackerResult:
+    """One page of the policy and funding tracker (`/policy`), open deadlines first."""
+
+    query: ListingQuery
+    updates: Sequence[PolicyUpdate]
+    total: int
+    pages: int
+    today: date
     latest: datetime | None
 
 
@@ -87,6 +113,50 @@ class Library:
         """Approved events that have not ended, soonest first (cancelled ones are not listed)."""
         with self._deps.uow() as uow:
             return uow.events.upcoming(self._deps.clock())
+
+    def ta_directory(self, query: ListingQuery) -> DirectoryResult:
+        """Listed offerings (approved, not retired), filtered as `/ccsn find-ta` filters them."""
+        topic, fmt = query.value("topic"), query.value("format")
+        filters = OfferingFilters(
+            topics=(topic,) if topic else (),
+            region=query.value("region"),
+            formats=(fmt,) if fmt else (),
+            cost=query.value("cost"),
+        )
+        with self._deps.uow() as uow:
+            among = directory.matching(uow, query.words)
+            total = uow.ta_offerings.count_listed(filters, among=among)
+            pages = max(1, ceil(total / PER_PAGE))
+            if query.page > pages:
+                query = query.with_notice("There is no such page; showing the first page.")
+            offerings = uow.ta_offerings.listed(
+                filters, among=among, limit=PER_PAGE, offset=(query.page - 1) * PER_PAGE
+            )
+            latest = uow.ta_offerings.last_change()
+        return DirectoryResult(query, offerings, total, pages, latest)
+
+    def policy_tracker(self, query: ListingQuery) -> TrackerResult:
+        """Published updates as `/ccsn policy` finds and orders them, 20 a page.
+
+        Which deadlines are still open changes at midnight in the network's zone, so the
+        page's `Last-Modified` is never earlier than today's start there.
+        """
+        chosen: dict[str, tuple[str, ...]] = {
+            name: (value,) if value else () for name, value in query.chosen
+        }
+        updates, today = policy_query.search(
+            self._deps, policy_query.PolicyQuery(words=query.words, chosen=chosen)
+        )
+        pages = max(1, ceil(len(updates) / PER_PAGE))
+        if query.page > pages:
+            query = query.with_notice("There is no such page; showing the first page.")
+        offset = (query.page - 1) * PER_PAGE
+        midnight = datetime.combine(today, time(), tzinfo=self._deps.settings.timezone)
+        changes = [midnight]
+        for update in updates:
+            changes += [at for at in (update.updated_at, update.changed_at) if at is not None]
+        shown = updates[offset : offset + PER_PAGE]
+        return TrackerResult(query, shown, len(updates), pages, today, max(changes))
 
     def _matches(self, uow: UnitOfWork, words: str) -> list[Practice]:
         hits = uow.search.search(words, limit=MAX_MATCHES)

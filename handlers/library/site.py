@@ -1,4 +1,4 @@
-"""The public site as a WSGI app: `/`, `/practices/<id>`, `/events`, `/feeds/…`, `/static/…`.
+"""The public site as a WSGI app: `/`, `/practices/<id>`, `/events`, `/ta`, `/policy`, feeds.
 
 `bot.web.WebApp` hands it every GET/HEAD for those paths (`PublicSite.handles`); Slack's
 endpoint, `/healthz` and the calendar files stay where they are. Every answer, 404s and
@@ -21,6 +21,7 @@ from handlers.library import feeds, pages, query
 from handlers.library.http import ATOM, CSS, Response, cacheable
 from handlers.library.pages import Feed
 from handlers.library.service import Library
+from handlers.policy.calendar import DEADLINES_PATH
 from storage.repositories.library import LibraryFilters
 
 log = logging.getLogger(__name__)
@@ -31,6 +32,8 @@ REGION_FEED = re.compile(r"^/feeds/regions/([a-z0-9-]{1,40})\.atom$")
 # The largest id PostgreSQL's INTEGER primary key holds; beyond it nothing can exist.
 MAX_ID = 2**31 - 1
 HOST = re.compile(r"^[A-Za-z0-9.-]{1,253}(:[0-9]{1,5})?$")
+TA_PATH = "/ta"
+POLICY_PATH = "/policy"
 STATIC = {"site.css": CSS, "favicon.svg": "image/svg+xml"}
 StartResponse = Callable[..., Any]
 
@@ -47,7 +50,9 @@ class PublicSite:
     @staticmethod
     def handles(path: str) -> bool:
         """Whether `path` belongs to the public site (the calendar files do not)."""
-        return path in ("/", "/events") or path.startswith(("/practices/", "/feeds/", "/static/"))
+        return path in ("/", "/events", TA_PATH, POLICY_PATH) or path.startswith(
+            ("/practices/", "/feeds/", "/static/")
+        )
 
     def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
         """Answer one WSGI request."""
@@ -98,6 +103,18 @@ class PublicSite:
             body = pages.events_page(events, tz=tz, feeds=_listing_feeds(LibraryFilters()))
             latest = max((e.updated_at for e in events), default=None)
             return cacheable(body, headers, last_modified=latest)
+        if path == TA_PATH:
+            listing = query.parse_listing(TA_PATH, query_string, query.TA_CHOICES, query.TA_LABELS)
+            offerings = self._library.ta_directory(listing)
+            body = pages.ta_page(offerings, tz=tz, feeds=())
+            return cacheable(body, headers, last_modified=offerings.latest)
+        if path == POLICY_PATH:
+            listing = query.parse_listing(
+                POLICY_PATH, query_string, query.POLICY_CHOICES, query.POLICY_LABELS
+            )
+            tracker = self._library.policy_tracker(listing)
+            body = pages.policy_page(tracker, tz=tz, feeds=(), deadlines=DEADLINES_PATH)
+            return cacheable(body, headers, last_modified=tracker.latest)
         match = PRACTICE_PATH.match(path)
         if match and int(match[1]) <= MAX_ID:
             practice = self._library.practice(int(match[1]))

@@ -17,6 +17,8 @@ from handlers.policy import views
 from handlers.policy.schemas import key_dates_of
 from storage.models import PolicyUpdate
 
+# Where `bot.web.WebApp` serves the file; the public tracker page links to it.
+DEADLINES_PATH = "/deadlines.ics"
 PRODID = "-//California Community Schools Network//CCSN Hub deadlines//EN"
 CALENDAR_NAME = "CCSN policy and funding deadlines"
 REFRESH = timedelta(hours=1)

@@ -104,6 +104,16 @@ def _wanted(update: PolicyUpdate, query: PolicyQuery) -> bool:
 def find(deps: Deps, text: str) -> tuple[list[PolicyUpdate], PolicyQuery, date]:
     """Every published update matching `text`, open deadlines first; and the parsed query."""
     query = parse_policy_query(text)
+    updates, today = search(deps, query)
+    return updates, query, today
+
+
+def search(deps: Deps, query: PolicyQuery) -> tuple[list[PolicyUpdate], date]:
+    """Every published update `query` asks for, open deadlines first; and today's date.
+
+    `/ccsn policy` and the public tracker page both read through here, so the order (a
+    deadline still ahead first, soonest first; then the most recently decided) is one rule.
+    """
     today = deps.clock().astimezone(deps.settings.timezone).date()
     with deps.uow() as uow:
         updates = [u for u in uow.policy_updates.approved() if _wanted(u, query)]
@@ -119,7 +129,7 @@ def find(deps: Deps, text: str) -> tuple[list[PolicyUpdate], PolicyQuery, date]:
         upcoming = next_date(update, today)
         return (0, upcoming) if upcoming is not None else (1, far)
 
-    return sorted(updates, key=order), query, today  # stable: ties keep the order above
+    return sorted(updates, key=order), today  # stable: ties keep the order above
 
 
 def results_message(

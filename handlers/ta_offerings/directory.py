@@ -18,6 +18,7 @@ from handlers.ta_offerings.views import KIND_NAME, DirectoryQuery
 from storage.models import TaOffering
 from storage.repositories.search import SearchFilters
 from storage.repositories.ta_offerings import OfferingFilters
+from storage.uow import UnitOfWork
 
 MAX_RESULTS = 10
 # How many full-text matches the filters then narrow; far more than the directory will hold.
@@ -87,6 +88,18 @@ def parse_find(text: str) -> FindQuery:
     )
 
 
+def matching(uow: UnitOfWork, words: str) -> list[int] | None:
+    """Offering ids the full-text index ranks for `words`, best first; None without words.
+
+    None means "do not narrow"; an empty list means nothing matched. `/ccsn find-ta` and the
+    public directory both narrow this way, so a word finds the same offerings in either.
+    """
+    if not words.strip():
+        return None
+    hits = uow.search.search(words, SearchFilters(kinds=(KIND_NAME,)), limit=WORD_MATCHES)
+    return [hit.document.ref_id for hit in hits]
+
+
 def find(deps: Deps, text: str) -> tuple[DirectoryQuery, list[TaOffering]]:
     """The best listed offerings for `text`, at most `MAX_RESULTS`.
 
@@ -94,12 +107,7 @@ def find(deps: Deps, text: str) -> tuple[DirectoryQuery, list[TaOffering]]:
     """
     query = parse_find(text)
     with deps.uow() as uow:
-        among = None
-        if query.words.strip():
-            hits = uow.search.search(
-                query.words, SearchFilters(kinds=(KIND_NAME,)), limit=WORD_MATCHES
-            )
-            among = [hit.document.ref_id for hit in hits]
+        among = matching(uow, query.words)
         offerings = uow.ta_offerings.listed(query.filters, among=among, limit=MAX_RESULTS)
     topic = query.filters.topics[0] if query.filters.topics else None
     return DirectoryQuery(text=text, topic=topic, problems=query.problems), offerings

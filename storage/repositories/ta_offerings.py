@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, or_, select, text
+from sqlalchemy import ColumnElement, func, or_, select, text
 
 from storage.models import TaOffering, TaOfferingStatus
 from storage.repositories.submissions import SubmissionRepository
@@ -21,12 +21,17 @@ STATEWIDE = "statewide"
 
 @dataclass(frozen=True)
 class OfferingFilters:
-    """What a directory search keeps: any of `topics`, serving `region`, in a `format`, free."""
+    """What a directory search keeps: any of `topics`, serving `region`, in a `format`, free.
+
+    `cost` keeps one exact cost (`fee`, `grant`); the public directory filters on any of them,
+    while `/ccsn find-ta` knows only `cost:free` (`free_only`).
+    """
 
     topics: tuple[str, ...] = ()
     region: str | None = None
     formats: tuple[str, ...] = ()
     free_only: bool = False
+    cost: str | None = None
 
 
 class TaOfferingRepository(SubmissionRepository[TaOffering]):
@@ -165,25 +170,59 @@ class TaOfferingRepository(SubmissionRepository[TaOffering]):
         *,
         among: Sequence[int] | None = None,
         limit: int = 10,
+        offset: int = 0,
     ) -> list[TaOffering]:
         """Listed offerings passing `filters`, most recently confirmed first.
 
         `among` (ids in the order a full-text search ranked them) keeps only those ids, in
-        that order.
+        that order. `offset` skips that many, for the public directory's pages.
         """
         if among is not None and not among:
             return []
-        conditions = [TaOffering.status == TaOfferingStatus.APPROVED, *self._filters(filters)]
-        if among is not None:
-            conditions.append(TaOffering.id.in_(list(among)))
-        query = select(TaOffering).where(*conditions)
+        query = select(TaOffering).where(*self._listed_conditions(filters, among))
         if among is None:
-            query = query.order_by(TaOffering.confirmed_at.desc(), TaOffering.id.desc()).limit(
-                limit
+            query = (
+                query.order_by(TaOffering.confirmed_at.desc(), TaOffering.id.desc())
+                .offset(offset)
+                .limit(limit)
             )
             return list(self._session.scalars(query))
         found = {offering.id: offering for offering in self._session.scalars(query)}
-        return [found[i] for i in among if i in found][:limit]
+        return [found[i] for i in among if i in found][offset : offset + limit]
+
+    def count_listed(self, filters: OfferingFilters, *, among: Sequence[int] | None = None) -> int:
+        """How many listed offerings `listed` would page through."""
+        if among is not None and not among:
+            return 0
+        query = (
+            select(func.count())
+            .select_from(TaOffering)
+            .where(*self._listed_conditions(filters, among))
+        )
+        return int(self._session.scalar(query) or 0)
+
+    def last_change(self) -> datetime | None:
+        """The latest moment any offering changed, was confirmed or was labelled unconfirmed.
+
+        The public directory's `Last-Modified`: a retirement, a live edit, a confirmation (which
+        reorders the list) and the "unconfirmed" label all move it.
+        """
+        row = self._session.execute(
+            select(
+                func.max(TaOffering.updated_at),
+                func.max(TaOffering.confirmed_at),
+                func.max(TaOffering.unconfirmed_at),
+            )
+        ).one()
+        return max((at for at in row if at is not None), default=None)
+
+    def _listed_conditions(
+        self, filters: OfferingFilters, among: Sequence[int] | None
+    ) -> list[ColumnElement[bool]]:
+        conditions = [TaOffering.status == TaOfferingStatus.APPROVED, *self._filters(filters)]
+        if among is not None:
+            conditions.append(TaOffering.id.in_(list(among)))
+        return conditions
 
     def covering(self, topic: str, region: str, limit: int) -> list[TaOffering]:
         """Listed offerings on `topic` serving `region` (or statewide), recently confirmed first."""
@@ -221,6 +260,8 @@ class TaOfferingRepository(SubmissionRepository[TaOffering]):
             )
         if filters.free_only:
             found.append(TaOffering.cost == "free")
+        if filters.cost:
+            found.append(TaOffering.cost == filters.cost)
         return found
 
     def _has(self, column: str, value: str, name: str) -> ColumnElement[bool]:

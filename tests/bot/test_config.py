@@ -114,7 +114,7 @@ def test_start_without_slack_runs_the_demo_after_saying_how_to_connect(
     assert out.index("manifest.yml") < out.index("offline demo:")
     assert "[chat.postMessage] #practices (post): New practice: Family resource nights" in out
     assert "Approved: Family resource nights" in out
-    assert "\n4. Monday 9:00: the weekly digest it all adds up to\n" in out
+    assert "\n6. Monday 9:00: the weekly digest it all adds up to\n" in out
     assert out.rstrip().endswith("Connect a workspace to use it for real.")
 
 

@@ -1,4 +1,4 @@
-"""The offline demo's transcript: four stories a newcomer can read, the same on every run."""
+"""The offline demo's transcript: six stories a newcomer can read, the same on every run."""
 
 from __future__ import annotations
 
@@ -25,15 +25,17 @@ def story(transcript: str, number: int) -> str:
     return transcript[start : end if end != -1 else None]
 
 
-def test_the_transcript_tells_four_numbered_stories_in_order(transcript: str) -> None:
-    """Practice, TA request, event, digest: each under its own numbered heading."""
+def test_the_transcript_tells_six_numbered_stories_in_order(transcript: str) -> None:
+    """Practice, TA request, event, TA offering, bill, digest: each under its own heading."""
     headings = re.findall(r"^(\d+)\. (.+)$", transcript, flags=re.MULTILINE)
 
     assert headings == [
         ("1", "A member shares a practice, and a coordinator approves it"),
         ("2", "A member asks for technical assistance; a provider claims and resolves it"),
         ("3", "A member announces an event, and another member RSVPs"),
-        ("4", "Monday 9:00: the weekly digest it all adds up to"),
+        ("4", "A provider offers TA, and it is listed in the TA directory"),
+        ("5", "A member shares a bill for the policy and funding tracker"),
+        ("6", "Monday 9:00: the weekly digest it all adds up to"),
     ]
 
 
@@ -75,12 +77,31 @@ def test_an_approved_event_counts_the_rsvp(transcript: str) -> None:
     assert event.index("*No RSVPs yet*") < event.index("*1 person going*")
 
 
+def test_ta_is_offered_and_listed(transcript: str) -> None:
+    """The provider's offering goes to review and, approved, is posted to the TA channel."""
+    offering = story(transcript, 4)
+
+    assert "opened the modal" in offering
+    assert "#ta-requests (post)" in offering and "Fresno County Office of Education" in offering
+
+
+def test_a_bill_is_shared_and_published_to_the_tracker(transcript: str) -> None:
+    """The member's bill, approved, is posted to the policy channel with its hearing."""
+    bill = story(transcript, 5)
+
+    assert "#policy (post): Bill: Community schools coordinators" in bill
+    assert "*Hearing:* Thu, Dec 10, 2026" in bill
+
+
 def test_the_digest_adds_up_the_week_in_sections(transcript: str) -> None:
-    """Monday's digest counts the week and lists the practice and the coming event."""
-    digest = story(transcript, 4)
+    """Monday's digest counts the week and lists the practice, the event, TA and the bill."""
+    digest = story(transcript, 6)
 
     assert "#ccsn-digest (post): CCSN weekly digest · Dec 7, 2026" in digest
-    assert "*This week:* 1 practice shared · 1 TA request resolved · 1 event coming up" in digest
+    assert (
+        "*This week:* 1 practice shared · 1 TA request resolved · 1 event coming up"
+        " · 1 TA offering listed · 1 policy deadline ahead"
+    ) in digest
     assert "New practices (1)" in digest
     assert "• *Family resource nights (https://" in digest
     assert "Coming up (1)" in digest

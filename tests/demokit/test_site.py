@@ -15,7 +15,7 @@ from demokit.site import serve_site
 
 
 def test_the_demo_data_stays_browsable_until_stopped(tmp_path: Path) -> None:
-    """The practice approved in the demo is on the library page the demo then serves."""
+    """The demo's practice (crediting its member by name), TA offering and bill are served."""
     database_url = run_demo(io.StringIO(), keep_in=tmp_path)
     out, stop = io.StringIO(), threading.Event()
     server = threading.Thread(
@@ -33,6 +33,12 @@ def test_the_demo_data_stays_browsable_until_stopped(tmp_path: Path) -> None:
         page = httpx.get(found[0], timeout=10)
         assert page.status_code == 200
         assert "Family resource nights" in page.text
+        [practice] = re.findall(r'href="(/practices/\d+)"', page.text)
+        assert "Shared by Maria Lopez" in httpx.get(found[0] + practice[1:], timeout=10).text
+        directory = httpx.get(found[0] + "ta", timeout=10).text
+        assert "Fresno County Office of Education" in directory
+        tracker = httpx.get(found[0] + "policy", timeout=10).text
+        assert "Community schools coordinators in every high-need school" in tracker
         assert httpx.get(found[0] + "slack/events", timeout=10).status_code == 404
     finally:
         stop.set()

@@ -17,6 +17,8 @@ from demokit.local_server import LocalServer
 from storage.models import Practice, PracticeStatus
 from tests.conftest import MEMBER, make_settings
 from tests.handlers.events.helpers import EVENTS_CHANNEL
+from tests.handlers.policy.helpers import POLICY_CHANNEL
+from tests.handlers.ta.conftest import TA_SETTINGS
 from tests.harness import Bot
 
 PUBLIC_URL = "https://hub.example.org"
@@ -24,8 +26,14 @@ PUBLIC_URL = "https://hub.example.org"
 
 @pytest.fixture
 def settings(slack: FakeSlack, schema: str) -> Settings:
+    """Every kind the site shows is switched on: events, the TA directory, the tracker."""
     return make_settings(
-        slack, schema, ccsn_events_channel=EVENTS_CHANNEL, ccsn_public_url=PUBLIC_URL
+        slack,
+        schema,
+        ccsn_events_channel=EVENTS_CHANNEL,
+        ccsn_policy_channel=POLICY_CHANNEL,
+        ccsn_public_url=PUBLIC_URL,
+        **TA_SETTINGS,
     )
 
 

@@ -1,8 +1,9 @@
 """The library in a real browser: Debian's headless Chromium driven by Playwright, with axe-core.
 
-Loads the library, filters it, searches it, opens a practice and the events page, checks each
-with axe-core (no serious or critical violations) and writes a screenshot of each page to
-docs/screenshots/. Skips, saying what to install, where Chromium or Playwright is missing.
+Loads the library, filters it, searches it, opens a practice and the events page, then the TA
+directory and the policy tracker, filtering each; checks every page with axe-core (no serious
+or critical violations) and writes a screenshot of each to docs/screenshots/. Skips, saying
+what to install, where Chromium or Playwright is missing.
 """
 
 from __future__ import annotations
@@ -19,7 +20,9 @@ import pytest
 from demokit.fake_slack import FakeSlack
 from handlers.library.names import SlackDirectory, resolve_names
 from tests.conftest import MEMBER
+from tests.handlers.policy.helpers import published, update_status
 from tests.handlers.search.conftest import publish_event, publish_practice
+from tests.handlers.ta_offerings.support import listed
 from tests.harness import Bot
 
 try:
@@ -156,3 +159,105 @@ def test_a_reader_browses_filters_searches_and_opens_a_practice(
     page.goto(base + "/")
     check(page, "library-phone")
     assert errors == []  # nothing refused by the CSP, no broken resource
+
+
+def seed_listings(bot: Bot) -> None:
+    """Three TA offerings (one statewide) and three tracked updates, one with a history."""
+    listed(bot)
+    listed(
+        bot,
+        organisation="Bay Area Community Schools Partnership",
+        description="Workshops for family liaisons on outreach in home languages.",
+        topics=["family_engagement"],
+        regions=["Bay Area"],
+        formats=["workshop"],
+        cost="fee",
+        contact_link="mailto:ta@bacsp.example.org",
+    )
+    listed(
+        bot,
+        organisation="Statewide Mental Health Collaborative",
+        description="Readiness reviews for fee-schedule billing with county behavioral health.",
+        topics=["mental_health"],
+        regions=["statewide"],
+        formats=["call", "written"],
+        cost="grant",
+    )
+    bill = published(bot)
+    published(
+        bot,
+        title="Expanded learning grants for rural districts",
+        kind="funding",
+        stage="open",
+        identifier=None,
+        key_dates=[("Applications due", "2026-12-18")],
+        pillars=["learning_time"],
+        funding=["elop"],
+        summary="A competitive round for rural districts adding summer and after-school time.",
+        act="Tell your district's expanded learning lead before applications close.",
+    )
+    published(
+        bot,
+        title="Guidance on community school coordinator roles",
+        kind="guidance",
+        stage="final",
+        identifier=None,
+        key_dates=[],
+        pillars=["leadership"],
+        funding=[],
+        summary="The department's guidance on what a coordinator does and how sites staff it.",
+        act=None,
+    )
+    bot.clock.advance(days=1)
+    update_status(bot, MEMBER, bill.id, "passed_one_house", "Passed the Assembly")
+    bot.deliver()
+
+
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+def test_a_reader_finds_ta_and_follows_policy_deadlines(
+    browser: Browser, web: httpx.Client, bot: Bot
+) -> None:
+    """The TA directory and the tracker in Chromium: filtered, accessible, screenshotted."""
+    seed_listings(bot)
+    base = str(web.base_url).rstrip("/")
+    errors: list[str] = []
+    page = browser.new_page(viewport={"width": 1100, "height": 900})
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+
+    page.goto(base + "/")
+    page.get_by_role("link", name="TA directory").click()
+    page.wait_for_load_state()
+    assert page.url == f"{base}/ta"
+    assert len(page.locator("main h3").all_inner_texts()) == 3
+    page.get_by_label("Region").select_option("Bay Area")
+    page.get_by_role("button", name="Show offerings").click()
+    page.wait_for_load_state()
+    assert sorted(page.locator("main h3").all_inner_texts()) == [
+        "Bay Area Community Schools Partnership",
+        "Statewide Mental Health Collaborative",
+    ]
+    assert page.get_by_role("link", name="ta@bacsp.example.org").count() == 1
+    check(page, "ta")
+
+    page.get_by_role("link", name="Policy & funding").click()
+    page.wait_for_load_state()
+    assert page.locator("main h3").all_inner_texts() == [
+        "Community schools coordinators in every high-need school",
+        "Expanded learning grants for rural districts",
+        "Guidance on community school coordinator roles",
+    ]
+    assert "Passed the Assembly" in page.locator("main").inner_text()
+    check(page, "policy")
+
+    page.get_by_label("Kind").select_option("funding")
+    page.get_by_role("button", name="Show updates").click()
+    page.wait_for_load_state()
+    assert page.locator("main h3").all_inner_texts() == [
+        "Expanded learning grants for rural districts"
+    ]
+    check(page, "policy-filtered")
+    assert (
+        page.get_by_role("link", name="Subscribe to every deadline").get_attribute("href")
+        == "/deadlines.ics"
+    )
+    assert errors == []
