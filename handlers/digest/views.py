@@ -114,14 +114,14 @@ def filter_summary(subscription: SubscriptionView) -> str:
     def words(chosen: list[str], labels: dict[str, str], everything: str) -> str:
         return ", ".join(labels.get(v, v) for v in chosen) if chosen else everything
 
-    parts = (
+    parts = [
         words(subscription.regions, {r: r for r in REGIONS}, "all regions"),
         words(subscription.pillars, dict(PILLARS), "all pillars"),
         words(subscription.ta_topics, dict(TA_TOPICS), "all TA topics"),
-    )
+    ]
     funding = list(subscription.funding_streams or [])
     if funding:  # only policy updates carry funding streams, so say so only when chosen
-        parts += (f"policy & funding on {words(funding, dict(FUNDING_STREAMS), '')}",)
+        parts.append(f"policy & funding on {words(funding, dict(FUNDING_STREAMS), '')}")
     return blocks.escape(" · ".join(parts))
 
 

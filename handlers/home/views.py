@@ -30,7 +30,7 @@ from handlers.network.schemas import SetupLine
 from handlers.network.views import network_blocks
 from handlers.policy import ids as policy_ids
 from handlers.ta.views import day_date, reference, topic_label
-from handlers.ta_offerings.ids import HOME_OFFER_ACTION
+from handlers.ta_offerings.ids import HOME_FIND_ACTION, HOME_OFFER_ACTION
 
 _STATUS = {
     "practice": {
@@ -266,6 +266,7 @@ def home_view(
             blocks.button("Announce an event", ids.ANNOUNCE_ACTION, "open"),
             blocks.button("Offer TA", HOME_OFFER_ACTION, "open"),
             blocks.button("Share a policy update", policy_ids.HOME_SHARE_ACTION, "open"),
+            blocks.button("Find TA", HOME_FIND_ACTION, "open"),
         ),
     ]
     if data.queue is not None:
