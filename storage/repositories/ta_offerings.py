@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, or_, select, text
+from sqlalchemy import ColumnElement, func, or_, select, text
 
 from storage.models import TaOffering, TaOfferingStatus
 from storage.repositories.submissions import SubmissionRepository
@@ -156,6 +156,20 @@ class TaOfferingRepository(SubmissionRepository[TaOffering]):
             reconfirm_asked_at=None,
             unconfirmed_at=None,
         )
+
+    # -- a provider's own -------------------------------------------------------------------
+
+    def of_provider(self, user_id: str, limit: int) -> tuple[list[TaOffering], int]:
+        """Offerings `user_id` offered or answers for, newest first, and how many in all."""
+        mine = or_(TaOffering.submitter_id == user_id, self._has("contacts", user_id, "contact"))
+        query = (
+            select(TaOffering)
+            .where(mine)
+            .order_by(TaOffering.created_at.desc(), TaOffering.id.desc())
+            .limit(limit)
+        )
+        total = self._session.scalar(select(func.count()).select_from(TaOffering).where(mine))
+        return list(self._session.scalars(query)), int(total or 0)
 
     # -- the directory ----------------------------------------------------------------------
 
