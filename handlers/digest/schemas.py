@@ -1,4 +1,4 @@
-"""The personal digest form: regions, pillars and TA topics, each optional."""
+"""The personal digest form: regions, pillars, TA topics and funding streams, each optional."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from collections.abc import Iterable
 
 from pydantic import BaseModel, ConfigDict
 
-from core.vocabulary import PILLARS, REGIONS, TA_TOPICS
+from core.vocabulary import FUNDING_STREAMS, PILLARS, REGIONS, TA_TOPICS
 from handlers import forms
 from handlers.digest import ids
 
@@ -19,6 +19,7 @@ class SubscriptionForm(BaseModel):
     regions: list[str]
     pillars: list[str]
     ta_topics: list[str]
+    funding_streams: list[str] = []
 
 
 def _in_order(chosen: list[str] | None, known: Iterable[str]) -> list[str]:
@@ -31,6 +32,7 @@ def parse_subscription_form(values: forms.StateValues) -> SubscriptionForm | dic
         (ids.REGIONS_BLOCK, ids.REGIONS_INPUT, tuple(REGIONS), "regions"),
         (ids.PILLARS_BLOCK, ids.PILLARS_INPUT, tuple(PILLARS), "pillars"),
         (ids.TOPICS_BLOCK, ids.TOPICS_INPUT, tuple(TA_TOPICS), "topics"),
+        (ids.FUNDING_BLOCK, ids.FUNDING_INPUT, tuple(FUNDING_STREAMS), "funding streams"),
     )
     chosen: dict[str, list[str]] = {}
     errors: dict[str, str] = {}
@@ -45,4 +47,5 @@ def parse_subscription_form(values: forms.StateValues) -> SubscriptionForm | dic
         regions=chosen[ids.REGIONS_BLOCK],
         pillars=chosen[ids.PILLARS_BLOCK],
         ta_topics=chosen[ids.TOPICS_BLOCK],
+        funding_streams=chosen[ids.FUNDING_BLOCK],
     )

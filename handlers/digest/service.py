@@ -207,6 +207,7 @@ def _filter(subscription: DigestSubscription) -> DigestFilter:
         regions=frozenset(subscription.regions),
         pillars=frozenset(subscription.pillars),
         ta_topics=frozenset(subscription.ta_topics),
+        funding_streams=frozenset(subscription.funding_streams or []),
     )
 
 
@@ -288,7 +289,12 @@ def subscribe(deps: Deps, *, user_id: str, form: SubscriptionForm, view_id: str)
         if not uow.handled_views.claim(view_id, now):
             return False
         subscription, new = uow.digest_subscriptions.save(
-            user_id, regions=form.regions, pillars=form.pillars, ta_topics=form.ta_topics, at=now
+            user_id,
+            regions=form.regions,
+            pillars=form.pillars,
+            ta_topics=form.ta_topics,
+            funding_streams=form.funding_streams,
+            at=now,
         )
         uow.audit.record(
             entity_type="digest_subscription",

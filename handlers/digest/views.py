@@ -9,7 +9,7 @@ from datetime import datetime
 from typing import Any, Protocol
 from zoneinfo import ZoneInfo
 
-from core.vocabulary import PILLARS, REGIONS, TA_TOPICS
+from core.vocabulary import FUNDING_STREAMS, PILLARS, REGIONS, TA_TOPICS
 from handlers import blocks
 from handlers.digest import ids
 from handlers.digest.layout import Message
@@ -34,9 +34,18 @@ class SubscriptionView(Protocol):
     def ta_topics(self) -> list[str]:
         """TA topic slugs; empty for all."""
 
+    @property
+    def funding_streams(self) -> list[str]:
+        """Funding stream slugs, for the Policy & funding section; empty for all."""
+
 
 def _multi(
-    block_id: str, action_id: str, label: str, options: dict[str, str], chosen: list[str]
+    block_id: str,
+    action_id: str,
+    label: str,
+    options: dict[str, str],
+    chosen: list[str],
+    hint: str | None = None,
 ) -> blocks.Block:
     element: dict[str, Any] = {
         "type": "multi_static_select",
@@ -47,7 +56,7 @@ def _multi(
     initial = [blocks.option(options[v], v) for v in chosen if v in options]
     if initial:
         element["initial_options"] = initial
-    return blocks.input_block(block_id, label, element, optional=True)
+    return blocks.input_block(block_id, label, element, optional=True, hint=hint)
 
 
 def subscribe_modal(current: SubscriptionView | None = None) -> dict[str, Any]:
@@ -86,6 +95,15 @@ def subscribe_modal(current: SubscriptionView | None = None) -> dict[str, Any]:
                 dict(TA_TOPICS),
                 current.ta_topics if current else [],
             ),
+            _multi(
+                ids.FUNDING_BLOCK,
+                ids.FUNDING_INPUT,
+                "Funding streams",
+                dict(FUNDING_STREAMS),
+                list(current.funding_streams or []) if current else [],
+                hint="Narrows the Policy & funding section: bills, budget items and grants "
+                "tagged with these streams.",
+            ),
         ],
     }
 
@@ -96,11 +114,14 @@ def filter_summary(subscription: SubscriptionView) -> str:
     def words(chosen: list[str], labels: dict[str, str], everything: str) -> str:
         return ", ".join(labels.get(v, v) for v in chosen) if chosen else everything
 
-    parts = (
+    parts = [
         words(subscription.regions, {r: r for r in REGIONS}, "all regions"),
         words(subscription.pillars, dict(PILLARS), "all pillars"),
         words(subscription.ta_topics, dict(TA_TOPICS), "all TA topics"),
-    )
+    ]
+    funding = list(subscription.funding_streams or [])
+    if funding:  # only policy updates carry funding streams, so say so only when chosen
+        parts.append(f"policy & funding on {words(funding, dict(FUNDING_STREAMS), '')}")
     return blocks.escape(" · ".join(parts))
 
 

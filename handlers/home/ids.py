@@ -13,3 +13,6 @@ CANCEL_TA_ACTION = "home_cancel_ta"  # value: the TA request id
 RSVP_ACTION = "home_rsvp"  # value: the event id
 SUBSCRIPTION_ACTION = "home_digest_subscription"
 UNSUBSCRIBE_ACTION = "home_digest_unsubscribe"
+RETIRE_OFFERING_ACTION = "home_retire_offering"  # value: the TA offering id
+CONFIRM_OFFERING_ACTION = "home_confirm_offering"  # Still offered; value: the TA offering id
+POLICY_STATUS_ACTION = "home_policy_status"  # Update status; value: the policy update id

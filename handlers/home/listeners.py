@@ -26,6 +26,7 @@ from handlers.home import ids, service, views
 from handlers.network import ids as network_ids
 from handlers.network import service as network_service
 from handlers.network.schemas import SetupLine
+from handlers.policy import listeners as policy_listeners
 from handlers.practices.kind import PRACTICES
 from handlers.replies import TRY_AGAIN, int_or_none
 from handlers.review.kinds import SubmissionKinds
@@ -122,6 +123,16 @@ def register(app: App, deps: Deps, kinds: SubmissionKinds) -> None:
     def unsubscribe(user_id: str, value: str, trigger_id: str, client: WebClient) -> str | None:
         return service.unsubscribe(deps, user_id)
 
+    def retire_offering(user_id: str, value: str, trigger_id: str, client: WebClient) -> str:
+        return service.retire_offering(deps, user_id, int_or_none(value) or 0)
+
+    def confirm_offering(user_id: str, value: str, trigger_id: str, client: WebClient) -> str:
+        return service.confirm_offering(deps, user_id, int_or_none(value) or 0)
+
+    def policy_status(user_id: str, value: str, trigger_id: str, client: WebClient) -> str | None:
+        update_id = int_or_none(value) or 0
+        return policy_listeners.open_stage_form(deps, client, trigger_id, user_id, update_id)
+
     clicks: dict[str, Click] = {
         ids.SHARE_ACTION: share,
         ids.REQUEST_TA_ACTION: request_ta,
@@ -133,6 +144,9 @@ def register(app: App, deps: Deps, kinds: SubmissionKinds) -> None:
         ids.RSVP_ACTION: rsvp,
         ids.SUBSCRIPTION_ACTION: subscription,
         ids.UNSUBSCRIBE_ACTION: unsubscribe,
+        ids.RETIRE_OFFERING_ACTION: retire_offering,
+        ids.CONFIRM_OFFERING_ACTION: confirm_offering,
+        ids.POLICY_STATUS_ACTION: policy_status,
     }
     for action_id, act in clicks.items():
         app.action(action_id)(on_click(act))

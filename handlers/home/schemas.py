@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
@@ -14,6 +14,9 @@ EDIT = "edit"
 WITHDRAW = "withdraw"
 CANCEL_EVENT = "cancel_event"
 CANCEL_TA = "cancel_ta"
+RETIRE_OFFERING = "retire_offering"
+CONFIRM_OFFERING = "confirm_offering"
+UPDATE_STATUS = "update_status"
 
 
 @dataclass(frozen=True)
@@ -29,6 +32,35 @@ class MyItem:
     starts_at: datetime | None = None
     needed_by: date | None = None
     holder: str | None = None
+
+
+@dataclass(frozen=True)
+class MyOffering:
+    """A TA offering the member offered or answers for, where it stands, what they may do.
+
+    `state` is its review status, or for a listed one `approved`, `asked` (the yearly
+    question is waiting) or `unconfirmed` (that question went unanswered).
+    """
+
+    id: int
+    title: str
+    state: str
+    created_at: datetime
+    contact_only: bool  # listed as a contact, not the member who offered it
+    actions: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class MyPolicyUpdate:
+    """One of the member's policy updates: its review status, its stage, what they may do."""
+
+    id: int
+    title: str
+    status: str
+    update_kind: str
+    stage: str
+    created_at: datetime
+    actions: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -74,3 +106,7 @@ class HomeData:
     queue: list[QueueLine] | None  # coordinators only
     review_channel: str | None
     network: NetworkPanel | None = None  # coordinators only
+    offerings: list[MyOffering] = field(default_factory=list)
+    total_offerings: int = 0
+    policy_updates: list[MyPolicyUpdate] = field(default_factory=list)
+    total_policy_updates: int = 0

@@ -17,25 +17,37 @@ from handlers.events.kind import EVENTS
 from handlers.home.schemas import (
     CANCEL_EVENT,
     CANCEL_TA,
+    CONFIRM_OFFERING,
     EDIT,
+    RETIRE_OFFERING,
+    UPDATE_STATUS,
     WITHDRAW,
     HomeData,
     MyItem,
+    MyOffering,
+    MyPolicyUpdate,
     QueueLine,
     UpcomingEvent,
 )
 from handlers.network import service as network_service
+from handlers.policy import service as policy_service
+from handlers.policy.kind import POLICY
 from handlers.practices.kind import PRACTICES
 from handlers.replies import int_or_none
 from handlers.review import service as review_service
 from handlers.review.kinds import SubmissionKinds
 from handlers.ta import service as ta_service
 from handlers.ta.views import reference
+from handlers.ta_offerings import service as offerings_service
+from handlers.ta_offerings.kind import TA_OFFERINGS
 from storage.models import (
     Event,
     EventStatus,
+    PolicyUpdate,
     Practice,
     PracticeStatus,
+    TaOffering,
+    TaOfferingStatus,
     TaRequest,
     TaStatus,
 )
@@ -43,6 +55,8 @@ from storage.uow import UnitOfWork
 
 MAX_ITEMS = 20  # the member's own submissions shown, most recent first; the rest are counted
 MAX_EVENTS = 8  # upcoming events shown, soonest first
+MAX_OFFERINGS = 5  # TA offerings the member offered or answers for, newest first
+MAX_POLICY_UPDATES = 5  # the member's policy updates, newest first
 
 UNSUBSCRIBED = "Done: no more personal digests."
 
@@ -79,6 +93,59 @@ def _event(event: Event, user_id: str, deps: Deps, now: datetime) -> MyItem:
         created_at=event.created_at,
         actions=tuple(actions),
         starts_at=event.starts_at,
+    )
+
+
+def _offering(offering: TaOffering, user_id: str, deps: Deps, now: datetime) -> MyOffering:
+    """Its state, and the buttons the existing rules allow it.
+
+    Review's edit and withdraw while it waits; the directory's edit, Still offered and
+    retire once listed (`provider_problem`, the same rule as the post's ⋯ menu).
+    """
+    settings = deps.settings
+    actions: list[str] = []
+    if TA_OFFERINGS.edit_problem(offering, user_id, settings, now) is None:
+        actions.append(EDIT)
+    waiting = str(offering.status) in review_service.WAITING
+    if waiting and offering.submitter_id == user_id:
+        actions.append(WITHDRAW)
+    state = str(offering.status)
+    if offerings_service.provider_problem(offering, user_id, settings) is None:
+        if offering.reconfirm_asked_at is not None:  # what Still offered answers
+            actions.append(CONFIRM_OFFERING)
+        actions.append(RETIRE_OFFERING)
+    if offering.status is TaOfferingStatus.APPROVED:
+        if offering.unconfirmed:
+            state = "unconfirmed"
+        elif offering.reconfirm_asked_at is not None:
+            state = "asked"
+    return MyOffering(
+        id=offering.id,
+        title=offering.title,
+        state=state,
+        created_at=offering.created_at,
+        contact_only=offering.submitter_id != user_id,
+        actions=tuple(actions),
+    )
+
+
+def _policy_update(update: PolicyUpdate, user_id: str, deps: Deps, now: datetime) -> MyPolicyUpdate:
+    settings = deps.settings
+    actions: list[str] = []
+    if POLICY.edit_problem(update, user_id, settings, now) is None:
+        actions.append(EDIT)
+    if str(update.status) in review_service.WAITING:
+        actions.append(WITHDRAW)
+    if policy_service.manage_problem(update, user_id, settings) is None:
+        actions.append(UPDATE_STATUS)
+    return MyPolicyUpdate(
+        id=update.id,
+        title=update.title,
+        status=str(update.status),
+        update_kind=update.update_kind,
+        stage=update.stage,
+        created_at=update.created_at,
+        actions=tuple(actions),
     )
 
 
@@ -136,6 +203,8 @@ def home_data(deps: Deps, user_id: str) -> HomeData:
         counts = uow.home.rsvp_counts(event_ids)
         going = uow.home.going(user_id, event_ids)
         coordinator = settings.is_coordinator(user_id)
+        offerings, offering_count = uow.ta_offerings.of_provider(user_id, MAX_OFFERINGS)
+        updates, update_count = uow.home.policy_updates_of(user_id, MAX_POLICY_UPDATES)
         return HomeData(
             user_id=user_id,
             now=now,
@@ -159,7 +228,21 @@ def home_data(deps: Deps, user_id: str) -> HomeData:
             queue=_review_queue(uow) if coordinator else None,
             review_channel=settings.ccsn_coordinator_channel if coordinator else None,
             network=network_service.panel(deps) if coordinator else None,
+            offerings=[_offering(o, user_id, deps, now) for o in offerings],
+            total_offerings=offering_count,
+            policy_updates=[_policy_update(u, user_id, deps, now) for u in updates],
+            total_policy_updates=update_count,
         )
+
+
+def retire_offering(deps: Deps, user_id: str, offering_id: int) -> str:
+    """Retire the offering, by the directory's own rule; what to tell the member."""
+    return offerings_service.retire(deps, user_id=user_id, offering_id=offering_id)
+
+
+def confirm_offering(deps: Deps, user_id: str, offering_id: int) -> str:
+    """Still offered, answered from Home rather than the yearly DM; what to tell the member."""
+    return offerings_service.still_offered(deps, user_id=user_id, offering_id=offering_id)
 
 
 def withdraw(deps: Deps, kinds: SubmissionKinds, user_id: str, value: object) -> str:

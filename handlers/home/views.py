@@ -1,8 +1,9 @@
 """Block Kit for the App Home tab. Pure functions of `HomeData`.
 
-The tab never exceeds Slack's 100 blocks: the member's own items are capped (most recent
-first, then a count of the rest), as are upcoming events, and every other section has a fixed
-size. `home_view` trims as a last resort, so no data can make `views.publish` fail.
+The tab never exceeds Slack's 100 blocks: TA offerings, policy updates and upcoming events
+are capped (then a count of the rest), every other section has a fixed size, and the
+member's own submissions get what is left (most recent first, then a count of the rest).
+`home_view` trims as a last resort, so no data can make `views.publish` fail.
 """
 
 from __future__ import annotations
@@ -19,18 +20,24 @@ from handlers.home import ids
 from handlers.home.schemas import (
     CANCEL_EVENT,
     CANCEL_TA,
+    CONFIRM_OFFERING,
     EDIT,
+    RETIRE_OFFERING,
+    UPDATE_STATUS,
     WITHDRAW,
     HomeData,
     MyItem,
+    MyOffering,
+    MyPolicyUpdate,
     QueueLine,
     UpcomingEvent,
 )
 from handlers.network.schemas import SetupLine
 from handlers.network.views import network_blocks
 from handlers.policy import ids as policy_ids
+from handlers.policy.views import kind_label, stage_label
 from handlers.ta.views import day_date, reference, topic_label
-from handlers.ta_offerings.ids import HOME_OFFER_ACTION
+from handlers.ta_offerings.ids import HOME_FIND_ACTION, HOME_OFFER_ACTION
 
 _STATUS = {
     "practice": {
@@ -48,6 +55,24 @@ _STATUS = {
         "withdrawn": ":leftwards_arrow_with_hook: Withdrawn",
         "cancelled": ":no_entry_sign: Cancelled",
     },
+    "ta_offering": {
+        "pending": ":hourglass_flowing_sand: Waiting for review",
+        "changes_requested": ":pencil2: Changes requested",
+        "approved": ":white_check_mark: Listed in the directory",
+        "asked": ":white_check_mark: Listed · :grey_question: is it still offered? Say so below",
+        "unconfirmed": ":grey_question: Unconfirmed: listed, labelled so until someone says "
+        "it is still offered",
+        "rejected": ":no_entry_sign: Not listed",
+        "withdrawn": ":leftwards_arrow_with_hook: Withdrawn",
+        "retired": ":no_entry_sign: Retired",
+    },
+    "policy": {
+        "pending": ":hourglass_flowing_sand: Waiting for review",
+        "changes_requested": ":pencil2: Changes requested",
+        "approved": ":white_check_mark: Published",
+        "rejected": ":no_entry_sign: Not published",
+        "withdrawn": ":leftwards_arrow_with_hook: Withdrawn",
+    },
     "ta": {
         "open": ":large_green_circle: Open: waiting for a provider",
         "claimed": ":raising_hand: Claimed",
@@ -55,7 +80,13 @@ _STATUS = {
         "cancelled": ":no_entry_sign: Cancelled",
     },
 }
-_NOUN = {"practice": "practice", "event": "event", "ta": "TA request"}
+_NOUN = {
+    "practice": "practice",
+    "event": "event",
+    "ta": "TA request",
+    "ta_offering": "offering",
+    "policy": "update",
+}
 
 
 def short_date(at: datetime, tz: ZoneInfo) -> str:
@@ -85,12 +116,19 @@ def _confirm(title: str, text: str, yes: str) -> dict[str, Any]:
 
 
 def _buttons(item: MyItem) -> list[dict[str, Any]]:
-    ref = f"{item.kind}:{item.id}"
-    noun = _NOUN[item.kind]
+    return _action_buttons(item.kind, item.id, item.status, item.actions)
+
+
+def _action_buttons(
+    kind: str, item_id: int, status: str, wanted: tuple[str, ...]
+) -> list[dict[str, Any]]:
+    """The buttons for one of the member's own things, in the order its actions are listed."""
+    ref = f"{kind}:{item_id}"
+    noun = _NOUN[kind]
     found: list[dict[str, Any]] = []
-    for action in item.actions:
+    for action in wanted:
         if action == EDIT:
-            resubmit = item.status == "changes_requested"
+            resubmit = status == "changes_requested"
             label = "Edit and resubmit" if resubmit else f"Edit {noun}"
             style = "primary" if resubmit else None
             found.append(blocks.button(label, ids.EDIT_ACTION, ref, style=style))
@@ -105,11 +143,29 @@ def _buttons(item: MyItem) -> list[dict[str, Any]]:
             found.append(button)
         elif action == CANCEL_EVENT:
             found.append(
-                blocks.button("Cancel event", ids.CANCEL_EVENT_ACTION, str(item.id), style="danger")
+                blocks.button("Cancel event", ids.CANCEL_EVENT_ACTION, str(item_id), style="danger")
             )
+        elif action == CONFIRM_OFFERING:
+            found.append(
+                blocks.button(
+                    "Still offered", ids.CONFIRM_OFFERING_ACTION, str(item_id), style="primary"
+                )
+            )
+        elif action == RETIRE_OFFERING:
+            button = blocks.button(
+                "Retire", ids.RETIRE_OFFERING_ACTION, str(item_id), style="danger"
+            )
+            button["confirm"] = _confirm(
+                "Retire this offering?",
+                "It leaves the TA directory and its post says it is no longer offered.",
+                "Retire it",
+            )
+            found.append(button)
+        elif action == UPDATE_STATUS:
+            found.append(blocks.button("Update status", ids.POLICY_STATUS_ACTION, str(item_id)))
         elif action == CANCEL_TA:
             button = blocks.button(
-                "Cancel request", ids.CANCEL_TA_ACTION, str(item.id), style="danger"
+                "Cancel request", ids.CANCEL_TA_ACTION, str(item_id), style="danger"
             )
             button["confirm"] = _confirm(
                 "Cancel this request?", "The TA providers will stop working on it.", "Cancel it"
@@ -138,6 +194,39 @@ def item_blocks(item: MyItem, tz: ZoneInfo) -> list[blocks.Block]:
         detail = f"Practice · {status} · shared {short_date(item.created_at, tz)}"
     found = [blocks.section(f"{heading}\n{detail}")]
     buttons = _buttons(item)
+    if buttons:
+        found.append(blocks.actions(*buttons))
+    return found
+
+
+def offering_blocks(offering: MyOffering, tz: ZoneInfo) -> list[blocks.Block]:
+    """One TA offering the member offered or answers for, and its buttons (1-2 blocks)."""
+    state = _STATUS["ta_offering"].get(offering.state, blocks.escape(offering.state))
+    role = " · you answer for it" if offering.contact_only else ""
+    found = [
+        blocks.section(
+            f"*{blocks.escape(offering.title)}*\n"
+            f"TA offering · {state} · offered {short_date(offering.created_at, tz)}{role}"
+        )
+    ]
+    buttons = _action_buttons("ta_offering", offering.id, offering.state, offering.actions)
+    if buttons:
+        found.append(blocks.actions(*buttons))
+    return found
+
+
+def policy_blocks(update: MyPolicyUpdate, tz: ZoneInfo) -> list[blocks.Block]:
+    """One of the member's policy updates: status, where it stands, its buttons (1-2 blocks)."""
+    status = _STATUS["policy"].get(update.status, blocks.escape(update.status))
+    found = [
+        blocks.section(
+            f"*{blocks.escape(update.title)}*\n"
+            f"{blocks.escape(kind_label(update.update_kind))} · "
+            f"{blocks.escape(stage_label(update.stage))} · {status} · "
+            f"shared {short_date(update.created_at, tz)}"
+        )
+    ]
+    buttons = _action_buttons("policy", update.id, update.status, update.actions)
     if buttons:
         found.append(blocks.actions(*buttons))
     return found
@@ -185,7 +274,8 @@ def queue_blocks(data: HomeData) -> list[blocks.Block]:
     ]
 
 
-def _mine(data: HomeData) -> list[blocks.Block]:
+def _mine(data: HomeData, room: int) -> list[blocks.Block]:
+    """The member's submissions and requests, in at most `room` blocks (newest first)."""
     found: list[blocks.Block] = [blocks.divider(), blocks.header("Your submissions and requests")]
     if not data.items:
         found.append(
@@ -195,15 +285,52 @@ def _mine(data: HomeData) -> list[blocks.Block]:
             )
         )
         return found
+    shown = 0
     for item in data.items:
-        found += item_blocks(item, data.tz)
-    hidden = data.total_items - len(data.items)
+        more = item_blocks(item, data.tz)
+        if len(found) + len(more) > room - 1:  # keep a block for the count of the rest
+            break
+        found += more
+        shown += 1
+    hidden = data.total_items - shown
     if hidden > 0:
         found.append(
             blocks.context(
-                f"Showing your {len(data.items)} most recent of {data.total_items}; "
+                f"Showing your {shown} most recent of {data.total_items}; "
                 f"{hidden} older {'one is' if hidden == 1 else 'ones are'} not shown."
             )
+        )
+    return found
+
+
+def _offerings(data: HomeData) -> list[blocks.Block]:
+    """Your TA offerings, for providers only: at most `MAX_OFFERINGS`, then how many more."""
+    if not data.offerings:
+        return []
+    found: list[blocks.Block] = [blocks.divider(), blocks.header("Your TA offerings")]
+    for offering in data.offerings:
+        found += offering_blocks(offering, data.tz)
+    hidden = data.total_offerings - len(data.offerings)
+    if hidden > 0:
+        found.append(
+            blocks.context(
+                f"…and {hidden} older. Find them with `/ccsn find-ta` or in the TA channel."
+            )
+        )
+    return found
+
+
+def _policy(data: HomeData) -> list[blocks.Block]:
+    """Your policy updates, for members who shared some: capped, then how many more."""
+    if not data.policy_updates:
+        return []
+    found: list[blocks.Block] = [blocks.divider(), blocks.header("Your policy updates")]
+    for update in data.policy_updates:
+        found += policy_blocks(update, data.tz)
+    hidden = data.total_policy_updates - len(data.policy_updates)
+    if hidden > 0:
+        found.append(
+            blocks.context(f"…and {hidden} older. Find them with `/ccsn policy` or in the channel.")
         )
     return found
 
@@ -266,15 +393,16 @@ def home_view(
             blocks.button("Announce an event", ids.ANNOUNCE_ACTION, "open"),
             blocks.button("Offer TA", HOME_OFFER_ACTION, "open"),
             blocks.button("Share a policy update", policy_ids.HOME_SHARE_ACTION, "open"),
+            blocks.button("Find TA", HOME_FIND_ACTION, "open"),
         ),
     ]
     if data.queue is not None:
         body += queue_blocks(data)
     if data.network is not None:
         body += network_blocks(data.network, setup)
-    body += _mine(data)
-    body += _events(data)
-    body += _digest(data)
+    after = [*_offerings(data), *_policy(data), *_events(data), *_digest(data)]
+    body += _mine(data, blocks.VIEW_BLOCKS_MAX - len(body) - len(after))
+    body += after
     return {
         "type": "home",
         "callback_id": ids.HOME_VIEW,

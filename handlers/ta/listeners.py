@@ -25,18 +25,27 @@ def _clicked(body: dict[str, Any]) -> tuple[str, int]:
 
 
 def open_request_form(
-    deps: Deps, client: WebClient, trigger_id: str, prefill: views.RequestPrefill | None = None
+    deps: Deps,
+    client: WebClient,
+    trigger_id: str,
+    prefill: views.RequestPrefill | None = None,
+    *,
+    push: bool = False,
 ) -> None:
     """Open the request-TA form, or a note that TA requests are not set up yet.
 
-    `prefill` fills it from a TA directory offering (Request from them).
+    `prefill` fills it from a TA directory offering (Request from them). `push` stacks it on
+    the modal that was clicked (Find TA's results), so closing or sending it returns there.
     """
     view = (
         views.request_modal(prefill)
         if deps.settings.ccsn_ta_channel
         else views.not_set_up_modal(service.NOT_SET_UP)
     )
-    client.views_open(trigger_id=trigger_id, view=view)
+    if push:
+        client.views_push(trigger_id=trigger_id, view=view)
+    else:
+        client.views_open(trigger_id=trigger_id, view=view)
 
 
 def register(app: App, deps: Deps) -> None:

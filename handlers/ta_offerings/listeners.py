@@ -1,6 +1,8 @@
 """Bolt listeners of the TA directory's own, and `/ccsn find-ta`.
 
-The post's ⋯ menu, Request from them, the yearly question's buttons and Home's Offer TA.
+The post's ⋯ menu, Request from them, the yearly question's buttons, and Home's Offer TA and
+Find TA (a form whose results replace it in the same modal: `response_action: update`, so
+the modal's stack keeps room for the request form Request from them pushes on top).
 
 The form itself (`/offer-ta`, its shortcut, submitting, editing) is the review pipeline's,
 declared by `handlers.ta_offerings.kind.TA_OFFERINGS`.
@@ -20,7 +22,7 @@ from sqlalchemy.exc import SQLAlchemyError
 # in its help, so `handlers.ccsn.router` may still be loading when this module is.
 from handlers.ccsn import router as ccsn
 from handlers.deps import Deps
-from handlers.replies import TRY_AGAIN, int_or_none, tell
+from handlers.replies import TRY_AGAIN, int_or_none, metadata, tell
 from handlers.review.listeners import open_edit_form, open_form
 from handlers.ta import listeners as ta_listeners
 from handlers.ta.views import RequestPrefill
@@ -54,6 +56,20 @@ def request_prefill(deps: Deps, value: str) -> RequestPrefill | None:
         )
 
 
+def _in_modal(body: dict[str, Any]) -> bool:
+    """Whether the click came from a modal (Find TA's results), not a message."""
+    view = body.get("view")
+    return isinstance(view, dict) and view.get("type") == "modal"
+
+
+def _reply(client: WebClient, body: dict[str, Any], text: str) -> None:
+    """Tell the clicker `text`: ephemerally under a message, or over the modal they are in."""
+    if _in_modal(body):
+        client.views_push(trigger_id=body["trigger_id"], view=views.notice_modal(text))
+    else:
+        tell(client, body, text)
+
+
 def register(app: App, deps: Deps) -> None:
     """Attach the TA directory's listeners."""
 
@@ -68,12 +84,16 @@ def register(app: App, deps: Deps) -> None:
             prefill = request_prefill(deps, str(_action(body).get("value") or ""))
         except SQLAlchemyError:
             log.exception("ta_offering.load_failed")
-            tell(client, body, TRY_AGAIN)
+            _reply(client, body, TRY_AGAIN)
             return
         if prefill is None:
-            tell(client, body, "That TA offering is no longer listed.")
+            _reply(client, body, "That TA offering is no longer listed.")
             return
-        ta_listeners.open_request_form(deps, client, body["trigger_id"], prefill)
+        # From Find TA's results the form goes on top of them (views.push), so sending or
+        # closing it returns to the list; views.open is for a click on a message.
+        ta_listeners.open_request_form(
+            deps, client, body["trigger_id"], prefill, push=_in_modal(body)
+        )
 
     @app.action(ids.MANAGE_ACTION)
     def manage(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
@@ -115,6 +135,40 @@ def register(app: App, deps: Deps) -> None:
     def offer_from_home(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
         ack()
         open_form(deps, client, body["trigger_id"], TA_OFFERINGS)
+
+    register_find(app, deps)
+
+
+def register_find(app: App, deps: Deps) -> None:
+    """Home's Find TA: open the form, answer it with results, and Search again."""
+
+    @app.action(ids.HOME_FIND_ACTION)
+    def open_find(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
+        ack()
+        client.views_open(trigger_id=body["trigger_id"], view=views.find_modal())
+
+    @app.view(ids.FIND_MODAL)
+    def search(ack: Ack, view: dict[str, Any]) -> None:
+        query = directory.parse_find_form((view.get("state") or {}).get("values") or {})
+        if isinstance(query, dict):
+            ack(response_action="errors", errors=query)
+            return
+        try:
+            offerings = directory.search(deps, query)
+        except SQLAlchemyError:
+            log.exception("ta_offering.find_failed")
+            ack(response_action="errors", errors={ids.FIND_WORDS_BLOCK: TRY_AGAIN})
+            return
+        results = views.find_results_modal(
+            directory.asked(query, directory.describe(query)),
+            offerings,
+            directory.choices(query),
+        )
+        ack(response_action="update", view=results)
+
+    @app.view(ids.FIND_RESULTS_MODAL)
+    def search_again(ack: Ack, view: dict[str, Any]) -> None:
+        ack(response_action="update", view=views.find_modal(metadata(view)))
 
 
 def answer(client: WebClient, body: dict[str, Any], act: Callable[[], str]) -> None:

@@ -7,7 +7,7 @@ Everything here reads an offering through the attributes its row and its checked
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 from zoneinfo import ZoneInfo
@@ -450,16 +450,15 @@ USAGE = (
 )
 
 
-def directory_results(query: DirectoryQuery, offerings: Sequence[ListedOffering]) -> dict[str, Any]:
-    """The ephemeral answer to `/ccsn find-ta`: up to 10 offerings, each with its buttons."""
+def _result_blocks(
+    query: DirectoryQuery, offerings: Sequence[ListedOffering], *, none: str
+) -> list[blocks.Block]:
+    """What was asked, then each offering with Contact and Request from them (1 + 2 each)."""
     asked = blocks.quote(query.text, 200) or "everything"
     lines = [f"*TA directory:* {asked}"]
     lines += [f":grey_question: {blocks.escape(p)}" for p in query.problems]
     if not offerings:
-        lines.append(
-            "No listed offering matches. Try fewer words or filters, or ask the providers "
-            "with `/request-ta`."
-        )
+        lines.append(none)
     body: list[blocks.Block] = [blocks.section("\n".join(lines))]
     for offering in offerings:
         summary = blocks.quote(blocks.truncate(offering.description, 280), 300)
@@ -469,8 +468,138 @@ def directory_results(query: DirectoryQuery, offerings: Sequence[ListedOffering]
         body.append(blocks.section(text))
         topic = query.topic if query.topic in offering.topics else None
         body.append(blocks.actions(contact_button(offering), request_button(offering.id, topic)))
+    return body
+
+
+def _count(query: DirectoryQuery, offerings: Sequence[ListedOffering]) -> str:
+    asked = blocks.quote(query.text, 200) or "everything"
     count = len(offerings)
-    return {"text": f"{count} TA offering{'s' if count != 1 else ''} for {asked}", "blocks": body}
+    return f"{count} TA offering{'s' if count != 1 else ''} for {asked}"
+
+
+def directory_results(query: DirectoryQuery, offerings: Sequence[ListedOffering]) -> dict[str, Any]:
+    """The ephemeral answer to `/ccsn find-ta`: up to 10 offerings, each with its buttons."""
+    none = (
+        "No listed offering matches. Try fewer words or filters, or ask the providers "
+        "with `/request-ta`."
+    )
+    body = _result_blocks(query, offerings, none=none)
+    return {"text": _count(query, offerings), "blocks": body}
+
+
+FIND_WORDS_MAX = 200
+FREE = "free"
+
+
+def _select(action_id: str, known: Mapping[str, str], chosen: object, hint: str) -> dict[str, Any]:
+    element: dict[str, Any] = {
+        "type": "static_select",
+        "action_id": action_id,
+        "placeholder": blocks.plain(hint, 150),
+        "options": _options(known),
+    }
+    if isinstance(chosen, str) and chosen in known:
+        element["initial_option"] = blocks.option(known[chosen], chosen)
+    return element
+
+
+def find_modal(initial: Mapping[str, object] | None = None) -> dict[str, Any]:
+    """Home's Find TA: the `/ccsn find-ta` search as a form, filled again by Search again.
+
+    `initial` is what the last search chose (`directory.choices`); anything not in the
+    vocabulary is left blank rather than trusted.
+    """
+    chosen = initial or {}
+    typed = chosen.get("words")
+    words = blocks.text_input(
+        ids.FIND_WORDS_INPUT,
+        FIND_WORDS_MAX,
+        typed if isinstance(typed, str) else None,
+        placeholder=blocks.plain("e.g. coaching, asset mapping, family engagement", 150),
+    )
+    free = {FREE: "Only free offerings"}
+    cost: dict[str, Any] = {
+        "type": "checkboxes",
+        "action_id": ids.FIND_COST_INPUT,
+        "options": _options(free),
+    }
+    if chosen.get("free") is True:
+        cost["initial_options"] = _options(free)
+    regions = {region: region for region in REGIONS}
+    body = [
+        blocks.section(
+            "Search the network's TA directory. Leave everything empty to see the most "
+            "recently confirmed offerings; statewide offerings count for every region."
+        ),
+        blocks.input_block(ids.FIND_WORDS_BLOCK, "Words", words, optional=True),
+        blocks.input_block(
+            ids.FIND_TOPIC_BLOCK,
+            "TA topic",
+            _select(ids.FIND_TOPIC_INPUT, TA_TOPICS, chosen.get("topic"), "Any topic"),
+            optional=True,
+        ),
+        blocks.input_block(
+            ids.FIND_REGION_BLOCK,
+            "Region",
+            _select(ids.FIND_REGION_INPUT, regions, chosen.get("region"), "Any region"),
+            optional=True,
+        ),
+        blocks.input_block(
+            ids.FIND_FORMAT_BLOCK,
+            "Format",
+            _select(ids.FIND_FORMAT_INPUT, TA_OFFER_FORMATS, chosen.get("format"), "Any format"),
+            optional=True,
+        ),
+        blocks.input_block(ids.FIND_COST_BLOCK, "Cost", cost, optional=True),
+    ]
+    return {
+        "type": "modal",
+        "callback_id": ids.FIND_MODAL,
+        "title": blocks.plain("Find TA", 24),
+        "submit": blocks.plain("Search", 24),
+        "close": blocks.plain("Cancel", 24),
+        "blocks": body,
+    }
+
+
+def find_results_modal(
+    query: DirectoryQuery,
+    offerings: Sequence[ListedOffering],
+    choices: Mapping[str, object],
+) -> dict[str, Any]:
+    """The search's results, replacing the form in the same modal (at most 21 blocks).
+
+    Its submit button is Search again: the form comes back filled with `choices`, which
+    the view carries in its metadata (well under Slack's 3,000 characters: the words are
+    capped at 200).
+    """
+    none = "No listed offering matches that search. Try fewer words or filters."
+    body = _result_blocks(query, offerings, none=none)
+    body.append(
+        blocks.context(
+            "Request from them opens a TA request to that provider. "
+            "Nothing fits? Use Request TA on Home to ask every provider."
+        )
+    )
+    return {
+        "type": "modal",
+        "callback_id": ids.FIND_RESULTS_MODAL,
+        "title": blocks.plain("Find TA", 24),
+        "submit": blocks.plain("Search again", 24),
+        "close": blocks.plain("Done", 24),
+        "private_metadata": json.dumps(dict(choices)),
+        "blocks": body,
+    }
+
+
+def notice_modal(text: str) -> dict[str, Any]:
+    """A one-sentence answer pushed over a modal, where an ephemeral message cannot go."""
+    return {
+        "type": "modal",
+        "title": blocks.plain("TA directory", 24),
+        "close": blocks.plain("Back", 24),
+        "blocks": [blocks.section(text)],
+    }
 
 
 def unavailable_modal() -> dict[str, Any]:

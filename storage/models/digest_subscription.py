@@ -21,5 +21,7 @@ class DigestSubscription(Base):
     regions: Mapped[list[str]] = mapped_column(JSON)
     pillars: Mapped[list[str]] = mapped_column(JSON)
     ta_topics: Mapped[list[str]] = mapped_column(JSON)
+    # Applies to the Policy & funding section only: nothing else is tagged with them.
+    funding_streams: Mapped[list[str]] = mapped_column(JSON, default=list)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime())
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime())

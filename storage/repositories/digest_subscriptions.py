@@ -30,6 +30,7 @@ class DigestSubscriptionRepository:
         regions: list[str],
         pillars: list[str],
         ta_topics: list[str],
+        funding_streams: list[str] | None = None,
         at: datetime,
     ) -> tuple[DigestSubscription, bool]:
         """Create or replace the member's filters; True when the subscription is new.
@@ -37,7 +38,12 @@ class DigestSubscriptionRepository:
         Two submissions racing to create the same member's row meet the unique constraint;
         the loser updates the winner's row instead.
         """
-        filters = {"regions": regions, "pillars": pillars, "ta_topics": ta_topics}
+        filters = {
+            "regions": regions,
+            "pillars": pillars,
+            "ta_topics": ta_topics,
+            "funding_streams": funding_streams or [],
+        }
         existing = self.get(user_id)
         if existing is None:
             subscription = DigestSubscription(

@@ -13,7 +13,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
-from storage.models import Event, EventStatus, Practice, Rsvp, TaRequest
+from storage.models import Event, EventStatus, PolicyUpdate, Practice, Rsvp, TaRequest
 
 
 class HomeRepository:
@@ -51,6 +51,16 @@ class HomeRepository:
             .limit(limit)
         )
         return self._session.scalars(query).all(), self._count(TaRequest.requester_id, user_id)
+
+    def policy_updates_of(self, user_id: str, limit: int) -> tuple[Sequence[PolicyUpdate], int]:
+        """The member's most recently shared policy updates, newest first, and how many."""
+        query = (
+            select(PolicyUpdate)
+            .where(PolicyUpdate.submitter_id == user_id)
+            .order_by(PolicyUpdate.created_at.desc(), PolicyUpdate.id.desc())
+            .limit(limit)
+        )
+        return self._session.scalars(query).all(), self._count(PolicyUpdate.submitter_id, user_id)
 
     def upcoming_events(self, now: datetime, limit: int) -> tuple[Sequence[Event], int]:
         """Approved events that have not ended, soonest first, and how many there are."""

@@ -162,6 +162,20 @@ class TaOfferingRepository(SubmissionRepository[TaOffering]):
             unconfirmed_at=None,
         )
 
+    # -- a provider's own -------------------------------------------------------------------
+
+    def of_provider(self, user_id: str, limit: int) -> tuple[list[TaOffering], int]:
+        """Offerings `user_id` offered or answers for, newest first, and how many in all."""
+        mine = or_(TaOffering.submitter_id == user_id, self._has("contacts", user_id, "contact"))
+        query = (
+            select(TaOffering)
+            .where(mine)
+            .order_by(TaOffering.created_at.desc(), TaOffering.id.desc())
+            .limit(limit)
+        )
+        total = self._session.scalar(select(func.count()).select_from(TaOffering).where(mine))
+        return list(self._session.scalars(query)), int(total or 0)
+
     # -- the directory ----------------------------------------------------------------------
 
     def listed(

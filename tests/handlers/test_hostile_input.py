@@ -41,7 +41,7 @@ from core.vocabulary import (
     TA_TOPICS,
 )
 from demokit import simulate
-from demokit.fake_slack import FakeSlack
+from demokit.fake_slack import FakeSlack, block_kit_problems
 from handlers import forms
 from handlers.digest import ids as digest_ids
 from handlers.events import ids as event_ids
@@ -175,6 +175,8 @@ class Modal:
     real_metadata: Callable[[dict[str, Any]], dict[str, Any]] = lambda _: {}
     prepare: Callable[[Bot], dict[str, Any]] = lambda _: {}
     examples: int = 60
+    # A search form (Find TA): it answers with a new view (`update`) and writes nothing.
+    searches: bool = False
 
 
 def practice_saved(sub: Submitted) -> None:
@@ -236,6 +238,10 @@ def cancellation_saved(sub: Submitted) -> None:
     assert (event.cancel_reason or "") == reason
 
 
+def nothing_saved(sub: Submitted) -> None:
+    assert sub.after == sub.before, "a search wrote to the database"
+
+
 def subscription_saved(sub: Submitted) -> None:
     assert len(sub.changed(DigestSubscription)) <= 1  # the same filters again change nothing
     with sub.bot.runtime.deps.uow() as uow:
@@ -245,6 +251,7 @@ def subscription_saved(sub: Submitted) -> None:
     assert set(mine.regions) <= set(REGIONS)
     assert set(mine.pillars) <= set(PILLARS)
     assert set(mine.ta_topics) <= set(TA_TOPICS)
+    assert set(mine.funding_streams) <= set(FUNDING_STREAMS)
 
 
 def policy_saved(sub: Submitted) -> None:
@@ -524,13 +531,52 @@ MODALS = [
             digest_ids.REGIONS_BLOCK: multi_select(digest_ids.REGIONS_INPUT, list(REGIONS)),
             digest_ids.PILLARS_BLOCK: multi_select(digest_ids.PILLARS_INPUT, list(PILLARS)),
             digest_ids.TOPICS_BLOCK: multi_select(digest_ids.TOPICS_INPUT, list(TA_TOPICS)),
+            digest_ids.FUNDING_BLOCK: multi_select(digest_ids.FUNDING_INPUT, list(FUNDING_STREAMS)),
         },
         good=lambda _: {
             digest_ids.REGIONS_BLOCK: simulate.multi_state(digest_ids.REGIONS_INPUT, ["Bay Area"]),
             digest_ids.PILLARS_BLOCK: simulate.multi_state(digest_ids.PILLARS_INPUT, []),
             digest_ids.TOPICS_BLOCK: simulate.multi_state(digest_ids.TOPICS_INPUT, []),
+            digest_ids.FUNDING_BLOCK: simulate.multi_state(digest_ids.FUNDING_INPUT, ["elop"]),
         },
         saved=subscription_saved,
+    ),
+    Modal(
+        offering_ids.FIND_MODAL,
+        {
+            offering_ids.FIND_WORDS_BLOCK: text_input(offering_ids.FIND_WORDS_INPUT),
+            offering_ids.FIND_TOPIC_BLOCK: single_select(
+                offering_ids.FIND_TOPIC_INPUT, list(TA_TOPICS)
+            ),
+            offering_ids.FIND_REGION_BLOCK: single_select(
+                offering_ids.FIND_REGION_INPUT, list(REGIONS)
+            ),
+            offering_ids.FIND_FORMAT_BLOCK: single_select(
+                offering_ids.FIND_FORMAT_INPUT, list(TA_OFFER_FORMATS)
+            ),
+            offering_ids.FIND_COST_BLOCK: multi_select(offering_ids.FIND_COST_INPUT, ["free"]),
+        },
+        good=lambda _: {
+            offering_ids.FIND_WORDS_BLOCK: simulate.text_state(
+                offering_ids.FIND_WORDS_INPUT, "coaching"
+            ),
+        },
+        saved=nothing_saved,
+        searches=True,
+    ),
+    Modal(
+        offering_ids.FIND_RESULTS_MODAL,
+        {},
+        good=lambda _: {},
+        saved=nothing_saved,
+        metadata=lambda _: {
+            "words": st.one_of(st.text(max_size=300), junk),
+            "topic": st.one_of(st.sampled_from(list(TA_TOPICS)), junk),
+            "region": st.one_of(st.sampled_from(list(REGIONS)), junk),
+            "format": st.one_of(st.sampled_from(list(TA_OFFER_FORMATS)), junk),
+            "free": st.one_of(st.booleans(), junk),
+        },
+        searches=True,
     ),
     Modal(
         policy_ids.POLICY_MODAL,
@@ -649,6 +695,10 @@ class ModalDriver:
         answer = body_json(response)
         sub = Submitted(bot, user, state, prepared, before, database_snapshot(bot))
         self._snapshot = sub.after
+        if modal.searches and answer.get("response_action") == "update":
+            assert block_kit_problems(view=answer["view"]) == [], "Slack would refuse the view"
+            modal.saved(sub)
+            return True
         if answer:
             assert answer["response_action"] == "errors"
             assert answer["errors"] and set(answer["errors"]) <= set(modal.blocks)

@@ -15,12 +15,16 @@ from tests.harness import Bot, body_json
 
 
 def form(
-    regions: tuple[str, ...] = (), pillars: tuple[str, ...] = (), topics: tuple[str, ...] = ()
+    regions: tuple[str, ...] = (),
+    pillars: tuple[str, ...] = (),
+    topics: tuple[str, ...] = (),
+    funding: tuple[str, ...] = (),
 ) -> dict[str, Any]:
     return {
         ids.REGIONS_BLOCK: simulate.multi_state(ids.REGIONS_INPUT, list(regions)),
         ids.PILLARS_BLOCK: simulate.multi_state(ids.PILLARS_INPUT, list(pillars)),
         ids.TOPICS_BLOCK: simulate.multi_state(ids.TOPICS_INPUT, list(topics)),
+        ids.FUNDING_BLOCK: simulate.multi_state(ids.FUNDING_INPUT, list(funding)),
     }
 
 
@@ -47,7 +51,7 @@ def digest_dms(bot: Bot, user: str) -> list[dict[str, Any]]:
 def test_subscribe_opens_the_form_filled_with_current_choices(bot: Bot) -> None:
     """`/ccsn subscribe` opens an empty form; once subscribed, it shows the member's filters."""
     bot.send(simulate.slash_command("/ccsn", MEMBER, "subscribe"))
-    subscribe(bot, MEMBER, regions=("Bay Area",), pillars=("supports",))
+    subscribe(bot, MEMBER, regions=("Bay Area",), pillars=("supports",), funding=("elop",))
     bot.send(simulate.slash_command("/ccsn", MEMBER, "subscribe"))
 
     blank, filled = bot.opened_views()
@@ -62,6 +66,7 @@ def test_subscribe_opens_the_form_filled_with_current_choices(bot: Bot) -> None:
         ids.REGIONS_BLOCK: ["Bay Area"],
         ids.PILLARS_BLOCK: ["supports"],
         ids.TOPICS_BLOCK: [],
+        ids.FUNDING_BLOCK: ["elop"],
     }
     assert filled["submit"]["text"] == "Save"
 

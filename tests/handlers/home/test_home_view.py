@@ -70,7 +70,7 @@ def test_a_member_sees_their_own_items_with_status_and_allowed_actions(bot: Bot)
         "TA request · :large_green_circle: Open: waiting for a provider · needed by" in (lines[2])
     )
     assert ":white_check_mark: Published" in lines[3]
-    assert [b for b in buttons(view) if b[1] != ids.RSVP_ACTION][5:] == [
+    assert [b for b in buttons(view) if b[1] != ids.RSVP_ACTION][6:] == [
         ("Edit practice", ids.EDIT_ACTION, f"practice:{pending_id}"),
         ("Withdraw", ids.WITHDRAW_ACTION, f"practice:{pending_id}"),
         ("Edit event", ids.EDIT_ACTION, f"event:{event_id}"),

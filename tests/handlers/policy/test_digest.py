@@ -104,3 +104,26 @@ def test_funding_stream_filters_keep_only_matching_updates(
     [line] = group.lines
     assert "ELO-P notice" in line and "CCSPP bill" not in line
     assert service.SOURCES[-1] is policy_source
+
+
+def test_a_funding_stream_chosen_on_the_form_narrows_policy_and_funding(
+    make_bot: Callable[..., Bot], clock: FrozenClock
+) -> None:
+    """The form saves ELO-P; that member's digest lists the ELO-P notice, not the CCSPP bill."""
+    bot = make_bot(ccsn_digest_channel=DIGEST_CHANNEL)
+    clock.now = MIDWEEK
+    published(bot, title="CCSPP bill", funding=["ccspp"], key_dates=[])
+    published(bot, title="ELO-P notice", funding=["elop"], key_dates=[])
+
+    assert subscribe(bot, "UELOP0001", funding=("elop",)) == {}
+    with bot.runtime.deps.uow() as uow:
+        saved = uow.digest_subscriptions.get("UELOP0001")
+        assert saved is not None and saved.funding_streams == ["elop"]
+
+    run_digest(bot, clock)
+
+    [dm] = [p for p in bot.slack.posts("UELOP0001") if str(p["text"]).startswith("Your CCSN")]
+    text = section_texts(dm)
+    assert "ELO-P notice" in text
+    assert "CCSPP bill" not in text
+    assert "policy &amp; funding on ELO-P (Expanded Learning Opportunities Program)" in text
