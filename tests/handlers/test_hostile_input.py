@@ -271,6 +271,31 @@ def stage_saved(sub: Submitted) -> None:
     assert changed.stage in STAGE_LABELS
 
 
+def dates_saved(sub: Submitted) -> None:
+    [changed] = sub.changed(PolicyUpdate)
+    assert changed.status is PolicyStatus.APPROVED
+    assert changed.history and changed.history[-1]["by"] == sub.user
+    assert changed.key_dates != [{"label": "Hearing", "on": "2026-12-10"}]
+
+
+DATE_BLOCKS = {block for fields in policy_ids.DATE_FIELDS for block in (fields[0], fields[2])}
+
+
+def moved_dates(_: dict[str, Any]) -> dict[str, Any]:
+    """Change key dates filled in: the hearing moved, two dates added, a note."""
+    values = simulate.policy_values(
+        key_dates=[
+            ("Hearing", "2026-12-17"),
+            ("Floor vote", "2027-01-15"),
+            ("Signing deadline", "2027-02-01"),
+        ]
+    )
+    return {
+        **{block: state for block, state in values.items() if block in DATE_BLOCKS},
+        policy_ids.NOTE_BLOCK: simulate.text_state(policy_ids.NOTE_INPUT, "Hearing postponed"),
+    }
+
+
 def approved_policy_update(bot: Bot) -> dict[str, Any]:
     """An approved bill of MEMBER's, posted; written straight to the database (quick)."""
     now = bot.clock()
@@ -636,6 +661,27 @@ MODALS = [
             ),
         },
         saved=stage_saved,
+        users=lambda _: (MEMBER, COORDINATORS[0], STRANGER),
+        metadata=lambda p: {
+            "update_id": an_id(p["update"]),
+            "sequence": st.one_of(st.just(p["sequence"]), an_id(p["sequence"]), junk),
+        },
+        real_metadata=lambda p: {"update_id": p["update"], "sequence": p["sequence"]},
+        prepare=approved_policy_update,
+    ),
+    Modal(
+        policy_ids.DATES_MODAL,
+        {
+            policy_ids.DATE_1_LABEL_BLOCK: text_input(policy_ids.DATE_1_LABEL_INPUT),
+            policy_ids.DATE_1_BLOCK: date_input(policy_ids.DATE_1_INPUT),
+            policy_ids.DATE_2_LABEL_BLOCK: text_input(policy_ids.DATE_2_LABEL_INPUT),
+            policy_ids.DATE_2_BLOCK: date_input(policy_ids.DATE_2_INPUT),
+            policy_ids.DATE_3_LABEL_BLOCK: text_input(policy_ids.DATE_3_LABEL_INPUT),
+            policy_ids.DATE_3_BLOCK: date_input(policy_ids.DATE_3_INPUT),
+            policy_ids.NOTE_BLOCK: text_input(policy_ids.NOTE_INPUT),
+        },
+        good=moved_dates,
+        saved=dates_saved,
         users=lambda _: (MEMBER, COORDINATORS[0], STRANGER),
         metadata=lambda p: {
             "update_id": an_id(p["update"]),
