@@ -8,41 +8,17 @@ daylight-saving change.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime, timedelta
-from typing import Protocol
+from datetime import timedelta
 from zoneinfo import ZoneInfo
 
 import icalendar
 
-from handlers.events.views import EventView, region_label, type_label
+from handlers.events.views import region_label, type_label
+from storage.models import Event
 
 PRODID = "-//California Community Schools Network//CCSN Hub events//EN"
 CALENDAR_NAME = "CCSN events"
 REFRESH = timedelta(hours=1)
-
-
-class CalendarEvent(EventView, Protocol):
-    """What the calendar reads of a stored event: what the views read, plus its bookkeeping."""
-
-    @property
-    def id(self) -> int:
-        """Database id; part of the stable UID."""
-
-    @property
-    def status(self) -> str:
-        """`approved` or `cancelled` (nothing else is ever published)."""
-
-    @property
-    def sequence(self) -> int:
-        """How many times it changed since publication."""
-
-    @property
-    def created_at(self) -> datetime:
-        """When it was first submitted."""
-
-    @property
-    def updated_at(self) -> datetime:
-        """When it last changed."""
 
 
 def uid(event_id: int) -> str:
@@ -50,7 +26,7 @@ def uid(event_id: int) -> str:
     return f"ccsn-event-{event_id}@ccsn-hub"
 
 
-def _description(event: CalendarEvent) -> str:
+def _description(event: Event) -> str:
     lines = [event.description, "", f"Host: {event.host_organisation}"]
     lines.append(f"{type_label(event.event_type)} · {region_label(event.region)}")
     if event.virtual_link:
@@ -60,7 +36,7 @@ def _description(event: CalendarEvent) -> str:
     return "\n".join(lines)
 
 
-def _vevent(event: CalendarEvent, tz: ZoneInfo) -> icalendar.Event:
+def _vevent(event: Event, tz: ZoneInfo) -> icalendar.Event:
     vevent = icalendar.Event()
     vevent.add("uid", uid(event.id))
     vevent.add("dtstamp", event.updated_at)
@@ -83,7 +59,7 @@ def _vevent(event: CalendarEvent, tz: ZoneInfo) -> icalendar.Event:
     return vevent
 
 
-def calendar(events: Sequence[CalendarEvent], tz: ZoneInfo, *, name: str = CALENDAR_NAME) -> bytes:
+def calendar(events: Sequence[Event], tz: ZoneInfo, *, name: str = CALENDAR_NAME) -> bytes:
     """An iCalendar file with `events`, their times in `tz` and the VTIMEZONE they need."""
     cal = icalendar.Calendar()
     cal.add("prodid", PRODID)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 from datetime import datetime
-from typing import Any, Protocol
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from core.vocabulary import EVENT_TYPES, REGIONS
@@ -22,53 +22,16 @@ from handlers.events.schemas import (
     LOCATION_MAX,
     STATEWIDE,
     TITLE_MAX,
+    EventForm,
 )
+from storage.models import Event
 
 DASH = " \N{EN DASH} "
 
 
-class EventView(Protocol):
-    """What the views read of an event (a stored one or a checked form)."""
-
-    @property
-    def title(self) -> str:
-        """Short title."""
-
-    @property
-    def event_type(self) -> str:
-        """Event type slug."""
-
-    @property
-    def starts_at(self) -> datetime:
-        """Start, aware UTC."""
-
-    @property
-    def ends_at(self) -> datetime:
-        """End, aware UTC."""
-
-    @property
-    def virtual_link(self) -> str | None:
-        """Optional http(s) link to join online."""
-
-    @property
-    def location(self) -> str | None:
-        """Optional place."""
-
-    @property
-    def registration_link(self) -> str | None:
-        """Optional http(s) registration page."""
-
-    @property
-    def host_organisation(self) -> str:
-        """Who hosts it."""
-
-    @property
-    def region(self) -> str:
-        """An R-TAC region name, or `statewide`."""
-
-    @property
-    def description(self) -> str:
-        """What it is about."""
+# What the views read of an event: a stored one, or a form that passed every check (both
+# carry the same fields; mypy checks each use against both).
+EventView = Event | EventForm
 
 
 def region_label(region: str) -> str:

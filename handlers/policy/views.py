@@ -11,7 +11,7 @@ import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time
-from typing import Any, Protocol
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from core.vocabulary import (
@@ -39,10 +39,12 @@ from handlers.policy.schemas import (
     SUMMARY_MAX,
     TITLE_MAX,
     KeyDate,
+    PolicyForm,
     key_dates_of,
 )
 from handlers.review import views as review_views
 from handlers.review.schemas import SubmissionRef
+from storage.models import PolicyUpdate
 
 # The pipeline's name for the kind, in button values and outbox keys (`policy:7`); letters
 # only, as `SubmissionRef` reads them. The search index files updates as `policy_update`.
@@ -51,56 +53,8 @@ SEARCH_KIND = "policy_update"
 HISTORY_SHOWN = 8  # the latest status changes on the post; older ones stay in the export
 
 
-class PolicyView(Protocol):
-    """What the views read of an update (a stored one or a checked form)."""
-
-    @property
-    def title(self) -> str:
-        """Short title."""
-
-    @property
-    def update_kind(self) -> str:
-        """`bill`, `budget`, `guidance`, `funding` or `local`."""
-
-    @property
-    def jurisdiction(self) -> str:
-        """`state` or a county name."""
-
-    @property
-    def district(self) -> str | None:
-        """A district named in text, within the county."""
-
-    @property
-    def identifier(self) -> str | None:
-        """`AB 2117`, for bills and budget items."""
-
-    @property
-    def stage(self) -> str:
-        """Where it stands (a stage slug)."""
-
-    @property
-    def key_dates(self) -> list[dict[str, str]]:
-        """Up to three `{"label", "on"}`."""
-
-    @property
-    def source_link(self) -> str:
-        """The https source."""
-
-    @property
-    def summary(self) -> str:
-        """What it is and why it matters."""
-
-    @property
-    def pillars(self) -> list[str]:
-        """Pillar slugs."""
-
-    @property
-    def funding_streams(self) -> list[str]:
-        """Funding stream slugs."""
-
-    @property
-    def how_to_act(self) -> str | None:
-        """What members can do about it."""
+# What the views read of an update: a stored one, or a form that passed every check.
+PolicyView = PolicyUpdate | PolicyForm
 
 
 @dataclass(frozen=True)

@@ -3,55 +3,27 @@
 from __future__ import annotations
 
 import json
-from typing import Any, Protocol
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from core.vocabulary import FUNDING_STREAMS, PILLARS, REGION_OF_COUNTY, REGIONS
 from handlers import blocks
 from handlers.practices import ids
-from handlers.practices.schemas import LINK_MAX, ORGANISATION_MAX, SUMMARY_MAX, TITLE_MAX
+from handlers.practices.schemas import (
+    LINK_MAX,
+    ORGANISATION_MAX,
+    SUMMARY_MAX,
+    TITLE_MAX,
+    PracticeDraft,
+    PracticeForm,
+)
 from handlers.review import views as review_views
 from handlers.review.schemas import SubmissionRef
+from storage.models import Practice
 
-
-class PracticeView(Protocol):
-    """What the views read of a practice (a stored one or a checked form)."""
-
-    @property
-    def title(self) -> str:
-        """Short title."""
-
-    @property
-    def summary(self) -> str:
-        """What was done and what changed."""
-
-    @property
-    def pillars(self) -> list[str]:
-        """Pillar slugs."""
-
-    @property
-    def county(self) -> str:
-        """County name."""
-
-    @property
-    def region(self) -> str:
-        """R-TAC region of the county."""
-
-    @property
-    def organisation(self) -> str:
-        """School, district or organisation."""
-
-    @property
-    def funding_streams(self) -> list[str]:
-        """Funding stream slugs."""
-
-    @property
-    def link(self) -> str | None:
-        """Optional http(s) link."""
-
-    @property
-    def credit_submitter(self) -> bool:
-        """Whether the member may be named."""
+# What the views read of a practice: a stored one, or a form that passed every check (both
+# carry the same fields; mypy checks each use against both).
+PracticeView = Practice | PracticeForm
 
 
 def _options(labels: dict[str, str] | Any) -> list[dict[str, Any]]:
@@ -74,7 +46,7 @@ def county_options() -> list[dict[str, Any]]:
 
 
 def practice_modal(
-    initial: PracticeView | None = None, metadata: dict[str, Any] | None = None
+    initial: PracticeView | PracticeDraft | None = None, metadata: dict[str, Any] | None = None
 ) -> dict[str, Any]:
     """The share-a-practice form, blank or filled with a practice being edited."""
     pillars: dict[str, Any] = {

@@ -8,8 +8,8 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
-from typing import Any, Protocol
+from datetime import date
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from core.vocabulary import TA_FORMATS, TA_TOPICS
@@ -17,66 +17,10 @@ from handlers import blocks
 from handlers.practices.views import county_options
 from handlers.ta import ids
 from handlers.ta.schemas import NEED_MAX, NOTE_MAX, ORGANISATION_MAX
+from storage.models import TaRequest
 
-
-class TaRequestView(Protocol):
-    """What the views read of a stored TA request."""
-
-    @property
-    def id(self) -> int:
-        """Database id; shown as the reference TA-<id>."""
-
-    @property
-    def status(self) -> str:
-        """open, claimed, resolved or cancelled."""
-
-    @property
-    def requester_id(self) -> str:
-        """The member who asked."""
-
-    @property
-    def topic(self) -> str:
-        """TA topic slug."""
-
-    @property
-    def need(self) -> str:
-        """What the member needs, in their words."""
-
-    @property
-    def county(self) -> str:
-        """County name."""
-
-    @property
-    def region(self) -> str:
-        """R-TAC region of the county."""
-
-    @property
-    def organisation(self) -> str:
-        """School, district or organisation."""
-
-    @property
-    def needed_by(self) -> date:
-        """When the help is needed by."""
-
-    @property
-    def format(self) -> str:
-        """Preferred format slug."""
-
-    @property
-    def claimed_by(self) -> str | None:
-        """The provider holding the request (kept after resolution)."""
-
-    @property
-    def resolution(self) -> str | None:
-        """The provider's resolution note."""
-
-    @property
-    def resolved_at(self) -> datetime | None:
-        """When it was marked resolved."""
-
-    @property
-    def cancelled_at(self) -> datetime | None:
-        """When the requester cancelled it."""
+# What the views read of a TA request: the stored row.
+TaRequestView = TaRequest
 
 
 def reference(request_id: int) -> str:

@@ -1,7 +1,7 @@
 """Block Kit for the TA directory: the offer form, posts, DMs and search results. Pure.
 
 Everything here reads an offering through the attributes its row and its checked form share
-(`OfferingView`); nothing imports storage or a Slack client.
+(`OfferingView`); nothing here reads the database or calls Slack.
 """
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from core.vocabulary import REGIONS, TA_COSTS, TA_LANGUAGES, TA_OFFER_FORMATS, TA_TOPICS
@@ -23,7 +23,9 @@ from handlers.ta_offerings.schemas import (
     LINK_MAX,
     ORGANISATION_MAX,
     STATEWIDE,
+    OfferingForm,
 )
+from storage.models import TaOffering
 
 KIND_NAME = "ta_offering"
 UNCONFIRMED_LABEL = (
@@ -31,65 +33,12 @@ UNCONFIRMED_LABEL = (
     "offered._"
 )
 
-
-class OfferingView(Protocol):
-    """What the views read of an offering (a stored one or a checked form)."""
-
-    @property
-    def organisation(self) -> str:
-        """Who offers it."""
-
-    @property
-    def description(self) -> str:
-        """What is offered."""
-
-    @property
-    def topics(self) -> list[str]:
-        """TA topic slugs."""
-
-    @property
-    def regions(self) -> list[str]:
-        """R-TAC region names, or `statewide`."""
-
-    @property
-    def formats(self) -> list[str]:
-        """Format slugs."""
-
-    @property
-    def cost(self) -> str:
-        """Cost slug."""
-
-    @property
-    def languages(self) -> list[str]:
-        """Language slugs."""
-
-    @property
-    def contact_link(self) -> str:
-        """An https:// or mailto: address."""
-
-    @property
-    def contacts(self) -> list[str]:
-        """Slack user IDs who answer for it (empty: the member who offered it)."""
+# What the views read of an offering: a stored one, or a form that passed every check.
+OfferingView = TaOffering | OfferingForm
 
 
-class ListedOffering(OfferingView, Protocol):
-    """A stored offering, as the directory lists it."""
-
-    @property
-    def id(self) -> int:
-        """Database id."""
-
-    @property
-    def submitter_id(self) -> str:
-        """The member who offered it."""
-
-    @property
-    def contact_ids(self) -> list[str]:
-        """The people who answer for it."""
-
-    @property
-    def unconfirmed(self) -> bool:
-        """Whether the yearly question went unanswered."""
+# A stored offering, as the directory lists it (id, submitter, contacts, unconfirmed).
+ListedOffering = TaOffering
 
 
 def region_label(region: str) -> str:
