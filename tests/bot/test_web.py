@@ -242,6 +242,33 @@ def test_signed_payloads_of_odd_shape_get_a_polite_answer(http: httpx.Client, bo
         assert "Traceback" not in response.text
 
 
+@pytest.mark.parametrize(
+    ("body", "content_type"),
+    [
+        pytest.param("[1, 2]", "application/json", id="json-list"),
+        pytest.param("null", "application/json", id="json-null"),
+        pytest.param("{garbage", "application/json", id="json-garbage"),
+        pytest.param("payload=%5B%5D", FORM, id="payload-list"),
+        pytest.param("payload=null", FORM, id="payload-null"),
+        pytest.param("payload=not-json", FORM, id="payload-not-json"),
+        pytest.param('{"authorizations": 5}', "application/json", id="authorizations-a-number"),
+        pytest.param('{"team": 5, "type": "shortcut"}', "application/json", id="team-a-number"),
+    ],
+)
+def test_signed_bodies_bolt_cannot_read_get_400_not_500(
+    http: httpx.Client, slack: FakeSlack, body: str, content_type: str
+) -> None:
+    """A signed body that is not a JSON object Bolt can read is 400 and sends nothing."""
+    slack.reset()  # forget the start-up token check
+    headers = {**simulate.sign(SIGNING_SECRET, body), "Content-Type": content_type}
+
+    response = http.post(SLACK_PATH, content=body, headers=headers)
+
+    assert response.status_code == 400
+    assert response.json() == {"error": "invalid_payload"}
+    assert slack.calls == []
+
+
 def test_event_ids_beyond_the_id_column_are_404(runtime: Runtime) -> None:
     """`/events/2147483648.ics` names no event (ids are 32-bit on PostgreSQL): 404, not 503."""
     with LocalServer(WebApp(runtime.app, runtime.engine, runtime.deps)) as server:
