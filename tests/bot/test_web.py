@@ -110,6 +110,41 @@ def test_unknown_paths_are_404(http: httpx.Client) -> None:
     assert http.get("/admin").status_code == 404
 
 
+@pytest.fixture
+def public(runtime: Runtime) -> Iterator[httpx.Client]:
+    """The WSGI app with its dependencies, so the calendar files are served too."""
+    with (
+        LocalServer(WebApp(runtime.app, runtime.engine, runtime.deps)) as server,
+        httpx.Client(base_url=server.url, timeout=10) as client,
+    ):
+        yield client
+
+
+@pytest.mark.parametrize("method", ["POST", "PUT", "DELETE", "OPTIONS", "PATCH"])
+@pytest.mark.parametrize("path", ["/healthz", "/calendar.ics", "/deadlines.ics", "/events/1.ics"])
+def test_read_only_paths_answer_other_methods_405_with_allow(
+    public: httpx.Client, slack: FakeSlack, method: str, path: str
+) -> None:
+    """The health check and the calendar files are read-only: 405 naming GET and HEAD."""
+    slack.reset()  # forget the start-up token check
+
+    response = public.request(method, path, content=b"x" if method != "OPTIONS" else None)
+
+    assert response.status_code == 405
+    assert response.headers["allow"] == "GET, HEAD"
+    assert slack.calls == []
+
+
+@pytest.mark.parametrize("path", ["/calendar.ics", "/deadlines.ics", "/events/1.ics", "/admin"])
+def test_calendar_files_and_json_answers_forbid_content_sniffing(
+    public: httpx.Client, path: str
+) -> None:
+    """Calendars carry member text: `nosniff` so no browser reads one as a page (404s too)."""
+    response = public.get(path)
+
+    assert response.headers["x-content-type-options"] == "nosniff"
+
+
 def raw_exchange(url: str, request: bytes, seconds: float = 5) -> bytes:
     """Send `request` bytes as they are and read the answer until the server closes or stops."""
     host, port = url.removeprefix("http://").split(":")
