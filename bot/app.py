@@ -10,7 +10,7 @@ from slack_sdk import WebClient
 from sqlalchemy import Engine
 
 from bot.delivery_alerts import notify_coordinators
-from bot.envelope import check_envelope
+from bot.envelope import EnvelopeCheck
 from bot.events_dedupe import dedupe_events
 from bot.guard import GuardedApp, error_handler
 from bot.outbox import OutboxDelivery, OutboxWorker
@@ -53,7 +53,7 @@ def create_app(
         logger=logging.getLogger("slack_bolt"),
         listener_executor=listener_executor,
         # before Bolt's own authorization, which already reads `event` as an object
-        before_authorize=check_envelope(client),
+        before_authorize=EnvelopeCheck(client),
     )
     app.middleware(dedupe_events(deps))
     app.error(error_handler(client, signing_secret))

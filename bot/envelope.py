@@ -15,7 +15,8 @@ import logging
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from slack_bolt import BoltResponse
+from slack_bolt import BoltRequest, BoltResponse
+from slack_bolt.middleware import Middleware
 from slack_sdk import WebClient
 
 from bot.guard import fallback
@@ -51,10 +52,21 @@ def envelope_problem(body: Mapping[str, Any]) -> str | None:
     return None
 
 
-def check_envelope(client: WebClient) -> Callable[..., BoltResponse | None]:
-    """A Bolt global middleware: an odd envelope is answered politely and goes no further."""
+class EnvelopeCheck(Middleware):
+    """A Bolt middleware: an odd envelope is answered politely and goes no further.
 
-    def middleware(body: Any, next: Callable[[], BoltResponse]) -> BoltResponse | None:
+    A `Middleware` rather than a function: Bolt builds every keyword argument a function
+    middleware could ask for, and building `step` already reads `body["view"]["type"]`.
+    """
+
+    def __init__(self, client: WebClient) -> None:
+        self._client = client
+
+    def process(
+        self, *, req: BoltRequest, resp: BoltResponse, next: Callable[[], BoltResponse]
+    ) -> BoltResponse | None:
+        """Go on with a Slack-shaped envelope; answer anything else with `fallback`."""
+        body = req.body
         if not isinstance(body, Mapping):
             return BoltResponse(status=400, body="")
         problem = envelope_problem(body)
@@ -66,9 +78,7 @@ def check_envelope(client: WebClient) -> Callable[..., BoltResponse | None]:
             kind if isinstance(kind, str) else "command",
             problem,
         )
-        return fallback(body, client)
-
-    return middleware
+        return fallback(body, self._client)
 
 
 def _actions_problem(actions: object) -> str | None:

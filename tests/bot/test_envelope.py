@@ -45,7 +45,11 @@ def changed(body: str, **changes: Any) -> str:
 
 def with_view(body: str, **view_changes: Any) -> str:
     payload = json.loads(parse_qs(body)["payload"][0])
-    payload["view"].update(view_changes)
+    for key, value in view_changes.items():
+        if value is None:
+            payload["view"].pop(key, None)
+        else:
+            payload["view"][key] = value
     return simulate.interaction_body(payload)
 
 
@@ -91,6 +95,10 @@ ODD = [
         id="shortcut-without-trigger",
     ),
     pytest.param(with_view(offer_form(), state="x"), id="form-state-is-a-string"),
+    pytest.param(
+        changed(with_view(offer_form(), type=None), user=MEMBER),
+        id="form-without-type-from-a-string-user",
+    ),
     pytest.param(
         simulate.slash_command(offering_ids.OFFER_COMMAND, MEMBER).replace("trigger_id", "x"),
         id="command-without-trigger",
