@@ -10,6 +10,7 @@ from slack_sdk import WebClient
 from sqlalchemy import Engine
 
 from bot.delivery_alerts import notify_coordinators
+from bot.envelope import EnvelopeCheck
 from bot.events_dedupe import dedupe_events
 from bot.guard import GuardedApp, error_handler
 from bot.outbox import OutboxDelivery, OutboxWorker
@@ -51,6 +52,8 @@ def create_app(
         token_verification_enabled=verify_token,
         logger=logging.getLogger("slack_bolt"),
         listener_executor=listener_executor,
+        # before Bolt's own authorization, which already reads `event` as an object
+        before_authorize=EnvelopeCheck(client),
     )
     app.middleware(dedupe_events(deps))
     app.error(error_handler(client, signing_secret))

@@ -61,12 +61,19 @@ class SlackEndpoint:
             text = body.decode("utf-8")
         except UnicodeDecodeError:
             return _json(start_response, "400 Bad Request", {"error": "not_utf8"})
-        request = BoltRequest(
-            body=text,
-            query=environ.get("QUERY_STRING", ""),
-            headers=_headers(environ),
-            context={ARRIVED: arrived},
-        )
+        try:
+            request = BoltRequest(
+                body=text,
+                query=environ.get("QUERY_STRING", ""),
+                headers=_headers(environ),
+                context={ARRIVED: arrived},
+            )
+        except (ValueError, TypeError, AttributeError, KeyError, IndexError) as error:
+            # Bolt parses the body and reads ids out of it while building the request: a
+            # signed body that is not a JSON object (`[1]`, `payload=null`, `{bad`) or whose
+            # `authorizations`/`team` have odd types raises there, before any error handler.
+            log.warning("slack.unreadable_body error=%s", type(error).__name__)
+            return _json(start_response, "400 Bad Request", {"error": "invalid_payload"})
         answer = self._app.dispatch(request)
         response = WsgiHttpResponse(status=answer.status, headers=answer.headers, body=answer.body)
         start_response(response.status, response.get_headers())

@@ -47,11 +47,20 @@ class WebApp:
         """Route one WSGI request."""
         path = environ.get("PATH_INFO", "")
         method = environ.get("REQUEST_METHOD", "GET")
-        if path == "/healthz" and method in ("GET", "HEAD"):
-            return self._health(start_response)
         if path == SLACK_PATH:
             return self._slack(environ, start_response)
-        if method in ("GET", "HEAD") and self._deps is not None:
+        readable = path == "/healthz" or (self._deps is not None and _is_calendar(path))
+        if readable and method not in ("GET", "HEAD"):
+            # read-only resources: say so (and what is allowed) rather than "not found"
+            return _json(
+                start_response,
+                "405 Method Not Allowed",
+                {"error": "method_not_allowed"},
+                (("Allow", "GET, HEAD"),),
+            )
+        if path == "/healthz":
+            return self._health(start_response)
+        if self._deps is not None:
             match = EVENT_CALENDAR_PATH.match(path)
             if path == CALENDAR_PATH or (match and int(match[1]) <= MAX_EVENT_ID):
                 return self._calendar(start_response, method, int(match[1]) if match else None)
@@ -92,6 +101,8 @@ class WebApp:
                 ("Content-Length", str(len(data))),
                 ("Content-Disposition", f'inline; filename="{name}"'),
                 ("Cache-Control", "public, max-age=300"),
+                # member text is inside: never let a browser guess it is a page
+                ("X-Content-Type-Options", "nosniff"),
             ],
         )
         return [b""] if method == "HEAD" else [data]
@@ -106,9 +117,24 @@ class WebApp:
         )
 
 
-def _json(start_response: StartResponse, status: str, body: dict[str, Any]) -> Iterable[bytes]:
+def _is_calendar(path: str) -> bool:
+    return path in (CALENDAR_PATH, DEADLINES_PATH) or EVENT_CALENDAR_PATH.match(path) is not None
+
+
+def _json(
+    start_response: StartResponse,
+    status: str,
+    body: dict[str, Any],
+    headers: tuple[tuple[str, str], ...] = (),
+) -> Iterable[bytes]:
     data = json.dumps(body).encode()
     start_response(
-        status, [("Content-Type", "application/json"), ("Content-Length", str(len(data)))]
+        status,
+        [
+            ("Content-Type", "application/json"),
+            ("Content-Length", str(len(data))),
+            ("X-Content-Type-Options", "nosniff"),
+            *headers,
+        ],
     )
     return [data]

@@ -16,9 +16,10 @@ from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from core.vocabulary import REGIONS
 
-USER_ID = re.compile(r"^[UW][A-Z0-9]{2,}$")
-USER_GROUP_ID = re.compile(r"^S[A-Z0-9]{2,}$")
-CHANNEL_ID = re.compile(r"^[CGD][A-Z0-9]{2,}$")
+# `\Z`, not `$`: `$` also matches before a final line break, so "U123\n" would pass.
+USER_ID = re.compile(r"^[UW][A-Z0-9]{2,}\Z")
+USER_GROUP_ID = re.compile(r"^S[A-Z0-9]{2,}\Z")
+CHANNEL_ID = re.compile(r"^[CGD][A-Z0-9]{2,}\Z")
 
 UserIds = Annotated[tuple[str, ...], NoDecode]
 RegionProviders = Annotated[dict[str, tuple[str, ...]], NoDecode]

@@ -110,6 +110,41 @@ def test_unknown_paths_are_404(http: httpx.Client) -> None:
     assert http.get("/admin").status_code == 404
 
 
+@pytest.fixture
+def public(runtime: Runtime) -> Iterator[httpx.Client]:
+    """The WSGI app with its dependencies, so the calendar files are served too."""
+    with (
+        LocalServer(WebApp(runtime.app, runtime.engine, runtime.deps)) as server,
+        httpx.Client(base_url=server.url, timeout=10) as client,
+    ):
+        yield client
+
+
+@pytest.mark.parametrize("method", ["POST", "PUT", "DELETE", "OPTIONS", "PATCH"])
+@pytest.mark.parametrize("path", ["/healthz", "/calendar.ics", "/deadlines.ics", "/events/1.ics"])
+def test_read_only_paths_answer_other_methods_405_with_allow(
+    public: httpx.Client, slack: FakeSlack, method: str, path: str
+) -> None:
+    """The health check and the calendar files are read-only: 405 naming GET and HEAD."""
+    slack.reset()  # forget the start-up token check
+
+    response = public.request(method, path, content=b"x" if method != "OPTIONS" else None)
+
+    assert response.status_code == 405
+    assert response.headers["allow"] == "GET, HEAD"
+    assert slack.calls == []
+
+
+@pytest.mark.parametrize("path", ["/calendar.ics", "/deadlines.ics", "/events/1.ics", "/admin"])
+def test_calendar_files_and_json_answers_forbid_content_sniffing(
+    public: httpx.Client, path: str
+) -> None:
+    """Calendars carry member text: `nosniff` so no browser reads one as a page (404s too)."""
+    response = public.get(path)
+
+    assert response.headers["x-content-type-options"] == "nosniff"
+
+
 def raw_exchange(url: str, request: bytes, seconds: float = 5) -> bytes:
     """Send `request` bytes as they are and read the answer until the server closes or stops."""
     host, port = url.removeprefix("http://").split(":")
@@ -240,6 +275,33 @@ def test_signed_payloads_of_odd_shape_get_a_polite_answer(http: httpx.Client, bo
     assert response.status_code == 200
     if response.content:
         assert "Traceback" not in response.text
+
+
+@pytest.mark.parametrize(
+    ("body", "content_type"),
+    [
+        pytest.param("[1, 2]", "application/json", id="json-list"),
+        pytest.param("null", "application/json", id="json-null"),
+        pytest.param("{garbage", "application/json", id="json-garbage"),
+        pytest.param("payload=%5B%5D", FORM, id="payload-list"),
+        pytest.param("payload=null", FORM, id="payload-null"),
+        pytest.param("payload=not-json", FORM, id="payload-not-json"),
+        pytest.param('{"authorizations": 5}', "application/json", id="authorizations-a-number"),
+        pytest.param('{"team": 5, "type": "shortcut"}', "application/json", id="team-a-number"),
+    ],
+)
+def test_signed_bodies_bolt_cannot_read_get_400_not_500(
+    http: httpx.Client, slack: FakeSlack, body: str, content_type: str
+) -> None:
+    """A signed body that is not a JSON object Bolt can read is 400 and sends nothing."""
+    slack.reset()  # forget the start-up token check
+    headers = {**simulate.sign(SIGNING_SECRET, body), "Content-Type": content_type}
+
+    response = http.post(SLACK_PATH, content=body, headers=headers)
+
+    assert response.status_code == 400
+    assert response.json() == {"error": "invalid_payload"}
+    assert slack.calls == []
 
 
 def test_event_ids_beyond_the_id_column_are_404(runtime: Runtime) -> None:

@@ -85,6 +85,14 @@ def test_field_errors_are_shown_and_nothing_is_saved(bot: Bot) -> None:
     assert offerings(bot) == []
 
 
+def test_a_contact_id_with_a_trailing_line_break_is_refused(bot: Bot) -> None:
+    """A user ID with a line break after it is not one (a `$` anchor let it through): refused."""
+    response = offer(bot, PROVIDER, contacts=[f"{COLLEAGUE}\n"])
+
+    assert set(body_json(response)["errors"]) == {ids.CONTACTS_BLOCK}
+    assert offerings(bot) == []
+
+
 def test_a_mailto_contact_and_named_contacts_are_kept(bot: Bot) -> None:
     """`mailto:` links are accepted, and the people named answer for the offering."""
     offer(bot, PROVIDER, contact_link="mailto:ta@fcoe.example.org", contacts=[COLLEAGUE])
