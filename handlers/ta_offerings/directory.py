@@ -76,7 +76,7 @@ def parse_find(text: str) -> FindQuery:
             continue
         match = _match(value, vocabularies[key])
         if match is None:
-            hint = " (only `cost:free` is a filter)" if key == "cost" else ""
+            hint = " (only cost:free is a filter)" if key == "cost" else ""
             problems.append(f"I don't know the {key} “{value[:60]}”{hint}.")
         else:
             found[key].append(match)
