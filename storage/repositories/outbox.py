@@ -197,14 +197,22 @@ class OutboxRepository:
         )
 
     def pace_channel(self, channel: str, not_before: datetime) -> None:
-        """Hold the channel's pending messages until `not_before` (Slack's per-channel pace)."""
+        """Hold the channel's next pending message until `not_before` (Slack's per-channel pace).
+
+        Only a channel's oldest pending message can be claimed (`claim_due`), and each later
+        one becomes the oldest only once the one before it has been sent, which paces it in
+        turn: holding that one message is enough. Holding every queued message instead
+        rewrote a channel's whole backlog with each post (5,000 review posts waiting made each
+        post an UPDATE of 5,000 rows, which on SQLite held the write lock for the listeners).
+        """
+        head = (
+            select(func.min(OutboxMessage.id))
+            .where(OutboxMessage.channel == channel, OutboxMessage.status == OutboxStatus.PENDING)
+            .scalar_subquery()
+        )
         self._session.execute(
             update(OutboxMessage)
-            .where(
-                OutboxMessage.channel == channel,
-                OutboxMessage.status == OutboxStatus.PENDING,
-                OutboxMessage.next_attempt_at < not_before,
-            )
+            .where(OutboxMessage.id == head, OutboxMessage.next_attempt_at < not_before)
             .values(next_attempt_at=not_before)
             .execution_options(synchronize_session=False)
         )
