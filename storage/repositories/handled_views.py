@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import cast
 
+from sqlalchemy import Table
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from storage.models import HandledView
 
-_TABLE = HandledView.__table__
+_TABLE = cast(Table, HandledView.__table__)
 
 
 class HandledViewRepository:
