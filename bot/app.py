@@ -22,7 +22,7 @@ from handlers import all_jobs, register_all
 from handlers.deps import Deps
 from handlers.network import service as network_service
 from handlers.network.provider import StoredSettings
-from storage.db import make_engine, make_session_factory, read_only
+from storage.db import make_engine, make_reader_engine, make_session_factory
 from storage.uow import UnitOfWork
 
 log = logging.getLogger(__name__)
@@ -67,6 +67,7 @@ class Runtime:
 
     settings: Settings
     engine: Engine
+    reader_engine: Engine
     deps: Deps
     app: GuardedApp
     delivery: OutboxDelivery
@@ -88,6 +89,7 @@ class Runtime:
         self.scheduler.stop()
         self.worker.stop()
         self.engine.dispose()
+        self.reader_engine.dispose()
 
 
 def build_runtime(
@@ -110,7 +112,8 @@ def build_runtime(
     worker = OutboxWorker(delivery)
     # Features read the effective settings (environment over Home's choices over defaults)
     # through `deps.settings`, re-read within a second of a change in any process.
-    readers = make_session_factory(read_only(engine))
+    reader_engine = make_reader_engine(settings.database_url)
+    readers = make_session_factory(reader_engine)
     source = StoredSettings(settings, lambda: UnitOfWork(readers), clock)
     deps = Deps(settings=source, uow=lambda: UnitOfWork(sessions, worker.wake), clock=clock)
     app = create_app(deps, client, verify_token=verify_token, listener_executor=listener_executor)
@@ -120,6 +123,7 @@ def build_runtime(
     return Runtime(
         settings=settings,
         engine=engine,
+        reader_engine=reader_engine,
         deps=deps,
         app=app,
         delivery=delivery,

@@ -44,7 +44,7 @@ CHANNEL_INTERVAL = timedelta(seconds=1)
 LINK_RETRY = timedelta(seconds=30)
 PERMALINK_CACHE = 10_000  # links remembered per process; more than a busy week's digest needs
 MAX_BACKOFF_SECONDS = 300
-SENDERS = 8  # messages (to different channels) in flight at once per process
+SENDERS = 4  # messages (to different channels) in flight at once per process
 # `ok: false` errors that mean "not now" rather than "never".
 TRANSIENT_ERRORS = frozenset(
     {

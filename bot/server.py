@@ -10,6 +10,7 @@ from typing import Any
 from gunicorn.app.base import BaseApplication
 
 from bot.app import Runtime, build_runtime
+from bot.memory import limit_malloc_arenas
 from bot.web import WebApp
 from core.config import Settings
 
@@ -87,6 +88,7 @@ THREADS = 16
 
 def serve_http(settings: Settings, *, port: int, workers: int = 1, threads: int = THREADS) -> None:
     """Serve Slack's requests over HTTP until SIGTERM or SIGINT."""
+    limit_malloc_arenas()  # before gunicorn forks, so every worker inherits it
     GunicornServer(settings, port=port, workers=workers, threads=threads).run()
 
 

@@ -22,9 +22,22 @@ def read_only(engine: Engine) -> Engine:
     return engine.execution_options(**{READ_ONLY: True})
 
 
+def make_reader_engine(url: str) -> Engine:
+    """A `read_only` engine with a small pool of its own, for the frequent settings read.
+
+    That read happens inside other units of work (a listener reads the settings while it
+    saves). Sharing their pool, it waited for a free connection, up to the pool's 2 seconds,
+    whenever every connection was held by a thread queued for SQLite's write lock: held by
+    the very transaction doing the read, so all of them waited. Its own pool never runs dry.
+    """
+    return read_only(make_engine(url, pool_size=READER_POOL))
+
+
 LOCK_WAIT = 2.0  # seconds: every database wait is capped so a listener can still answer Slack
 SQLITE_POOL = 4  # connections kept, and as many more at a peak
 SQLITE_CACHE_KIB = 1024  # page cache per connection (SQLite's default is 2,000 KiB)
+POSTGRES_POOL = 10  # connections kept, and as many more at a peak
+READER_POOL = 1  # the settings reader's; its callers take turns (`StoredSettings`)
 
 
 class _SerialisedConnection(sqlite3.Connection):
@@ -75,7 +88,7 @@ class _SerialisedConnection(sqlite3.Connection):
             self.write_lock.release()
 
 
-def make_engine(url: str) -> Engine:
+def make_engine(url: str, *, pool_size: int | None = None) -> Engine:
     """Create an engine tuned for the bot's many short transactions.
 
     SQLite gets WAL and `BEGIN IMMEDIATE`, so two threads racing to decide the same practice
@@ -83,7 +96,8 @@ def make_engine(url: str) -> Engine:
     threads of one process queue on a lock of the engine's own (`_SerialisedConnection`).
     Every wait (SQLite's lock, PostgreSQL's connect and pool) is capped at 2 seconds: a listener
     that cannot reach the database must still answer Slack within its 3-second deadline, with a
-    polite "try again" instead of a timeout.
+    polite "try again" instead of a timeout. `pool_size` connections are kept, and as many
+    more at a peak.
     """
     if url.startswith("sqlite"):
         connection_class = type(
@@ -94,8 +108,8 @@ def make_engine(url: str) -> Engine:
             hide_parameters=True,
             # Every transaction takes the one write lock, so more connections add only page
             # caches (SQLITE_CACHE_KIB each), not concurrency: a few suffice, and bound memory.
-            pool_size=SQLITE_POOL,
-            max_overflow=SQLITE_POOL,
+            pool_size=pool_size or SQLITE_POOL,
+            max_overflow=pool_size or SQLITE_POOL,
             pool_timeout=LOCK_WAIT,
             connect_args={
                 "check_same_thread": False,
@@ -132,8 +146,8 @@ def make_engine(url: str) -> Engine:
     return create_engine(
         url,
         pool_pre_ping=True,
-        pool_size=10,
-        max_overflow=10,
+        pool_size=pool_size or POSTGRES_POOL,
+        max_overflow=pool_size or POSTGRES_POOL,
         pool_timeout=2,
         hide_parameters=True,  # member text must not reach the logs inside an error message
         connect_args={

@@ -8,7 +8,8 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from slack_bolt import BoltRequest, BoltResponse
-from sqlalchemy import func, select
+from sqlalchemy import exists, func, select
+from sqlalchemy.orm import aliased
 
 from bot.app import Runtime
 from demokit import simulate
@@ -105,12 +106,19 @@ class Bot:
         total = self.runtime.delivery.drain()
         while True:
             with self.runtime.deps.uow() as uow:
-                # only messages held by pacing: never tried, so no back-off is being skipped
+                # only messages held by pacing: never tried, so no back-off is being skipped,
+                # and each the first still pending in its channel, the one pacing holds
+                earlier = aliased(OutboxMessage)
                 due = uow.session.scalar(
                     select(func.min(OutboxMessage.next_attempt_at)).where(
                         OutboxMessage.status == OutboxStatus.PENDING,
                         OutboxMessage.attempts == 0,
                         OutboxMessage.last_error.is_(None),
+                        ~exists().where(
+                            earlier.channel == OutboxMessage.channel,
+                            earlier.status == OutboxStatus.PENDING,
+                            earlier.id < OutboxMessage.id,
+                        ),
                     )
                 )
             if due is None or due <= self.clock.now or due > self.clock.now + PACING_HORIZON:

@@ -143,3 +143,17 @@ def settings(slack: FakeSlack, schema: str) -> Settings:
     return make_settings(
         slack, schema, ccsn_events_channel=EVENTS_CHANNEL, ccsn_public_url=PUBLIC_URL
     )
+
+
+def test_the_same_view_submitted_twice_at_once_saves_one_practice(bot: Bot) -> None:
+    """Slack's retry racing the first delivery of a form: one practice, one review post."""
+    for round_ in range(ROUNDS // 2):
+        view_id = f"VDOUBLE{round_:03d}"
+        race(
+            lambda v=view_id: bot.share(MEMBER, view_id=v),
+            lambda v=view_id: bot.share(MEMBER, view_id=v),
+        )
+
+    assert len(bot.practices()) == ROUNDS // 2
+    reviews = [row for row in bot.outbox() if row.channel == REVIEW_CHANNEL]
+    assert len(reviews) == ROUNDS // 2

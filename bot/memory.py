@@ -1,0 +1,46 @@
+"""Bounding a serving process's native memory: glibc's malloc arenas.
+
+glibc gives each thread that allocates under contention an arena of its own, up to eight per
+core, and an arena keeps what it once held. A worker runs some forty threads (the server's,
+the guard's listener pool, the outbox's senders), so its resident memory kept creeping up over
+thousands of requests although Python's own allocations did not grow (tracemalloc showed no
+growth): each arena reached its own high-water mark in turn. Python's small objects come from
+its own allocator, and the GIL lets one thread run Python at a time, so two arenas cost no
+measurable speed (`docs/benchmarks.md`).
+
+The limit is set with `mallopt` in the gunicorn master before it forks, so every worker starts
+with it; the `MALLOC_ARENA_MAX` environment variable would need the process restarted to take
+effect. An operator who sets `MALLOC_ARENA_MAX` keeps their own value.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import ctypes.util
+import logging
+import os
+import platform
+
+log = logging.getLogger(__name__)
+
+MALLOC_ARENAS = 2
+_M_ARENA_MAX = -8  # from glibc's malloc.h
+
+
+def limit_malloc_arenas(arenas: int = MALLOC_ARENAS) -> int | None:
+    """Cap glibc's malloc arenas for this process and the workers it forks.
+
+    Returns the cap applied, or None when there is nothing to do: not glibc, or the operator
+    chose with `MALLOC_ARENA_MAX`.
+    """
+    if os.environ.get("MALLOC_ARENA_MAX") or platform.libc_ver()[0] != "glibc":
+        return None
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
+        applied = bool(libc.mallopt(_M_ARENA_MAX, arenas))
+    except (OSError, AttributeError):
+        applied = False
+    if not applied:
+        log.warning("memory.arena_limit_unavailable")
+        return None
+    return arenas
