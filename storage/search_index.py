@@ -11,11 +11,18 @@ from __future__ import annotations
 from sqlalchemy import DDL, Table, event
 
 FTS_COLUMNS = "title, body, organisation"
+# A prefix index for every length a typed word (as stemmed) is likely to have. Asked for `w*`
+# of a length it has no prefix index for, FTS5 first merges the whole posting list of every
+# term starting with `w` (a common word's is most of the archive), so no `LIMIT` stops it
+# early; with one, it reads that prefix's own list, newest first, only as far as needed.
+PREFIX_LENGTHS = " ".join(str(n) for n in range(1, 21))
+FTS_OPTIONS = (
+    "content='search_documents', content_rowid='id', "
+    f"tokenize='porter unicode61 remove_diacritics 2', prefix='{PREFIX_LENGTHS}'"
+)
 
 SQLITE = [
-    "CREATE VIRTUAL TABLE search_fts USING fts5("
-    f"{FTS_COLUMNS}, content='search_documents', content_rowid='id', "
-    "tokenize='porter unicode61 remove_diacritics 2')",
+    f"CREATE VIRTUAL TABLE search_fts USING fts5({FTS_COLUMNS}, {FTS_OPTIONS})",
     "CREATE TRIGGER search_documents_ai AFTER INSERT ON search_documents BEGIN "
     f"INSERT INTO search_fts(rowid, {FTS_COLUMNS}) "
     "VALUES (new.id, new.title, new.body, new.organisation); END",
@@ -28,6 +35,31 @@ SQLITE = [
     f"INSERT INTO search_fts(rowid, {FTS_COLUMNS}) "
     "VALUES (new.id, new.title, new.body, new.organisation); END",
 ]
+
+# Indexes of the title alone and of the title and organisation, for the first two tiers of a
+# search: asked of the whole-document index, a word found in summaries but not titles would
+# be looked for in every summary that has it (the column filter reads each row's positions),
+# twice; asked of these, it is absent at once. Each keeps only rowids and positions.
+TITLE_FTS = "search_fts_title"
+HEADING_FTS = "search_fts_heading"
+HEADINGS = {TITLE_FTS: "title", HEADING_FTS: "title, organisation"}
+
+
+def heading_statements(table: str, columns: str) -> list[str]:
+    """An FTS5 table over `columns` of `search_documents`, and the triggers keeping it in step."""
+    new = ", ".join(f"new.{c.strip()}" for c in columns.split(","))
+    old = ", ".join(f"old.{c.strip()}" for c in columns.split(","))
+    insert = f"INSERT INTO {table}(rowid, {columns}) VALUES (new.id, {new});"
+    delete = f"INSERT INTO {table}({table}, rowid, {columns}) VALUES ('delete', old.id, {old});"
+    return [
+        f"CREATE VIRTUAL TABLE {table} USING fts5({columns}, {FTS_OPTIONS})",
+        f"CREATE TRIGGER {table}_ai AFTER INSERT ON search_documents BEGIN {insert} END",
+        f"CREATE TRIGGER {table}_ad AFTER DELETE ON search_documents BEGIN {delete} END",
+        f"CREATE TRIGGER {table}_au AFTER UPDATE ON search_documents BEGIN {delete} {insert} END",
+    ]
+
+
+SQLITE += [s for table, columns in HEADINGS.items() for s in heading_statements(table, columns)]
 
 # Expressions the search queries repeat verbatim, so PostgreSQL matches them to their indexes.
 TITLE_VECTOR = "to_tsvector('english', coalesce(title, ''))"

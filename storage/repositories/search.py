@@ -23,6 +23,13 @@ TIERS: tuple[tuple[str, ...], ...] = (("title",), ("title", "organisation"), ())
 # The per-column vectors PostgreSQL has GIN indexes on (storage/search_index.py).
 VECTORS = {"title": search_index.TITLE_VECTOR, "organisation": search_index.ORGANISATION_VECTOR}
 WEIGHTS = {"title": "A", "organisation": "B"}  # the same columns in the weighted tsvector
+# The FTS5 table each tier asks on SQLite: one over just those columns, so a word absent from
+# them is absent from its index rather than looked for row by row (storage/search_index.py).
+SQLITE_TABLES = {
+    ("title",): search_index.TITLE_FTS,
+    ("title", "organisation"): search_index.HEADING_FTS,
+    (): "search_fts",
+}
 SQLITE_SLACK = 40  # rows read beyond those needed, to put same-instant publications in order
 POSTGRESQL_WINDOW = 2000  # newest items looked at before asking the GIN index for all matches
 
@@ -160,15 +167,17 @@ class SearchRepository:
         FTS5 walks its index newest row first and stops at the `LIMIT` (rows are added as
         items are published, so row order is publication order); the few rows read are then
         put in exact `published_at` order, which settles rows published in the same instant.
+        Each tier asks the index of only its columns (`SQLITE_TABLES`).
         """
-        phrases = " AND ".join(f'"{term}"*' for term in terms)
+        table = SQLITE_TABLES[columns]
         params: dict[str, Any] = {
-            "match": f"{{{' '.join(columns)}}} : ({phrases})" if columns else phrases,
+            "match": " AND ".join(f'"{term}"*' for term in terms),
             "limit": limit + len(found) + SQLITE_SLACK,
         }
-        where = ["search_fts MATCH :match", *_filter_clauses(filters, "sqlite", params)]
+        where = [f"search_fts.{table} MATCH :match", *_filter_clauses(filters, "sqlite", params)]
+        # Whichever index a tier reads goes by the one name, so only the FROM differs.
         sql = (
-            "SELECT d.id, d.published_at FROM search_fts"
+            f"SELECT d.id, d.published_at FROM {table} AS search_fts"
             " JOIN search_documents d ON d.id = search_fts.rowid"
             f" WHERE {' AND '.join(where)}"
             " ORDER BY search_fts.rowid DESC LIMIT :limit"

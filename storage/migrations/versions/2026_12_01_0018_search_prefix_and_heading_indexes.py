@@ -1,0 +1,76 @@
+"""FTS5 prefix indexes, and indexes of the title and of the title and organisation alone.
+
+SQLite only. A search term is a prefix (`famil` finds "Family"), and FTS5 answers a prefix it
+has no prefix index for by merging the whole posting list of every term that starts with it,
+so a common word cost a pass over most of the archive whatever the `LIMIT`. And the first two
+tiers (every word in the title; in the title or organisation) filtered the whole-document
+index by column, row by row: a word common in summaries but rare in titles was looked for in
+every summary that has it. `search_fts` is rebuilt with prefix indexes, and two small FTS5
+tables over the title and over the title and organisation answer those tiers from their own
+posting lists. PostgreSQL is unchanged (migration 0016 gave it per-column GIN indexes).
+
+Revision ID: 0018
+Revises: 0017
+Create Date: 2026-12-01 13:00:00.000000
+"""
+
+from collections.abc import Sequence
+
+from alembic import op
+
+revision: str = "0018"
+down_revision: str | None = "0017"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+# As in storage/search_index.py when this migration was written.
+TOKENIZE = "tokenize='porter unicode61 remove_diacritics 2'"
+CONTENT = "content='search_documents', content_rowid='id'"
+PREFIX = "prefix='" + " ".join(str(n) for n in range(1, 21)) + "'"
+HEADINGS = {"search_fts_title": ("title",), "search_fts_heading": ("title", "organisation")}
+
+
+def _heading(table: str, columns: tuple[str, ...]) -> list[str]:
+    names = ", ".join(columns)
+    new = ", ".join(f"new.{c}" for c in columns)
+    old = ", ".join(f"old.{c}" for c in columns)
+    insert = f"INSERT INTO {table}(rowid, {names}) VALUES (new.id, {new});"
+    delete = f"INSERT INTO {table}({table}, rowid, {names}) VALUES ('delete', old.id, {old});"
+    return [
+        f"CREATE VIRTUAL TABLE {table} USING fts5({names}, {CONTENT}, {TOKENIZE}, {PREFIX})",
+        f"CREATE TRIGGER {table}_ai AFTER INSERT ON search_documents BEGIN {insert} END",
+        f"CREATE TRIGGER {table}_ad AFTER DELETE ON search_documents BEGIN {delete} END",
+        f"CREATE TRIGGER {table}_au AFTER UPDATE ON search_documents BEGIN {delete} {insert} END",
+        f"INSERT INTO {table}({table}) VALUES ('rebuild')",  # index the documents already there
+    ]
+
+
+def _search_fts(options: str) -> list[str]:
+    # The triggers of migration 0006 name the table, not its definition: they keep working.
+    return [
+        "DROP TABLE search_fts",
+        "CREATE VIRTUAL TABLE search_fts USING fts5(title, body, organisation, "
+        f"{CONTENT}, {options})",
+        "INSERT INTO search_fts(search_fts) VALUES ('rebuild')",
+    ]
+
+
+def upgrade() -> None:
+    if op.get_bind().dialect.name != "sqlite":
+        return
+    for statement in _search_fts(f"{TOKENIZE}, {PREFIX}"):
+        op.execute(statement)
+    for table, columns in HEADINGS.items():
+        for statement in _heading(table, columns):
+            op.execute(statement)
+
+
+def downgrade() -> None:
+    if op.get_bind().dialect.name != "sqlite":
+        return
+    for table in HEADINGS:
+        for suffix in ("ai", "ad", "au"):
+            op.execute(f"DROP TRIGGER {table}_{suffix}")
+        op.execute(f"DROP TABLE {table}")
+    for statement in _search_fts(TOKENIZE):
+        op.execute(statement)
