@@ -23,6 +23,9 @@ class SearchDocument(Base):
     __table_args__ = (
         UniqueConstraint("kind", "ref_id"),
         Index("ix_search_documents_published_at", "published_at"),
+        # A filter's matches newest first, read only as far as the results need (SQLite).
+        Index("ix_search_documents_county_published_at", "county", "published_at"),
+        Index("ix_search_documents_region_published_at", "region", "published_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -31,8 +34,8 @@ class SearchDocument(Base):
     title: Mapped[str] = mapped_column(String(200))
     body: Mapped[str] = mapped_column(Text)
     organisation: Mapped[str] = mapped_column(String(150))
-    county: Mapped[str | None] = mapped_column(String(64), index=True)
-    region: Mapped[str | None] = mapped_column(String(64), index=True)
+    county: Mapped[str | None] = mapped_column(String(64))
+    region: Mapped[str | None] = mapped_column(String(64))
     pillars: Mapped[list[str]] = mapped_column(JSON)
     funding_streams: Mapped[list[str]] = mapped_column(JSON)
     post_key: Mapped[str | None] = mapped_column(String(128))

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import inspect
+from sqlalchemy import inspect, text
 
 from bot.cli import main
-from storage.db import make_engine
+from storage.db import make_engine, make_session_factory
 from storage.migrate import upgrade
 from storage.models import Base
+from storage.repositories.search import SearchFilters
 from storage.search_index import include_object
+from storage.uow import UnitOfWork
 
 
 def test_upgrade_from_empty_to_head_matches_the_models(database_url: str) -> None:
@@ -44,3 +46,35 @@ def test_db_upgrade_command_creates_the_sqlite_database(tmp_path, monkeypatch, c
 
     assert (tmp_path / "ccsn.db").exists()
     assert "latest schema" in capsys.readouterr().out
+
+
+def test_upgrade_indexes_the_documents_already_stored_for_every_tier(database_url: str) -> None:
+    """Documents stored before migration 0018 are found after it, by title first, then anywhere.
+
+    On SQLite 0018 rebuilds the full-text index with prefix indexes and fills the new indexes
+    of the title and the organisation from the documents already there.
+    """
+    upgrade(database_url, "0017")
+    engine = make_engine(database_url)
+    with engine.begin() as connection:
+        for ref_id, title, body in ((1, "Family nights", "Mentors."), (2, "Garden", "Families.")):
+            connection.execute(
+                text(
+                    "INSERT INTO search_documents (kind, ref_id, title, body, organisation,"
+                    " county, region, pillars, funding_streams, published_at) VALUES"
+                    " ('practice', :ref_id, :title, :body, 'Roosevelt High', 'Fresno',"
+                    " 'Central Valley', '[]', '[]', :at)"
+                ),
+                {"ref_id": ref_id, "title": title, "body": body, "at": f"2026-01-0{ref_id}"},
+            )
+    engine.dispose()
+
+    upgrade(database_url)
+
+    engine = make_engine(database_url)
+    with UnitOfWork(make_session_factory(engine)) as uow:
+        found = [hit.document.title for hit in uow.search.search("famil", SearchFilters())]
+        by_county = uow.search.search("", SearchFilters(counties=("Fresno",)))
+    engine.dispose()
+    assert found == ["Family nights", "Garden"]
+    assert [hit.document.title for hit in by_county] == ["Garden", "Family nights"]

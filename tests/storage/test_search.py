@@ -133,3 +133,42 @@ def test_a_word_with_nothing_to_index_is_ignored(uow_factory) -> None:
         assert titles(uow_factory, query) == ["Restorative circles"], query
     for query in ["_", "²", "_ ² ·"]:
         assert titles(uow_factory, query) == ["Family nights", "Restorative circles"], query
+
+
+def test_a_prefix_of_any_length_finds_the_word(uow_factory) -> None:
+    """From its first letter to the whole word, and for a word longer than FTS5's prefix indexes."""
+    add(uow_factory, 1, "Mentoring circles", "Weekly.")
+    add(uow_factory, 2, "Pneumonoultramicroscopicsilicovolcanoconiosis screening", "Daily.")
+    add(uow_factory, 3, "Garden club", "Weekly.")
+
+    for query in ["m", "men", "ment", "mentor", "mentoring", "weekly ment"]:
+        assert titles(uow_factory, query) == ["Mentoring circles"], query
+    for query in ["pneumonoultramicroscopic", "pneumonoultramicroscopicsilicovolcanoconiosis"]:
+        assert titles(uow_factory, query) == [
+            "Pneumonoultramicroscopicsilicovolcanoconiosis screening"
+        ], query
+
+
+def test_a_word_only_in_summaries_is_found_newest_first(uow_factory) -> None:
+    """A word no title or organisation has is looked for, newest first, in the summaries."""
+    for n in range(15):
+        add(uow_factory, n, f"Garden club {n}", "Weekly meals." if n % 2 else "Weekly.")
+
+    assert titles(uow_factory, "meals") == [f"Garden club {n}" for n in (13, 11, 9, 7, 5, 3, 1)]
+    assert titles(uow_factory, "weekly")[:3] == [
+        "Garden club 14",
+        "Garden club 13",
+        "Garden club 12",
+    ]
+
+
+def test_a_county_or_region_filter_gives_its_newest_matches(uow_factory) -> None:
+    """Filtered by county or region, the newest 10 of that place, with or without words."""
+    for n in range(30):
+        place = {"county": "Alameda", "region": "Bay Area"} if n % 3 == 0 else {}
+        add(uow_factory, n, f"Parent cafe {n}", **place)
+    newest = [f"Parent cafe {n}" for n in range(27, -1, -3)]
+
+    assert titles(uow_factory, "", counties=("Alameda",)) == newest
+    assert titles(uow_factory, "", regions=("Bay Area",)) == newest
+    assert titles(uow_factory, "cafe", counties=("Alameda",)) == newest

@@ -1,13 +1,17 @@
-"""FTS5 prefix indexes, and indexes of the title and of the title and organisation alone.
+"""FTS5 prefix indexes, FTS5 indexes of the headings alone, and filters newest first.
 
-SQLite only. A search term is a prefix (`famil` finds "Family"), and FTS5 answers a prefix it
-has no prefix index for by merging the whole posting list of every term that starts with it,
-so a common word cost a pass over most of the archive whatever the `LIMIT`. And the first two
+The county and region indexes gain `published_at`, so a search filtered by either reads that
+filter's matches newest first and stops at the results (it sorted every match before); they
+replace the single-column ones, which they also serve. The rest is SQLite only.
+
+A search term is a prefix (`famil` finds "Family"), and FTS5 answers a prefix it has no
+prefix index for by merging the whole posting list of every term that starts with it, so a
+common word cost a pass over most of the archive whatever the `LIMIT`. And the first two
 tiers (every word in the title; in the title or organisation) filtered the whole-document
 index by column, row by row: a word common in summaries but rare in titles was looked for in
 every summary that has it. `search_fts` is rebuilt with prefix indexes, and two small FTS5
 tables over the title and over the title and organisation answer those tiers from their own
-posting lists. PostgreSQL is unchanged (migration 0016 gave it per-column GIN indexes).
+posting lists. PostgreSQL's search is otherwise unchanged (0016 gave it per-column GIN indexes).
 
 Revision ID: 0018
 Revises: 0017
@@ -55,7 +59,17 @@ def _search_fts(options: str) -> list[str]:
     ]
 
 
+FILTERS = ("county", "region")
+
+
 def upgrade() -> None:
+    for column in FILTERS:
+        op.drop_index(f"ix_search_documents_{column}", table_name="search_documents")
+        op.create_index(
+            f"ix_search_documents_{column}_published_at",
+            "search_documents",
+            [column, "published_at"],
+        )
     if op.get_bind().dialect.name != "sqlite":
         return
     for statement in _search_fts(f"{TOKENIZE}, {PREFIX}"):
@@ -66,6 +80,9 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    for column in FILTERS:
+        op.drop_index(f"ix_search_documents_{column}_published_at", table_name="search_documents")
+        op.create_index(f"ix_search_documents_{column}", "search_documents", [column])
     if op.get_bind().dialect.name != "sqlite":
         return
     for table in HEADINGS:
