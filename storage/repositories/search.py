@@ -126,7 +126,7 @@ class SearchRepository:
         if not terms and dialect == "postgresql":
             params: dict[str, Any] = {"limit": limit}
             where = _filter_clauses(filters, dialect, params)
-            ids = self._postgresql_newest(where, where, params)
+            ids = self._postgresql_newest(where, where, params, _place_clauses(where))
         elif not terms:
             params = {"limit": limit}
             where = _filter_clauses(filters, dialect, params)
@@ -223,10 +223,14 @@ class SearchRepository:
                 query = f"to_tsquery('english', :term_{n})"
                 either = " OR ".join(f"{VECTORS[column]} @@ {query}" for column in columns)
                 words.append(f"({either})")
-        return self._postgresql_newest(recent, [*words, *rest], params)
+        return self._postgresql_newest(recent, [*words, *rest], params, _place_clauses(rest))
 
     def _postgresql_newest(
-        self, recent: list[str], everywhere: list[str], params: dict[str, Any]
+        self,
+        recent: list[str],
+        everywhere: list[str],
+        params: dict[str, Any],
+        place: Sequence[str] = (),
     ) -> list[int]:
         """The newest `:limit` items meeting the conditions, newest first.
 
@@ -236,18 +240,24 @@ class SearchRepository:
         the same conditions as the indexes can answer them). The planner cannot tell a
         common word from a rare one, nor estimate JSON containment, so it is not left to
         choose between walking the newest rows and collecting every match.
+
+        A county or region filter (`place`, a subset of the conditions) narrows the window to
+        that place's newest items, read through its `(county, published_at)` or `(region,
+        published_at)` index; and when the place has fewer items than the window holds, the
+        window was all of them, so what matched there is every match.
         """
+        inner = " WHERE " + " AND ".join(place) if place else ""
         window = (
-            "SELECT d.id FROM (SELECT * FROM search_documents"
-            " ORDER BY published_at DESC, id DESC LIMIT :window) d"
+            f"SELECT d.id FROM (SELECT * FROM search_documents d{inner}"
+            " ORDER BY d.published_at DESC, d.id DESC LIMIT :window) d"
             f" WHERE {' AND '.join(recent) or 'TRUE'}"
             " ORDER BY d.published_at DESC, d.id DESC LIMIT :limit"
         )
-        ids = [
-            row[0]
-            for row in self._session.execute(text(window), {**params, "window": POSTGRESQL_WINDOW})
-        ]
+        bounded = {**params, "window": POSTGRESQL_WINDOW}
+        ids = [row[0] for row in self._session.execute(text(window), bounded)]
         if len(ids) >= params["limit"]:
+            return ids
+        if place and self._fewer_than_window(inner, bounded):
             return ids
         # MATERIALIZED: collect the matches, then sort the few; never walk the whole table
         # newest first looking for them.
@@ -258,6 +268,11 @@ class SearchRepository:
         )
         return [row[0] for row in self._session.execute(text(every), params)]
 
+    def _fewer_than_window(self, inner: str, params: dict[str, Any]) -> bool:
+        """Whether the items meeting `inner` number fewer than the window (from the index)."""
+        count = f"SELECT count(*) FROM (SELECT 1 FROM search_documents d{inner} LIMIT :window) w"
+        return bool(self._session.execute(text(count), params).scalar_one() < params["window"])
+
     def _posts(self, keys: list[str]) -> dict[str, dict[str, Any]]:
         if not keys:
             return {}
@@ -267,6 +282,11 @@ class SearchRepository:
             )
         )
         return {key: {"channel": channel, "ts": ts} for key, channel, ts in rows if key and ts}
+
+
+def _place_clauses(clauses: Sequence[str]) -> list[str]:
+    """The county and region conditions among `clauses`: those an index reads newest first."""
+    return [c for c in clauses if c.startswith(("d.county IN", "d.region IN"))]
 
 
 def _filter_clauses(filters: SearchFilters, dialect: str, params: dict[str, Any]) -> list[str]:
