@@ -36,11 +36,6 @@ def make_reader_engine(url: str) -> Engine:
 LOCK_WAIT = 2.0  # seconds: every database wait is capped so a listener can still answer Slack
 SQLITE_POOL = 4  # connections kept, and as many more at a peak
 SQLITE_CACHE_KIB = 1024  # page cache per connection (SQLite's default is 2,000 KiB)
-# Read pages in place from the operating system's file cache, shared by every connection,
-# instead of copying each into a connection's own cache: an archive outgrows those caches
-# (100,000 practices with their search indexes are 260 MB), and a search's scattered row
-# reads then cost a third as much. Address space only; the file cache can drop the pages.
-SQLITE_MMAP_BYTES = 1 << 30
 POSTGRES_POOL = 10  # connections kept, and as many more at a peak
 READER_POOL = 1  # the settings reader's; its callers take turns (`StoredSettings`)
 
@@ -131,7 +126,6 @@ def make_engine(url: str, *, pool_size: int | None = None) -> Engine:
             cursor.execute("PRAGMA foreign_keys=ON")
             cursor.execute("PRAGMA busy_timeout=2000")
             cursor.execute(f"PRAGMA cache_size=-{SQLITE_CACHE_KIB}")
-            cursor.execute(f"PRAGMA mmap_size={SQLITE_MMAP_BYTES}")
             cursor.close()
 
         @event.listens_for(engine, "begin")
