@@ -46,6 +46,10 @@ def insert_returning(session: Session, item: Any) -> None:
     the object is complete (its `id` included) without a read. Anything already pending in the
     session is flushed first, so rows still go to the database in the order they were added.
     """
+    if not sa_inspect(item).transient:  # already in a session: the ORM's own way
+        session.add(item)
+        session.flush()
+        return
     session.flush()  # nothing to do, and no SQL, when nothing is pending
     model: Any = type(item)  # a class is hashable, whatever typeshed says of type[Any]
     state = item.__dict__

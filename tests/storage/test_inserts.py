@@ -112,3 +112,15 @@ def test_nothing_enqueued_or_audited_is_kept_without_commit(uows: Callable[[], U
         assert uow.session.scalars(select(Practice)).all() == []
         assert uow.session.scalars(select(AuditEntry)).all() == []
         assert uow.session.scalars(select(OutboxMessage)).all() == []
+
+
+def test_a_submission_already_in_the_session_is_saved_once(uows: Callable[[], UnitOfWork]) -> None:
+    """Adding what the session already holds is the ORM's flush, not a second row."""
+    with uows() as uow:
+        practice = _practice("Added twice")
+        uow.session.add(practice)
+        uow.practices.add(practice)
+        uow.commit()
+
+    with uows() as uow:
+        assert [p.title for p in uow.session.scalars(select(Practice))] == ["Added twice"]
