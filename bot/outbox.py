@@ -537,11 +537,11 @@ class OutboxWorker:
         started, full = float("-inf"), False
         while not self._stop.is_set():
             tried = 0
-            if not full:
-                # Commits come faster than passes need to: gather them, so a busy minute's
-                # listeners are not slowed by a claim query per commit.
-                if self._stop.wait(max(0.0, started + self._gap - time.monotonic())):
-                    break
+            # Commits come faster than passes need to: gather them, so a busy minute's
+            # listeners are not slowed by a claim query per commit.
+            gap = 0.0 if full else started + self._gap - time.monotonic()
+            if self._stop.wait(max(0.0, gap)):
+                break
             started = time.monotonic()
             try:
                 tried = self._delivery.deliver_due(stop=self._stop).tried
