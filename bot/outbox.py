@@ -13,6 +13,7 @@ import logging
 import random
 import socket
 import threading
+import time
 import uuid
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor, wait
@@ -44,6 +45,8 @@ CHANNEL_INTERVAL = timedelta(seconds=1)
 LINK_RETRY = timedelta(seconds=30)
 PERMALINK_CACHE = 10_000  # links remembered per process; more than a busy week's digest needs
 MAX_BACKOFF_SECONDS = 300
+# Least time between the starts of two passes unless the last one claimed a full batch.
+PASS_GAP = 0.05
 SENDERS = 4  # messages (to different channels) in flight at once per process
 # `ok: false` errors that mean "not now" rather than "never".
 TRANSIENT_ERRORS = frozenset(
@@ -164,6 +167,11 @@ class OutboxDelivery:
                 uow.outbox.release(skipped, token)
                 uow.commit()
         return Pass(tried=len(messages), delivered=sum(o or 0 for o in outcomes))
+
+    @property
+    def batch(self) -> int:
+        """The most messages one pass claims."""
+        return self._batch
 
     def close(self) -> None:
         """Let the sending threads go; any later pass sends one message at a time."""
@@ -498,9 +506,12 @@ def _retry_after(headers: Any) -> timedelta:
 class OutboxWorker:
     """A background thread that delivers the outbox, woken early after each commit."""
 
-    def __init__(self, delivery: OutboxDelivery, idle_seconds: float = 1.0) -> None:
+    def __init__(
+        self, delivery: OutboxDelivery, idle_seconds: float = 1.0, gap_seconds: float = PASS_GAP
+    ) -> None:
         self._delivery = delivery
         self._idle = idle_seconds
+        self._gap = gap_seconds
         self._wake = threading.Event()
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, name="outbox", daemon=True)
@@ -523,14 +534,22 @@ class OutboxWorker:
             self._delivery.close()
 
     def _run(self) -> None:
+        started, full = float("-inf"), False
         while not self._stop.is_set():
             tried = 0
+            # Commits come faster than passes need to: gather them, so a busy minute's
+            # listeners are not slowed by a claim query per commit.
+            gap = 0.0 if full else started + self._gap - time.monotonic()
+            if self._stop.wait(max(0.0, gap)):
+                break
+            started = time.monotonic()
             try:
                 tried = self._delivery.deliver_due(stop=self._stop).tried
             except SQLAlchemyError:
                 log.warning("outbox.database_unavailable")
             except Exception:  # keep delivering whatever one message did
                 log.exception("outbox.pass_failed")
+            full = tried >= self._delivery.batch
             if tried == 0:
                 self._wake.wait(self._idle)
                 self._wake.clear()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import cached_property
 from types import TracebackType
 
 from sqlalchemy.orm import Session, sessionmaker
@@ -41,25 +42,99 @@ class UnitOfWork:
 
     def __enter__(self) -> UnitOfWork:
         self.session = self._session_factory()
-        self.practices = PracticeRepository(self.session)
-        self.audit = AuditRepository(self.session)
-        self.outbox = OutboxRepository(self.session)
-        self.handled_views = HandledViewRepository(self.session)
-        self.job_runs = JobRunRepository(self.session)
-        self.search = SearchRepository(self.session)
-        self.ta_requests = TaRequestRepository(self.session)
-        self.digests = DigestRepository(self.session)
-        self.digest_subscriptions = DigestSubscriptionRepository(self.session)
-        self.events = EventRepository(self.session)
-        self.rsvps = RsvpRepository(self.session)
-        self.reports = ReportRepository(self.session)
-        self.home = HomeRepository(self.session)
-        self.library = LibraryRepository(self.session)
-        self.network_settings = NetworkSettingsRepository(self.session)
-        self.ta_offerings = TaOfferingRepository(self.session)
-        self.policy_updates = PolicyUpdateRepository(self.session)
-        self.policy_followers = PolicyFollowerRepository(self.session)
         return self
+
+    # Each repository is made when first used: a unit of work uses one or two of them, and
+    # making all eighteen cost a submission more than its audit row did (issue 17).
+    @cached_property
+    def practices(self) -> PracticeRepository:
+        """The practices repository, on this unit's session."""
+        return PracticeRepository(self.session)
+
+    @cached_property
+    def audit(self) -> AuditRepository:
+        """The audit repository, on this unit's session."""
+        return AuditRepository(self.session)
+
+    @cached_property
+    def outbox(self) -> OutboxRepository:
+        """The outbox repository, on this unit's session."""
+        return OutboxRepository(self.session)
+
+    @cached_property
+    def handled_views(self) -> HandledViewRepository:
+        """The handled views repository, on this unit's session."""
+        return HandledViewRepository(self.session)
+
+    @cached_property
+    def job_runs(self) -> JobRunRepository:
+        """The job runs repository, on this unit's session."""
+        return JobRunRepository(self.session)
+
+    @cached_property
+    def search(self) -> SearchRepository:
+        """The search repository, on this unit's session."""
+        return SearchRepository(self.session)
+
+    @cached_property
+    def ta_requests(self) -> TaRequestRepository:
+        """The ta requests repository, on this unit's session."""
+        return TaRequestRepository(self.session)
+
+    @cached_property
+    def digests(self) -> DigestRepository:
+        """The digests repository, on this unit's session."""
+        return DigestRepository(self.session)
+
+    @cached_property
+    def digest_subscriptions(self) -> DigestSubscriptionRepository:
+        """The digest subscriptions repository, on this unit's session."""
+        return DigestSubscriptionRepository(self.session)
+
+    @cached_property
+    def events(self) -> EventRepository:
+        """The events repository, on this unit's session."""
+        return EventRepository(self.session)
+
+    @cached_property
+    def rsvps(self) -> RsvpRepository:
+        """The rsvps repository, on this unit's session."""
+        return RsvpRepository(self.session)
+
+    @cached_property
+    def reports(self) -> ReportRepository:
+        """The reports repository, on this unit's session."""
+        return ReportRepository(self.session)
+
+    @cached_property
+    def home(self) -> HomeRepository:
+        """The home repository, on this unit's session."""
+        return HomeRepository(self.session)
+
+    @cached_property
+    def library(self) -> LibraryRepository:
+        """The library repository, on this unit's session."""
+        return LibraryRepository(self.session)
+
+    @cached_property
+    def network_settings(self) -> NetworkSettingsRepository:
+        """The network settings repository, on this unit's session."""
+        return NetworkSettingsRepository(self.session)
+
+    @cached_property
+    def ta_offerings(self) -> TaOfferingRepository:
+        """The ta offerings repository, on this unit's session."""
+        return TaOfferingRepository(self.session)
+
+    @cached_property
+    def policy_updates(self) -> PolicyUpdateRepository:
+        """The policy updates repository, on this unit's session."""
+        return PolicyUpdateRepository(self.session)
+
+    @cached_property
+    def policy_followers(self) -> PolicyFollowerRepository:
+        """The policy followers repository, on this unit's session."""
+        return PolicyFollowerRepository(self.session)
 
     def commit(self) -> None:
         """Make everything done in this unit durable, then tell whoever is waiting for it."""

@@ -20,6 +20,7 @@ from handlers.review.schemas import ReviewDecision, ReviewOutcome, SubmissionRef
 from handlers.review.views import DecisionView
 from storage import outbox_links
 from storage.outbox_links import Links
+from storage.repositories.outbox import NewMessage
 from storage.repositories.submissions import WAITING
 from storage.uow import UnitOfWork
 
@@ -60,48 +61,48 @@ def send_for_review(
     """What every submission or edit sent to the coordinators does, in the caller's unit of work.
 
     The audit row (`submitted` or `resubmitted`), the receipt DM to the member who acted, and
-    the coordinators' review post.
+    the coordinators' review post, written in one `INSERT`.
     """
     uow.audit.record(
         entity_type=kind.name, entity_id=item.id, action=action, actor_id=actor_id, at=now
     )
-    uow.outbox.enqueue(method="chat.postMessage", channel=actor_id, payload=receipt, at=now)
-    request_review(uow, deps, kind, item, now, replaces=replaces)
+    receipt_dm = NewMessage(method="chat.postMessage", channel=actor_id, payload=receipt)
+    uow.outbox.enqueue_all([receipt_dm, *review_messages(deps, kind, item, replaces=replaces)], now)
 
 
-def request_review(
-    uow: UnitOfWork,
-    deps: Deps,
-    kind: SubmissionKind[Any, Any],
-    item: Submission,
-    now: datetime,
-    *,
-    replaces: int | None = None,
-) -> None:
-    """Queue the post that asks coordinators to review this revision.
+def review_messages(
+    deps: Deps, kind: SubmissionKind[Any, Any], item: Submission, *, replaces: int | None = None
+) -> list[NewMessage]:
+    """The post that asks coordinators to review this revision, and the edit it owes first.
 
     `replaces` is the revision whose post still has review buttons because the member edited
     it while it waited; that post is rewritten to point at this one, without buttons.
     """
-    channel = deps.settings.ccsn_coordinator_channel
+    settings = deps.settings
+    channel = settings.ccsn_coordinator_channel
     assert channel, "require_for_serve guarantees a coordinator channel"
+    ref = SubmissionRef(kind.name, item.id)
+    messages = []
     if replaces is not None:
-        uow.outbox.enqueue(
-            method="chat.update",
-            channel=channel,
-            payload=review_views.superseded_post(
-                noun=kind.noun, title=item.title, revision=item.revision
-            ),
-            at=now,
-            update_of=review_key(SubmissionRef(kind.name, item.id), replaces),
+        messages.append(
+            NewMessage(
+                method="chat.update",
+                channel=channel,
+                payload=review_views.superseded_post(
+                    noun=kind.noun, title=item.title, revision=item.revision
+                ),
+                update_of=review_key(ref, replaces),
+            )
         )
-    uow.outbox.enqueue(
-        method="chat.postMessage",
-        channel=channel,
-        payload=kind.review_post(item, deps.settings),
-        at=now,
-        key=review_key(SubmissionRef(kind.name, item.id), item.revision),
+    messages.append(
+        NewMessage(
+            method="chat.postMessage",
+            channel=channel,
+            payload=kind.review_post(item, settings),
+            key=review_key(ref, item.revision),
+        )
     )
+    return messages
 
 
 def already_decided(kind: SubmissionKind[Any, Any], item: Submission) -> str:

@@ -12,6 +12,13 @@ from sqlalchemy.orm import Session
 from storage.models import HandledView
 
 _TABLE = cast(Table, HandledView.__table__)
+# The claim for SQLite and for PostgreSQL (True), built once: a submission runs one.
+_CLAIMS = {
+    postgres: (postgresql.insert if postgres else sqlite.insert)(_TABLE)
+    .on_conflict_do_nothing(index_elements=[_TABLE.c.view_id])
+    .returning(_TABLE.c.view_id)
+    for postgres in (False, True)
+}
 
 
 class HandledViewRepository:
@@ -30,12 +37,7 @@ class HandledViewRepository:
         claims it). The statement goes through Core, not the ORM's bulk insert, so what comes
         back is exactly what PostgreSQL or SQLite returned.
         """
-        dialect = self._session.get_bind().dialect.name
-        insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-        statement = (
-            insert(_TABLE)
-            .values(view_id=view_id, handled_at=at)
-            .on_conflict_do_nothing(index_elements=[_TABLE.c.view_id])
-            .returning(_TABLE.c.view_id)
-        )
-        return self._session.execute(statement).first() is not None
+        connection = self._session.connection()
+        statement = _CLAIMS[connection.dialect.name == "postgresql"]
+        row = connection.execute(statement, {"view_id": view_id, "handled_at": at}).first()
+        return row is not None

@@ -3,14 +3,51 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import delete, func, or_, select, update
+from sqlalchemy import Connection, Table, delete, func, or_, select, update
 from sqlalchemy.orm import Session, aliased
 
 from storage.models import OutboxMessage, OutboxStatus
 from storage.outbox_links import Links, LinkSpot
+from storage.repositories.inserts import insert_rows
+
+_TABLE = cast(Table, OutboxMessage.__table__)
+
+
+@dataclass(frozen=True)
+class NewMessage:
+    """A message to enqueue: the arguments of `OutboxRepository.enqueue` but its time."""
+
+    method: str
+    channel: str
+    payload: dict[str, Any]
+    key: str | None = None
+    update_of: str | None = None
+    thread_of: str | None = None
+    links: Links | None = None
+
+
+def _row(message: NewMessage, at: datetime) -> dict[str, Any]:
+    """The columns of a new outbox row (every one `enqueue` has always set)."""
+    payload, spots = message.payload, list[LinkSpot]()
+    if message.links is not None:
+        payload, spots = message.links.place(payload)
+    return {
+        "key": message.key,
+        "method": message.method,
+        "channel": message.channel,
+        "payload": payload,
+        "update_of": message.update_of,
+        "thread_of": message.thread_of,
+        "links": [spot.as_json() for spot in spots] or None,
+        "status": OutboxStatus.PENDING,
+        "attempts": 0,
+        "next_attempt_at": at,
+        "created_at": at,
+    }
 
 
 class OutboxRepository:
@@ -39,24 +76,19 @@ class OutboxRepository:
         work go to the database in one batched `INSERT`, in the order they were enqueued; its
         `id` is set from then on.
         """
-        spots: list[LinkSpot] = []
-        if links is not None:
-            payload, spots = links.place(payload)
-        message = OutboxMessage(
-            key=key,
-            method=method,
-            channel=channel,
-            payload=payload,
-            update_of=update_of,
-            thread_of=thread_of,
-            links=[spot.as_json() for spot in spots] or None,
-            status=OutboxStatus.PENDING,
-            attempts=0,
-            next_attempt_at=at,
-            created_at=at,
-        )
+        new = NewMessage(method, channel, payload, key, update_of, thread_of, links)
+        message = OutboxMessage(**_row(new, at))
         self._session.add(message)
         return message
+
+    def enqueue_all(self, messages: Sequence[NewMessage], at: datetime) -> None:
+        """Write these messages now, in one `INSERT`, in this order, after anything staged.
+
+        For a caller that needs none of the rows back (a submission's receipt and review
+        post): the same rows as `enqueue`'s, without the ORM's flush, whose bookkeeping cost
+        more CPU than the insert itself.
+        """
+        insert_rows(self._session, _TABLE, [_row(message, at) for message in messages])
 
     def claim_due(
         self, now: datetime, lease: timedelta, limit: int, token: str
@@ -119,17 +151,16 @@ class OutboxRepository:
         values: dict[str, Any] = {"locked_until": until}
         if maybe_sent:
             values["maybe_sent"] = True
-        result = self._session.execute(
-            update(OutboxMessage)
+        result = self._connection().execute(
+            update(_TABLE)
             .where(
                 OutboxMessage.id == message_id,
                 OutboxMessage.lease_token == token,
                 OutboxMessage.status == OutboxStatus.PENDING,
             )
             .values(**values)
-            .execution_options(synchronize_session=False)
         )
-        return bool(result.rowcount)  # type: ignore[attr-defined]
+        return bool(result.rowcount)
 
     def get(self, message_id: int) -> OutboxMessage | None:
         """One message by id."""
@@ -219,20 +250,18 @@ class OutboxRepository:
             .where(OutboxMessage.channel == channel, OutboxMessage.status == OutboxStatus.PENDING)
             .scalar_subquery()
         )
-        self._session.execute(
-            update(OutboxMessage)
+        self._connection().execute(
+            update(_TABLE)
             .where(OutboxMessage.id == head, OutboxMessage.next_attempt_at < not_before)
             .values(next_attempt_at=not_before)
-            .execution_options(synchronize_session=False)
         )
 
     def release(self, message_ids: list[int], token: str) -> None:
         """Give back leases on messages this process will not try after all."""
-        self._session.execute(
-            update(OutboxMessage)
+        self._connection().execute(
+            update(_TABLE)
             .where(OutboxMessage.id.in_(message_ids), OutboxMessage.lease_token == token)
             .values(locked_until=None)
-            .execution_options(synchronize_session=False)
         )
 
     def retry_failed(self, now: datetime) -> int:
@@ -276,12 +305,20 @@ class OutboxRepository:
         query = select(func.count()).where(OutboxMessage.status == OutboxStatus.PENDING)
         return int(self._session.scalar(query) or 0)
 
+    def _connection(self) -> Connection:
+        """The unit of work's connection, anything pending flushed first as the ORM would.
+
+        The hot updates of delivery (a lease, an outcome, a channel's pace) go through Core on
+        it: the ORM's bulk-update path cost more CPU than the statement.
+        """
+        self._session.flush()
+        return self._session.connection()
+
     def _set(self, message_id: int, token: str, **values: Any) -> bool:
         """Record an outcome only while `token` still holds the message's lease."""
-        result = self._session.execute(
-            update(OutboxMessage)
+        result = self._connection().execute(
+            update(_TABLE)
             .where(OutboxMessage.id == message_id, OutboxMessage.lease_token == token)
             .values(**values)
-            .execution_options(synchronize_session=False)
         )
-        return bool(result.rowcount)  # type: ignore[attr-defined]
+        return bool(result.rowcount)

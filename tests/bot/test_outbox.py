@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import itertools
+import threading
+import time
 from datetime import timedelta
+from typing import cast
 
 import pytest
 
 from bot.app import build_runtime
-from bot.outbox import OutboxDelivery
+from bot.outbox import OutboxDelivery, OutboxWorker, Pass
 from bot.slack_client import make_client
 from core.config import Settings
 from storage.db import make_engine, make_session_factory
@@ -344,3 +347,56 @@ def test_the_outbox_waits_longer_for_slack_than_slack_has_been_seen_to_take(
 ) -> None:
     """Slack has answered accepted posts after 11 s; the outbox client waits well past that."""
     assert make_client(settings, for_outbox=True).timeout >= 20
+
+
+class _CountingDelivery:
+    """Stands in for `OutboxDelivery`: counts passes and says each claimed `tried` messages."""
+
+    batch = 16
+
+    def __init__(self, tried: list[int]) -> None:
+        self._tried = tried
+        self.passes = 0
+        self.finished = threading.Event()
+
+    def deliver_due(self, stop: threading.Event | None = None) -> Pass:
+        tried = self._tried[self.passes] if self.passes < len(self._tried) else 0
+        self.passes += 1
+        if self.passes >= len(self._tried):
+            self.finished.set()
+        return Pass(tried=tried, delivered=tried)
+
+    def close(self) -> None:
+        pass
+
+
+def test_a_burst_of_commits_is_delivered_in_a_few_passes_not_one_per_commit() -> None:
+    """Each commit wakes the worker, but passes start at most every `gap` apart.
+
+    Listeners writing hundreds of rows a second do not each pay for a claim query run in
+    their process.
+    """
+    delivery = _CountingDelivery(tried=[1] * 1000)  # always a little to send
+    worker = OutboxWorker(cast(OutboxDelivery, delivery), gap_seconds=0.1)
+    worker.start()
+    try:
+        deadline = time.monotonic() + 0.5
+        while time.monotonic() < deadline:
+            worker.wake()  # a commit
+            time.sleep(0.001)
+    finally:
+        worker.stop()
+    assert 2 <= delivery.passes <= 8  # about 0.5 s / 0.1 s, not ~500
+
+
+def test_full_passes_follow_each_other_at_once() -> None:
+    """A pass that claimed a whole batch is followed without the gap: a fan-out is not slowed."""
+    delivery = _CountingDelivery(tried=[16] * 40)
+    worker = OutboxWorker(cast(OutboxDelivery, delivery), gap_seconds=0.5)
+    started = time.monotonic()
+    worker.start()
+    try:
+        assert delivery.finished.wait(5)
+    finally:
+        worker.stop()
+    assert time.monotonic() - started < 2  # 40 passes with the gap would take 20 s

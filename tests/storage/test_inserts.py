@@ -1,0 +1,126 @@
+"""New rows written by one Core INSERT each are stored exactly as the ORM's flush stored them."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime
+
+import pytest
+from sqlalchemy import select
+
+from storage.db import make_engine, make_session_factory
+from storage.models import AuditEntry, OutboxMessage, OutboxStatus, Practice, PracticeStatus
+from storage.repositories.outbox import NewMessage
+from storage.uow import UnitOfWork
+
+AT = datetime(2026, 3, 2, 17, 0, tzinfo=UTC)
+
+
+@pytest.fixture
+def uows(schema: str) -> Iterator[Callable[[], UnitOfWork]]:
+    """Units of work on the test database."""
+    engine = make_engine(schema)
+    sessions = make_session_factory(engine)
+    yield lambda: UnitOfWork(sessions)
+    engine.dispose()
+
+
+def _practice(title: str) -> Practice:
+    """A practice with only what a form gives: status and revision left to their defaults."""
+    return Practice(
+        submitter_id="UMEMBER01",
+        title=title,
+        summary="Families read with us.",
+        pillars=["family_engagement"],
+        county="Alameda",
+        region="Bay Area",
+        organisation="A school",
+        funding_streams=[],
+        link=None,
+        credit_submitter=True,
+        created_at=AT,
+        submitted_at=AT,
+    )
+
+
+def test_an_added_submission_has_its_id_and_defaults_and_later_changes_are_saved(
+    uows: Callable[[], UnitOfWork],
+) -> None:
+    """The row comes back whole, stays in the session, and an edit before commit is kept."""
+    with uows() as uow:
+        practice = uow.practices.add(_practice("Reading nights"))
+        assert practice.id is not None
+        assert (practice.status, practice.revision) == (PracticeStatus.PENDING, 1)
+        assert uow.practices.get(practice.id) is practice
+        practice.title = "Family reading nights"
+        uow.commit()
+        practice_id = practice.id
+
+    with uows() as uow:
+        stored = uow.practices.get(practice_id)
+        assert stored is not None
+        assert (stored.title, stored.status, stored.revision) == (
+            "Family reading nights",
+            PracticeStatus.PENDING,
+            1,
+        )
+        assert stored.pillars == ["family_engagement"] and stored.link is None
+
+
+def test_messages_enqueued_together_follow_those_staged_before_in_order(
+    uows: Callable[[], UnitOfWork],
+) -> None:
+    """A staged message, then a batch, keep their order in ids; the audit row is saved too."""
+    with uows() as uow:
+        uow.outbox.enqueue(method="chat.postMessage", channel="C1", payload={"n": 1}, at=AT)
+        uow.outbox.enqueue_all(
+            [
+                NewMessage("chat.postMessage", "C1", {"n": 2}),
+                NewMessage("chat.postMessage", "C2", {"n": 3}, key="review:1"),
+            ],
+            AT,
+        )
+        uow.audit.record(
+            entity_type="practice", entity_id=1, action="submitted", actor_id="U1", at=AT
+        )
+        uow.commit()
+
+    with uows() as uow:
+        messages = uow.outbox.list()
+        assert [m.payload["n"] for m in messages] == [1, 2, 3]
+        assert [m.key for m in messages] == [None, None, "review:1"]
+        assert all(
+            (m.status, m.attempts, m.maybe_sent, m.links, m.created_at)
+            == (OutboxStatus.PENDING, 0, False, None, AT)
+            for m in messages
+        )
+        entries = uow.session.scalars(select(AuditEntry)).all()
+        assert [(e.action, e.reason, e.at) for e in entries] == [("submitted", None, AT)]
+
+
+def test_nothing_enqueued_or_audited_is_kept_without_commit(uows: Callable[[], UnitOfWork]) -> None:
+    """The Core inserts are in the unit's transaction: leaving without commit keeps none."""
+    with uows() as uow:
+        uow.practices.add(_practice("Never saved"))
+        uow.outbox.enqueue_all([NewMessage("chat.postMessage", "C1", {"n": 1})], AT)
+        uow.audit.record(
+            entity_type="practice", entity_id=1, action="submitted", actor_id="U", at=AT
+        )
+
+    with uows() as uow:
+        assert uow.outbox.list() == []
+        assert uow.session.scalars(select(Practice)).all() == []
+        assert uow.session.scalars(select(AuditEntry)).all() == []
+        assert uow.session.scalars(select(OutboxMessage)).all() == []
+
+
+def test_a_submission_already_in_the_session_is_saved_once(uows: Callable[[], UnitOfWork]) -> None:
+    """Adding what the session already holds is the ORM's flush, not a second row."""
+    with uows() as uow:
+        practice = _practice("Added twice")
+        uow.session.add(practice)
+        uow.practices.add(practice)
+        uow.commit()
+
+    with uows() as uow:
+        assert [p.title for p in uow.session.scalars(select(Practice))] == ["Added twice"]
