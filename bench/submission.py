@@ -17,6 +17,8 @@ from storage.models import OutboxMessage, OutboxStatus, Practice
 
 MIN_RPS = 100.0
 P99_LIMIT_MS = 100.0
+# Issue 17: on PostgreSQL the median and the tail within 3x the bare app acking the same form.
+BARE_RATIO = 3.0
 MESSAGES_PER_SUBMISSION = 2  # the member's thank-you DM and the coordinators' review post
 MEMBERS = 50
 _runs = itertools.count(1)
@@ -84,15 +86,25 @@ def measure_submission(stack: Stack, *, requests: int, clients: int = 8) -> list
     # A request that timed out on the client may still have been saved: that is not a loss.
     lost = max(0, accepted - practices) + max(0, MESSAGES_PER_SUBMISSION * practices - outbox)
     name = f"view submission ({db}), {clients} clients"
+    ratio_target = db == "PostgreSQL"
     return [
-        Row(f"{name}, p50", "ms", bot.ms(50), bare.ms(50)),
+        Row(
+            f"{name}, p50",
+            "ms",
+            bot.ms(50),
+            bare.ms(50),
+            target=f"<= {BARE_RATIO:.0f}x bare" if ratio_target else "",
+            met=bot.ms(50) <= BARE_RATIO * bare.ms(50) if ratio_target else None,
+        ),
         Row(
             f"{name}, p99",
             "ms",
             bot.ms(99),
             bare.ms(99),
-            target=f"< {P99_LIMIT_MS:.0f} ms",
-            met=bot.ms(99) < P99_LIMIT_MS,
+            target=f"< {P99_LIMIT_MS:.0f} ms"
+            + (f", <= {BARE_RATIO:.0f}x bare" if ratio_target else ""),
+            met=bot.ms(99) < P99_LIMIT_MS
+            and (bot.ms(99) <= BARE_RATIO * bare.ms(99) or not ratio_target),
         ),
         Row(
             f"{name}, throughput",
