@@ -50,11 +50,25 @@ class StoredSettings:
         return self._environment
 
     def current(self) -> Settings:
-        """The effective settings, re-checked if the last check is older than a second."""
+        """The effective settings, re-checked if the last check is older than a second.
+
+        When they are merely a second old, one request re-checks and the others carry on with
+        what is known rather than queue behind its read: at 8 concurrent requests the queue
+        was the slash command's tail. After `changed` every request waits for the re-read,
+        so this process never acts on settings it has just replaced.
+        """
         now = self._clock()
         checked = self._checked_at
-        if checked is not None and checked <= now < checked + self._max_age:
-            return self._settings
+        if checked is not None:
+            if checked <= now < checked + self._max_age:
+                return self._settings
+            if not self._lock.acquire(blocking=False):
+                return self._settings  # another request is re-checking them right now
+            try:
+                self._refresh(now)
+                return self._settings
+            finally:
+                self._lock.release()
         with self._lock:
             self._refresh(now)
             return self._settings
