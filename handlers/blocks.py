@@ -154,6 +154,16 @@ def actions(*elements: dict[str, Any], block_id: str | None = None) -> Block:
     return block
 
 
+def notice_modal(title: str, text: str, *, close: str = "Close") -> Block:
+    """A modal that only tells the member something (`text`, mrkdwn): no submit button."""
+    return {
+        "type": "modal",
+        "title": plain(title, 24),
+        "close": plain(close, 24),
+        "blocks": [section(text)],
+    }
+
+
 def option(label: str, value: str) -> dict[str, Any]:
     """A select or checkbox option."""
     return {"text": plain(label, OPTION_TEXT_MAX), "value": value}

@@ -299,14 +299,8 @@ def cancel_modal(event_id: int, title: str) -> dict[str, Any]:
 
 def unavailable_modal() -> dict[str, Any]:
     """What opens instead of the form while no events channel is configured."""
-    return {
-        "type": "modal",
-        "title": blocks.plain("Announce an event", 24),
-        "close": blocks.plain("Close", 24),
-        "blocks": [
-            blocks.section(
-                "Event announcements are not switched on in this workspace yet. "
-                "An administrator can turn them on by setting `CCSN_EVENTS_CHANNEL`."
-            )
-        ],
-    }
+    return blocks.notice_modal(
+        "Announce an event",
+        "Event announcements are not switched on in this workspace yet. "
+        "An administrator can turn them on by setting `CCSN_EVENTS_CHANNEL`.",
+    )

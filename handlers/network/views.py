@@ -172,9 +172,4 @@ def network_blocks(panel: NetworkPanel, setup: list[SetupLine] | None = None) ->
 
 def not_set_up_modal(title: str, message: str) -> dict[str, Any]:
     """A form that cannot be used yet: why, and no submit button."""
-    return {
-        "type": "modal",
-        "title": blocks.plain(title, 24),
-        "close": blocks.plain("Close", 24),
-        "blocks": [blocks.section(blocks.escape(message))],
-    }
+    return blocks.notice_modal(title, blocks.escape(message))

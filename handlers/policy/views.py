@@ -644,14 +644,8 @@ def dates_modal(update: PolicyView, *, update_id: int, sequence: int) -> dict[st
 
 def unavailable_modal() -> dict[str, Any]:
     """What opens instead of the form while no policy channel is configured."""
-    return {
-        "type": "modal",
-        "title": blocks.plain("Share a policy update", 24),
-        "close": blocks.plain("Close", 24),
-        "blocks": [
-            blocks.section(
-                "Policy and funding updates are not switched on in this workspace yet. "
-                "An administrator can turn them on by setting `CCSN_POLICY_CHANNEL`."
-            )
-        ],
-    }
+    return blocks.notice_modal(
+        "Share a policy update",
+        "Policy and funding updates are not switched on in this workspace yet. "
+        "An administrator can turn them on by setting `CCSN_POLICY_CHANNEL`.",
+    )

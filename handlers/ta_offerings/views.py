@@ -543,24 +543,13 @@ def find_results_modal(
 
 def notice_modal(text: str) -> dict[str, Any]:
     """A one-sentence answer pushed over a modal, where an ephemeral message cannot go."""
-    return {
-        "type": "modal",
-        "title": blocks.plain("TA directory", 24),
-        "close": blocks.plain("Back", 24),
-        "blocks": [blocks.section(text)],
-    }
+    return blocks.notice_modal("TA directory", text, close="Back")
 
 
 def unavailable_modal() -> dict[str, Any]:
     """What the form shows while the TA channel is not set (no submit button)."""
-    return {
-        "type": "modal",
-        "title": blocks.plain("Offer TA", 24),
-        "close": blocks.plain("Close", 24),
-        "blocks": [
-            blocks.section(
-                "The TA directory is not set up yet (CCSN_TA_CHANNEL is not set). "
-                "Please tell a network coordinator."
-            )
-        ],
-    }
+    return blocks.notice_modal(
+        "Offer TA",
+        "The TA directory is not set up yet (CCSN_TA_CHANNEL is not set). "
+        "Please tell a network coordinator.",
+    )
