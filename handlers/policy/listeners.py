@@ -7,6 +7,7 @@ pipeline's, declared by `handlers.policy.kind.POLICY`; the Home tab's button ope
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from typing import Any
 
 from slack_bolt import Ack, App
@@ -19,6 +20,7 @@ from handlers.policy.kind import POLICY
 from handlers.policy.schemas import parse_dates_form, parse_stage_form
 from handlers.replies import TRY_AGAIN, int_or_none, metadata, tell
 from handlers.review.listeners import open_form
+from storage.models import PolicyUpdate
 
 log = logging.getLogger(__name__)
 
@@ -96,68 +98,61 @@ def register(app: App, deps: Deps) -> None:
         if problem:
             tell(client, body, problem)
 
-    @app.view(ids.STAGE_MODAL)
-    def change_stage(ack: Ack, body: dict[str, Any], view: dict[str, Any]) -> None:
-        update_id, sequence = _form_of(view)
-        try:
-            update, problem = service.load_for_stage(
-                deps, user_id=body["user"]["id"], update_id=update_id
-            )
-            if update is None:
-                ack(response_action="errors", errors={ids.NEW_STAGE_BLOCK: problem})
-                return
-            values = (view.get("state") or {}).get("values") or {}
-            change = parse_stage_form(values, update.update_kind)
-            if isinstance(change, dict):
-                ack(response_action="errors", errors=change)
-                return
-            result = service.change_stage(
-                deps,
-                user_id=body["user"]["id"],
-                update_id=update_id,
-                sequence=sequence,
-                change=change,
-                view_id=view["id"],
-            )
-        except SQLAlchemyError:
-            log.exception("policy.stage_failed")
-            ack(response_action="errors", errors={ids.NEW_STAGE_BLOCK: TRY_AGAIN})
-            return
-        if result.error:
-            ack(response_action="errors", errors={ids.NEW_STAGE_BLOCK: result.error})
-            return
-        ack()
+    def change_form(
+        parse: Callable[[dict[str, Any], PolicyUpdate], object],
+        save: Callable[..., service.StageResult],
+        error_block: str,
+        failure: str,
+    ) -> Any:
+        """A change form's submission: who may, field errors, then `save` (one transaction)."""
 
-    @app.view(ids.DATES_MODAL)
-    def change_dates(ack: Ack, body: dict[str, Any], view: dict[str, Any]) -> None:
-        update_id, sequence = _form_of(view)
-        user_id = body["user"]["id"]
-        try:
-            update, problem = service.load_for_stage(deps, user_id=user_id, update_id=update_id)
-            if update is None:
-                ack(response_action="errors", errors={ids.DATE_1_BLOCK: problem})
+        def listener(ack: Ack, body: dict[str, Any], view: dict[str, Any]) -> None:
+            update_id, sequence = _form_of(view)
+            user_id = body["user"]["id"]
+            try:
+                update, problem = service.load_for_stage(deps, user_id=user_id, update_id=update_id)
+                if update is None:
+                    ack(response_action="errors", errors={error_block: problem})
+                    return
+                change = parse((view.get("state") or {}).get("values") or {}, update)
+                if isinstance(change, dict):
+                    ack(response_action="errors", errors=change)
+                    return
+                result = save(
+                    deps,
+                    user_id=user_id,
+                    update_id=update_id,
+                    sequence=sequence,
+                    change=change,
+                    view_id=view["id"],
+                )
+            except SQLAlchemyError:
+                log.exception(failure)
+                ack(response_action="errors", errors={error_block: TRY_AGAIN})
                 return
-            values = (view.get("state") or {}).get("values") or {}
-            change = parse_dates_form(values, deps.clock(), update.key_dates)
-            if isinstance(change, dict):
-                ack(response_action="errors", errors=change)
+            if result.error:
+                ack(response_action="errors", errors={error_block: result.error})
                 return
-            result = service.change_dates(
-                deps,
-                user_id=user_id,
-                update_id=update_id,
-                sequence=sequence,
-                change=change,
-                view_id=view["id"],
-            )
-        except SQLAlchemyError:
-            log.exception("policy.dates_failed")
-            ack(response_action="errors", errors={ids.DATE_1_BLOCK: TRY_AGAIN})
-            return
-        if result.error:
-            ack(response_action="errors", errors={ids.DATE_1_BLOCK: result.error})
-            return
-        ack()
+            ack()
+
+        return listener
+
+    app.view(ids.STAGE_MODAL)(
+        change_form(
+            lambda values, update: parse_stage_form(values, update.update_kind),
+            service.change_stage,
+            ids.NEW_STAGE_BLOCK,
+            "policy.stage_failed",
+        )
+    )
+    app.view(ids.DATES_MODAL)(
+        change_form(
+            lambda values, update: parse_dates_form(values, deps.clock(), update.key_dates),
+            service.change_dates,
+            ids.DATE_1_BLOCK,
+            "policy.dates_failed",
+        )
+    )
 
 
 def _form_of(view: dict[str, Any]) -> tuple[int, int | None]:
