@@ -51,15 +51,7 @@ class PolicyUpdateRepository(SubmissionRepository[PolicyUpdate]):
         at: datetime,
     ) -> bool:
         """Move a published update to `stage` with its new history; False if it changed since."""
-        return self._change(
-            update_id,
-            (PolicyUpdate.status == PolicyStatus.APPROVED, PolicyUpdate.sequence == sequence),
-            stage=stage,
-            history=history,
-            sequence=sequence + 1,
-            changed_at=at,
-            updated_at=at,
-        )
+        return self._change_published(update_id, sequence, at, stage=stage, history=history)
 
     def change_dates(
         self,
@@ -72,15 +64,24 @@ class PolicyUpdateRepository(SubmissionRepository[PolicyUpdate]):
         at: datetime,
     ) -> bool:
         """Give a published update new key dates and history; False if it changed since."""
-        return self._change(
+        return self._change_published(
             update_id,
-            (PolicyUpdate.status == PolicyStatus.APPROVED, PolicyUpdate.sequence == sequence),
+            sequence,
+            at,
             key_dates=key_dates,
             last_key_date=last_key_date,
             history=history,
+        )
+
+    def _change_published(self, update_id: int, sequence: int, at: datetime, **values: Any) -> bool:
+        """Compare-and-set on a published update's `sequence`, which moves on with `values`."""
+        return self._change(
+            update_id,
+            (PolicyUpdate.status == PolicyStatus.APPROVED, PolicyUpdate.sequence == sequence),
             sequence=sequence + 1,
             changed_at=at,
             updated_at=at,
+            **values,
         )
 
     def approved(self) -> Sequence[PolicyUpdate]:
