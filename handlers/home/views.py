@@ -305,33 +305,35 @@ def _mine(data: HomeData, room: int) -> list[blocks.Block]:
 
 def _offerings(data: HomeData) -> list[blocks.Block]:
     """Your TA offerings, for providers only: at most `MAX_OFFERINGS`, then how many more."""
-    if not data.offerings:
-        return []
-    found: list[blocks.Block] = [blocks.divider(), blocks.header("Your TA offerings")]
-    for offering in data.offerings:
-        found += offering_blocks(offering, data.tz)
-    hidden = data.total_offerings - len(data.offerings)
-    if hidden > 0:
-        found.append(
-            blocks.context(
-                f"…and {hidden} older. Find them with `/ccsn find-ta` or in the TA channel."
-            )
-        )
-    return found
+    found = [block for offering in data.offerings for block in offering_blocks(offering, data.tz)]
+    return _own_section(
+        "Your TA offerings",
+        found,
+        data.total_offerings - len(data.offerings),
+        "Find them with `/ccsn find-ta` or in the TA channel.",
+    )
 
 
 def _policy(data: HomeData) -> list[blocks.Block]:
     """Your policy updates, for members who shared some: capped, then how many more."""
-    if not data.policy_updates:
+    found = [block for update in data.policy_updates for block in policy_blocks(update, data.tz)]
+    return _own_section(
+        "Your policy updates",
+        found,
+        data.total_policy_updates - len(data.policy_updates),
+        "Find them with `/ccsn policy` or in the channel.",
+    )
+
+
+def _own_section(
+    title: str, items: list[blocks.Block], hidden: int, where: str
+) -> list[blocks.Block]:
+    """A section of the member's own things, shown only when there are some; then how many more."""
+    if not items:
         return []
-    found: list[blocks.Block] = [blocks.divider(), blocks.header("Your policy updates")]
-    for update in data.policy_updates:
-        found += policy_blocks(update, data.tz)
-    hidden = data.total_policy_updates - len(data.policy_updates)
+    found: list[blocks.Block] = [blocks.divider(), blocks.header(title), *items]
     if hidden > 0:
-        found.append(
-            blocks.context(f"…and {hidden} older. Find them with `/ccsn policy` or in the channel.")
-        )
+        found.append(blocks.context(f"…and {hidden} older. {where}"))
     return found
 
 
