@@ -62,19 +62,22 @@ def update_status(
     view_id: str = "VSTAGE001",
 ) -> BoltResponse:
     """`user` picks Update status from the post's ⋯ menu and saves the form."""
-    bot.send(
-        simulate.overflow_click(
-            ids.MANAGE_ACTION, f"stage:{update_id}", user, channel=POLICY_CHANNEL
-        )
-    )
-    form = bot.opened_views()[-1]
-    assert form["callback_id"] == ids.STAGE_MODAL, "the Update status form did not open"
     values = {
         ids.NEW_STAGE_BLOCK: simulate.select_state(ids.NEW_STAGE_INPUT, stage),
         ids.NOTE_BLOCK: simulate.text_state(ids.NOTE_INPUT, note),
     }
+    return _save_from_menu(bot, user, f"stage:{update_id}", ids.STAGE_MODAL, values, view_id)
+
+
+def _save_from_menu(
+    bot: Bot, user: str, choice: str, callback_id: str, values: dict[str, Any], view_id: str
+) -> BoltResponse:
+    """Pick `choice` in the post's ⋯ menu, then submit the form it opened with `values`."""
+    bot.send(simulate.overflow_click(ids.MANAGE_ACTION, choice, user, channel=POLICY_CHANNEL))
+    form = bot.opened_views()[-1]
+    assert form["callback_id"] == callback_id, f"the {callback_id} form did not open"
     body = simulate.view_submission(
-        ids.STAGE_MODAL, user, values, view_id=view_id, private_metadata=form["private_metadata"]
+        callback_id, user, values, view_id=view_id, private_metadata=form["private_metadata"]
     )
     return bot.send(body)
 
@@ -115,19 +118,9 @@ def change_dates(
     view_id: str = "VDATES001",
 ) -> BoltResponse:
     """`user` picks Change key dates from the post's ⋯ menu and saves these dates."""
-    bot.send(
-        simulate.overflow_click(
-            ids.MANAGE_ACTION, f"dates:{update_id}", user, channel=POLICY_CHANNEL
-        )
-    )
-    form = bot.opened_views()[-1]
-    assert form["callback_id"] == ids.DATES_MODAL, "the Change key dates form did not open"
     values: dict[str, Any] = {ids.NOTE_BLOCK: simulate.text_state(ids.NOTE_INPUT, note)}
     for number, (label_block, label_input, date_block, date_input) in enumerate(ids.DATE_FIELDS):
         label, on = key_dates[number] if number < len(key_dates) else (None, None)
         values[label_block] = simulate.text_state(label_input, label)
         values[date_block] = simulate.date_state(date_input, on)
-    body = simulate.view_submission(
-        ids.DATES_MODAL, user, values, view_id=view_id, private_metadata=form["private_metadata"]
-    )
-    return bot.send(body)
+    return _save_from_menu(bot, user, f"dates:{update_id}", ids.DATES_MODAL, values, view_id)
