@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from concurrent.futures import Executor
 from dataclasses import dataclass, field
 
@@ -98,8 +99,13 @@ def build_runtime(
     clock: Clock = utc_now,
     verify_token: bool = True,
     listener_executor: Executor | None = None,
+    wake: Callable[[], None] | None = None,
 ) -> Runtime:
-    """Wire settings, storage, the Slack client, the outbox and the Bolt app together."""
+    """Wire settings, storage, the Slack client, the outbox and the Bolt app together.
+
+    Each commit wakes this runtime's own outbox worker, or calls `wake` instead when the
+    outbox runs in another process (`bot.supervisor`).
+    """
     engine = make_engine(settings.database_url)
     sessions = make_session_factory(engine)
     client = make_client(settings)
@@ -115,7 +121,7 @@ def build_runtime(
     reader_engine = make_reader_engine(settings.database_url)
     readers = make_session_factory(reader_engine)
     source = StoredSettings(settings, lambda: UnitOfWork(readers), clock)
-    deps = Deps(settings=source, uow=lambda: UnitOfWork(sessions, worker.wake), clock=clock)
+    deps = Deps(settings=source, uow=lambda: UnitOfWork(sessions, wake or worker.wake), clock=clock)
     app = create_app(deps, client, verify_token=verify_token, listener_executor=listener_executor)
     scheduler = JobScheduler(
         all_jobs(deps), settings.timezone, clock, refresh=lambda: all_jobs(deps)

@@ -83,14 +83,14 @@ def _day(text: str) -> date:
     return day
 
 
-def _serve(settings: Settings, port: int, workers: int) -> None:
+def _serve(settings: Settings, port: int, workers: int) -> int:
     """Serve for real; never falls back to the demo. Checks the token before forking."""
     settings.require_for_serve()
     check_token(settings)
     if settings.socket_mode:
         server.serve_socket_mode(settings)
-    else:
-        server.serve_http(settings, port=port, workers=workers)
+        return 0
+    return server.serve_http(settings, port=port, workers=workers)
 
 
 def _outbox(settings: Settings, action: str, status: str | None, clock: Clock) -> None:
@@ -139,7 +139,7 @@ def main(argv: Sequence[str] | None = None, clock: Clock = utc_now) -> int:
             print(CONNECT_HELP, flush=True)
             return _demo()
         else:
-            _serve(settings, getattr(args, "port", 3000), getattr(args, "workers", 1))
+            return _serve(settings, getattr(args, "port", 3000), getattr(args, "workers", 1))
     except SettingsError as exc:
         print(f"ccsn-bot: {exc}", file=sys.stderr)
         return 2

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import signal
 import threading
 from typing import Any
@@ -11,6 +12,7 @@ from gunicorn.app.base import BaseApplication
 
 from bot.app import Runtime, build_runtime
 from bot.memory import limit_malloc_arenas
+from bot.supervisor import PipeWaker, Supervisor, run_background
 from bot.web import WebApp
 from core.config import Settings
 
@@ -58,12 +60,22 @@ class GunicornServer(BaseApplication):  # type: ignore[misc]
 
     On SIGTERM gunicorn stops accepting, lets in-flight requests finish (up to
     `graceful_timeout`), then each worker's outbox stops; undelivered messages stay queued in the
-    database for the next start.
+    database for the next start. With `wake_fd` the workers run no outbox or scheduler: the
+    supervisor's background process does, and each commit wakes it through that pipe.
     """
 
-    def __init__(self, settings: Settings, *, port: int, workers: int, threads: int) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        *,
+        port: int,
+        workers: int,
+        threads: int,
+        wake_fd: int | None = None,
+    ) -> None:
         self._settings = settings
         self._options = gunicorn_options(port=port, workers=workers, threads=threads)
+        self._wake_fd = wake_fd
         super().__init__()
 
     def load_config(self) -> None:
@@ -72,11 +84,15 @@ class GunicornServer(BaseApplication):  # type: ignore[misc]
             self.cfg.set(key, value)
 
     def load(self) -> _WorkerApp:
-        """Build this worker's runtime after the fork and start its outbox."""
+        """Build this worker's runtime after the fork, and start its outbox unless split off."""
         # The master checked the token before forking: a Slack hiccup now must not stop a
         # worker from booting.
-        runtime = build_runtime(self._settings, verify_token=False)
-        runtime.start_background()
+        if self._wake_fd is None:
+            runtime = build_runtime(self._settings, verify_token=False)
+            runtime.start_background()
+        else:
+            waker = PipeWaker(self._wake_fd)
+            runtime = build_runtime(self._settings, verify_token=False, wake=waker)
         log.info("worker.ready database=%s", self._settings.database_url.split(":", 1)[0])
         return _WorkerApp(runtime)
 
@@ -86,10 +102,32 @@ class GunicornServer(BaseApplication):  # type: ignore[misc]
 THREADS = 16
 
 
-def serve_http(settings: Settings, *, port: int, workers: int = 1, threads: int = THREADS) -> None:
-    """Serve Slack's requests over HTTP until SIGTERM or SIGINT."""
-    limit_malloc_arenas()  # before gunicorn forks, so every worker inherits it
-    GunicornServer(settings, port=port, workers=workers, threads=threads).run()
+def serve_http(settings: Settings, *, port: int, workers: int = 1, threads: int = THREADS) -> int:
+    """Serve Slack's requests over HTTP until SIGTERM or SIGINT; the exit status.
+
+    On SQLite one process does everything: its own write lock keeps writers out of SQLite's
+    busy-wait, which only works within a process. On PostgreSQL the outbox and the scheduler
+    run in a process of their own (`bot.supervisor`), so they never slow a request.
+    """
+    limit_malloc_arenas()  # before anything forks, so every process inherits it
+    if not settings.database_url.startswith("postgresql"):
+        GunicornServer(settings, port=port, workers=workers, threads=threads).run()
+        return 0
+    read_fd, write_fd = os.pipe()
+
+    def web() -> int:
+        server = GunicornServer(
+            settings, port=port, workers=workers, threads=threads, wake_fd=write_fd
+        )
+        server.run()
+        return 0
+
+    return Supervisor(
+        web=web,
+        background=lambda: run_background(settings, read_fd),
+        web_fds=[write_fd],
+        background_fds=[read_fd],
+    ).run()
 
 
 def serve_socket_mode(settings: Settings) -> None:
