@@ -1,4 +1,4 @@
-"""Bounding a serving process's native memory: glibc's malloc arenas.
+"""A serving process's memory: glibc's malloc arenas, and the heap left by start-up.
 
 glibc gives each thread that allocates under contention an arena of its own, up to eight per
 core, and an arena keeps what it once held. A worker runs some forty threads (the server's,
@@ -11,12 +11,19 @@ measurable speed (`docs/benchmarks.md`).
 The limit is set with `mallopt` in the gunicorn master before it forks, so every worker starts
 with it; the `MALLOC_ARENA_MAX` environment variable would need the process restarted to take
 effect. An operator who sets `MALLOC_ARENA_MAX` keeps their own value.
+
+Start-up (every feature's listeners, the ORM's mappings, Slack's and Bolt's modules) leaves
+hundreds of thousands of objects that live as long as the process. Python's cyclic collector
+walked all of them in each full collection, a pause of tens of milliseconds that fell on
+whichever requests were running: with eight clients the modal's p99 was 85 ms against bare
+Bolt's 45 ms, and 53 ms once they were frozen out of its reach (`freeze_startup_heap`).
 """
 
 from __future__ import annotations
 
 import ctypes
 import ctypes.util
+import gc
 import logging
 import os
 import platform
@@ -44,3 +51,15 @@ def limit_malloc_arenas(arenas: int = MALLOC_ARENAS) -> int | None:
         log.warning("memory.arena_limit_unavailable")
         return None
     return arenas
+
+
+def freeze_startup_heap() -> int:
+    """Put every object alive now beyond the cyclic collector; how many objects that was.
+
+    Called once a process is built and before it serves. Objects made later are collected as
+    before; a frozen one is still freed when its last reference goes, only a cycle among
+    start-up objects would stay (there are none to speak of: they live until exit).
+    """
+    gc.collect()
+    gc.freeze()
+    return gc.get_freeze_count()

@@ -11,7 +11,7 @@ from typing import Any
 from gunicorn.app.base import BaseApplication
 
 from bot.app import Runtime, build_runtime
-from bot.memory import limit_malloc_arenas
+from bot.memory import freeze_startup_heap, limit_malloc_arenas
 from bot.supervisor import PipeWaker, Supervisor, run_background
 from bot.web import WebApp
 from core.config import Settings
@@ -93,7 +93,9 @@ class GunicornServer(BaseApplication):  # type: ignore[misc]
         else:
             waker = PipeWaker(self._wake_fd)
             runtime = build_runtime(self._settings, verify_token=False, wake=waker)
-        log.info("worker.ready database=%s", self._settings.database_url.split(":", 1)[0])
+        frozen = freeze_startup_heap()
+        database = self._settings.database_url.split(":", 1)[0]
+        log.info("worker.ready database=%s frozen_objects=%s", database, frozen)
         return _WorkerApp(runtime)
 
 

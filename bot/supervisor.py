@@ -34,6 +34,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from bot.app import build_runtime
+from bot.memory import freeze_startup_heap
 from core.config import Settings
 
 log = logging.getLogger(__name__)
@@ -96,7 +97,7 @@ def run_background(settings: Settings, wake_fd: int) -> int:
         target=relay_wakes, args=(wake_fd, runtime.worker.wake), name="wake", daemon=True
     ).start()
     runtime.start_background()
-    log.info("background.ready pid=%s", os.getpid())
+    log.info("background.ready pid=%s frozen_objects=%s", os.getpid(), freeze_startup_heap())
     while not stop.wait(1.0):
         pass
     runtime.close()

@@ -1,12 +1,14 @@
-"""`ccsn-bot serve` caps glibc's malloc arenas for its workers, unless the operator chose."""
+"""`ccsn-bot serve`'s memory: malloc arenas capped unless chosen, the start-up heap frozen."""
 
 from __future__ import annotations
 
+import gc
 import platform
+from collections.abc import Iterator
 
 import pytest
 
-from bot.memory import MALLOC_ARENAS, limit_malloc_arenas
+from bot.memory import MALLOC_ARENAS, freeze_startup_heap, limit_malloc_arenas
 
 glibc = pytest.mark.skipif(platform.libc_ver()[0] != "glibc", reason="glibc's malloc only")
 
@@ -24,3 +26,28 @@ def test_an_operators_malloc_arena_max_is_left_alone(monkeypatch: pytest.MonkeyP
     monkeypatch.setenv("MALLOC_ARENA_MAX", "4")
 
     assert limit_malloc_arenas() is None
+
+
+@pytest.fixture
+def unfrozen() -> Iterator[None]:
+    """Leave the test process's collector as it was found."""
+    yield
+    gc.unfreeze()
+
+
+class Node:
+    def __init__(self) -> None:
+        self.me = self
+
+
+def test_objects_alive_at_start_up_are_left_out_of_full_collections(unfrozen: None) -> None:
+    """A full collection no longer walks what start-up built; what comes after it, it does."""
+    built = Node()
+
+    frozen = freeze_startup_heap()
+    later = Node()
+    tracked = {id(item) for item in gc.get_objects()}
+
+    assert frozen > 1000
+    assert id(built) not in tracked
+    assert id(later) in tracked
