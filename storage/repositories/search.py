@@ -136,14 +136,12 @@ class SearchRepository:
                 + " ORDER BY d.published_at DESC LIMIT :limit"
             )
             ids = [row[0] for row in self._session.execute(text(sql), params)]
+        elif dialect == "postgresql":
+            ids = self._postgresql_words(terms, filters, limit)
         else:
             ids = []
             for columns in TIERS:
-                tier = (
-                    self._sqlite_tier(terms, columns, filters, limit, ids)
-                    if dialect == "sqlite"
-                    else self._postgresql_tier(terms, columns, filters, limit, ids)
-                )
+                tier = self._sqlite_tier(terms, columns, filters, limit, ids)
                 ids += tier[: limit - len(ids)]
                 if len(ids) >= limit:
                     break
@@ -191,39 +189,89 @@ class SearchRepository:
         rows.sort(key=lambda row: (row[1], row[0]), reverse=True)
         return [row[0] for row in rows[:limit]]
 
-    def _postgresql_tier(
+    def _postgresql_words(self, terms: list[str], filters: SearchFilters, limit: int) -> list[int]:
+        """The newest `limit` matches of `terms`, tier by tier (see `search`).
+
+        One pass over the newest `POSTGRESQL_WINDOW` items (of the county or region, when the
+        search names one) finds every match there and the tier of each: the first whose
+        weighted query it meets. A tier with enough matches there has its newest of all;
+        only a tier without enough asks the GIN indexes for all its matches (`_everywhere`).
+        Reading the window once, not once per tier, is what keeps a rare word (few matches
+        anywhere, so every tier goes to the indexes) from paying for three windows.
+        """
+        params: dict[str, Any] = {"limit": limit, "window": POSTGRESQL_WINDOW}
+        rest = _filter_clauses(filters, "postgresql", params)
+        for n, columns in enumerate(TIERS):
+            weights = "".join(WEIGHTS[column] for column in columns)
+            # to_tsquery leaves out a stop word ("the") among others, as it does in documents
+            params[f"tier_{n}"] = " & ".join(f"{term}:*{weights}" for term in terms)
+        last = len(TIERS) - 1
+        tier_of = " ".join(
+            f"WHEN d.search_vector @@ to_tsquery('english', :tier_{n}) THEN {n}"
+            for n in range(last)
+        )
+        place = _place_clauses(rest)
+        inner = " WHERE " + " AND ".join(place) if place else ""
+        conditions = [f"d.search_vector @@ to_tsquery('english', :tier_{last})", *rest]
+        window = (
+            f"SELECT d.id, CASE {tier_of} ELSE {last} END"
+            f" FROM (SELECT * FROM search_documents d{inner}"
+            " ORDER BY d.published_at DESC, d.id DESC LIMIT :window) d"
+            f" WHERE {' AND '.join(conditions)}"
+            " ORDER BY d.published_at DESC, d.id DESC"
+        )
+        seen = self._session.execute(text(window), params).all()
+        # A place with fewer items than the window had all of them in it: nothing is missing.
+        whole: bool | None = None if place else False
+        ids: list[int] = []
+        for n, columns in enumerate(TIERS):
+            wanted = limit - len(ids)
+            here = [row[0] for row in seen if row[1] == n]
+            if len(here) < wanted and whole is None:
+                whole = self._fewer_than_window(inner, params)
+            if len(here) >= wanted or whole:
+                ids += here[:wanted]
+            else:
+                ids += self._everywhere(terms, columns, rest, params, ids)[:wanted]
+            if len(ids) >= limit:
+                break
+        return ids
+
+    def _everywhere(
         self,
         terms: list[str],
         columns: tuple[str, ...],
-        filters: SearchFilters,
-        limit: int,
+        rest: list[str],
+        params: dict[str, Any],
         found: list[int],
     ) -> list[int]:
-        """The tier's newest matches not in `found`, at most `limit`, newest first.
+        """The tier's newest `:limit` matches in the whole archive not in `found`, from GIN.
 
-        See `_postgresql_newest`.
+        Its GIN index (the weighted vector's) cannot say where a word is, so a tier of a title
+        or organisation is looked up in those columns' own GIN indexes.
         """
-        weights = "".join(WEIGHTS[column] for column in columns)
-        # to_tsquery leaves out a stop word ("the") among others, as it does in documents
-        params: dict[str, Any] = {
-            "weighted": " & ".join(f"{term}:*{weights}" for term in terms),
-            "limit": limit,
-            "found": found,
-        }
-        rest = ["NOT (d.id = ANY(:found))", *_filter_clauses(filters, "postgresql", params)]
-        # Among the newest, the stored weighted vector says where each word is (title: A,
-        # organisation: B) at no cost; its GIN index cannot, so beyond them a tier of a title
-        # or organisation is looked up in those columns' own GIN indexes.
-        recent = ["d.search_vector @@ to_tsquery('english', :weighted)", *rest]
-        words = ["d.search_vector @@ to_tsquery('english', :weighted)"]
+        n = TIERS.index(columns)
+        words = [f"d.search_vector @@ to_tsquery('english', :tier_{n})"]
         if columns:
             words = []
-            for n, term in enumerate(terms):
-                params[f"term_{n}"] = f"{term}:*"
-                query = f"to_tsquery('english', :term_{n})"
+            for t, term in enumerate(terms):
+                params[f"term_{t}"] = f"{term}:*"
+                query = f"to_tsquery('english', :term_{t})"
                 either = " OR ".join(f"{VECTORS[column]} @@ {query}" for column in columns)
                 words.append(f"({either})")
-        return self._postgresql_newest(recent, [*words, *rest], params, _place_clauses(rest))
+        conditions = [*words, "NOT (d.id = ANY(:found))", *rest]
+        return self._collect_newest(conditions, {**params, "found": found})
+
+    def _collect_newest(self, conditions: list[str], params: dict[str, Any]) -> list[int]:
+        """The newest `:limit` of every item meeting `conditions`, found through the indexes."""
+        # MATERIALIZED: collect the matches, then sort the few; never walk the whole table
+        # newest first looking for them.
+        every = (
+            "WITH matches AS MATERIALIZED (SELECT d.id, d.published_at FROM search_documents d"
+            f" WHERE {' AND '.join(conditions) or 'TRUE'})"
+            " SELECT id FROM matches ORDER BY published_at DESC, id DESC LIMIT :limit"
+        )
+        return [row[0] for row in self._session.execute(text(every), params)]
 
     def _postgresql_newest(
         self,
@@ -259,14 +307,7 @@ class SearchRepository:
             return ids
         if place and self._fewer_than_window(inner, bounded):
             return ids
-        # MATERIALIZED: collect the matches, then sort the few; never walk the whole table
-        # newest first looking for them.
-        every = (
-            "WITH matches AS MATERIALIZED (SELECT d.id, d.published_at FROM search_documents d"
-            f" WHERE {' AND '.join(everywhere) or 'TRUE'})"
-            " SELECT id FROM matches ORDER BY published_at DESC, id DESC LIMIT :limit"
-        )
-        return [row[0] for row in self._session.execute(text(every), params)]
+        return self._collect_newest(everywhere, params)
 
     def _fewer_than_window(self, inner: str, params: dict[str, Any]) -> bool:
         """Whether the items meeting `inner` number fewer than the window (from the index)."""
