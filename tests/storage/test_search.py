@@ -172,3 +172,35 @@ def test_a_county_or_region_filter_gives_its_newest_matches(uow_factory) -> None
     assert titles(uow_factory, "", counties=("Alameda",)) == newest
     assert titles(uow_factory, "", regions=("Bay Area",)) == newest
     assert titles(uow_factory, "cafe", counties=("Alameda",)) == newest
+
+
+@pytest.mark.parametrize("place", [{}, {"counties": ["Fresno"]}])
+def test_tiers_rank_the_same_when_their_matches_lie_beyond_the_newest_items(
+    uow_factory, monkeypatch: pytest.MonkeyPatch, place: dict[str, list[str]]
+) -> None:
+    """Title matches older than the newest items still come first, then the rest by tier.
+
+    PostgreSQL first looks among the newest items (here three) and goes to its indexes for a
+    tier with too few matches there; SQLite has no window. Either way the order is by tier,
+    newest first within each, with a match found in the window never repeated.
+    """
+    monkeypatch.setattr("storage.repositories.search.POSTGRESQL_WINDOW", 3)
+    add(uow_factory, 1, "Mentoring circles", "Weekly.")
+    add(uow_factory, 2, "Tutoring", "Weekly.", organisation="Mentoring Partners")
+    add(uow_factory, 3, "Peer mentoring", "Daily.")
+    add(uow_factory, 4, "Homework club", "Some mentoring too.")
+    add(uow_factory, 5, "Reading nights", "Volunteers.")
+    add(uow_factory, 6, "Study hall", "Mentoring after school.")
+    add(uow_factory, 7, "Family nights", "Mentors and mentoring.")
+    add(uow_factory, 8, "Mentoring for ninth graders", "Weekly.")
+    add(uow_factory, 9, "Garden days", "Volunteers.")
+
+    assert titles(uow_factory, "mentoring", **place) == [
+        "Mentoring for ninth graders",
+        "Peer mentoring",
+        "Mentoring circles",
+        "Tutoring",
+        "Family nights",
+        "Study hall",
+        "Homework club",
+    ]
