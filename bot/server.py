@@ -147,6 +147,7 @@ def serve_socket_mode(settings: Settings) -> None:
     signal.signal(signal.SIGTERM, stop)
     signal.signal(signal.SIGINT, stop)
     runtime.start_background()
+    freeze_startup_heap()
     handler.connect()
     log.info("socket_mode.connected")
     stopped.wait()
