@@ -126,7 +126,7 @@ class SearchRepository:
         if not terms and dialect == "postgresql":
             params: dict[str, Any] = {"limit": limit}
             where = _filter_clauses(filters, dialect, params)
-            ids = self._postgresql_newest(where, where, params, _place_clauses(where))
+            ids = self._postgresql_newest(where, params)
         elif not terms:
             params = {"limit": limit}
             where = _filter_clauses(filters, dialect, params)
@@ -211,12 +211,10 @@ class SearchRepository:
             for n in range(last)
         )
         place = _place_clauses(rest)
-        inner = " WHERE " + " AND ".join(place) if place else ""
+        inner, newest = _newest_items(place)
         conditions = [f"d.search_vector @@ to_tsquery('english', :tier_{last})", *rest]
         window = (
-            f"SELECT d.id, CASE {tier_of} ELSE {last} END"
-            f" FROM (SELECT * FROM search_documents d{inner}"
-            " ORDER BY d.published_at DESC, d.id DESC LIMIT :window) d"
+            f"SELECT d.id, CASE {tier_of} ELSE {last} END FROM {newest}"
             f" WHERE {' AND '.join(conditions)}"
             " ORDER BY d.published_at DESC, d.id DESC"
         )
@@ -273,32 +271,23 @@ class SearchRepository:
         )
         return [row[0] for row in self._session.execute(text(every), params)]
 
-    def _postgresql_newest(
-        self,
-        recent: list[str],
-        everywhere: list[str],
-        params: dict[str, Any],
-        place: Sequence[str] = (),
-    ) -> list[int]:
-        """The newest `:limit` items meeting the conditions, newest first.
+    def _postgresql_newest(self, conditions: list[str], params: dict[str, Any]) -> list[int]:
+        """The newest `:limit` items meeting the filter `conditions` (a search with no words).
 
-        First among the newest `POSTGRESQL_WINDOW` items only (`recent`, the conditions as
-        they are cheapest to check row by row): if `:limit` match there, they are the newest
-        of all. Otherwise the matches are few, and the indexes find them all (`everywhere`,
-        the same conditions as the indexes can answer them). The planner cannot tell a
-        common word from a rare one, nor estimate JSON containment, so it is not left to
-        choose between walking the newest rows and collecting every match.
+        First among the newest `POSTGRESQL_WINDOW` items only: if `:limit` match there, they
+        are the newest of all. Otherwise the matches are few, and the indexes find them all.
+        The planner cannot estimate JSON containment, so it is not left to choose between
+        walking the newest rows and collecting every match.
 
-        A county or region filter (`place`, a subset of the conditions) narrows the window to
-        that place's newest items, read through its `(county, published_at)` or `(region,
-        published_at)` index; and when the place has fewer items than the window holds, the
-        window was all of them, so what matched there is every match.
+        A county or region filter narrows the window to that place's newest items, read
+        through its `(county, published_at)` or `(region, published_at)` index; and when the
+        place has fewer items than the window holds, the window was all of them, so what
+        matched there is every match.
         """
-        inner = " WHERE " + " AND ".join(place) if place else ""
+        place = _place_clauses(conditions)
+        inner, newest = _newest_items(place)
         window = (
-            f"SELECT d.id FROM (SELECT * FROM search_documents d{inner}"
-            " ORDER BY d.published_at DESC, d.id DESC LIMIT :window) d"
-            f" WHERE {' AND '.join(recent) or 'TRUE'}"
+            f"SELECT d.id FROM {newest} WHERE {' AND '.join(conditions) or 'TRUE'}"
             " ORDER BY d.published_at DESC, d.id DESC LIMIT :limit"
         )
         bounded = {**params, "window": POSTGRESQL_WINDOW}
@@ -307,7 +296,7 @@ class SearchRepository:
             return ids
         if place and self._fewer_than_window(inner, bounded):
             return ids
-        return self._collect_newest(everywhere, params)
+        return self._collect_newest(conditions, params)
 
     def _fewer_than_window(self, inner: str, params: dict[str, Any]) -> bool:
         """Whether the items meeting `inner` number fewer than the window (from the index)."""
@@ -323,6 +312,16 @@ class SearchRepository:
             )
         )
         return {key: {"channel": channel, "ts": ts} for key, channel, ts in rows if key and ts}
+
+
+def _newest_items(place: Sequence[str]) -> tuple[str, str]:
+    """The WHERE of `place` (or nothing), and the newest `:window` items meeting it, as `d`."""
+    inner = " WHERE " + " AND ".join(place) if place else ""
+    newest = (
+        f"(SELECT * FROM search_documents d{inner}"
+        " ORDER BY d.published_at DESC, d.id DESC LIMIT :window) d"
+    )
+    return inner, newest
 
 
 def _place_clauses(clauses: Sequence[str]) -> list[str]:
