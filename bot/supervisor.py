@@ -110,7 +110,6 @@ def run_background(settings: Settings, wake_fd: int) -> int:
 
 @dataclass
 class _Child:
-    name: str
     target: Callable[[], int]
     close: list[int]
     pid: int = 0
@@ -146,10 +145,10 @@ class Supervisor:
             signal.signal(signum, self._on_stop)
         for signum in _WEB_SIGNALS:
             signal.signal(signum, self._on_web_signal)
-        web = self._web = self._start(_Child("web", self.web, self.background_fds))
+        web = self._web = self._start(_Child(self.web, self.background_fds))
         for fd in self.web_fds:
             os.close(fd)
-        background = self._start(_Child("background", self.background, []))
+        background = self._start(_Child(self.background, []))
         quick_deaths, restart_at = 0, None
         while True:
             pid, status = os.waitpid(-1, os.WNOHANG)
