@@ -189,7 +189,8 @@ def _rss(pid: int) -> int:
     return 0
 
 
-def _children(pid: int) -> list[int]:
+def children(pid: int) -> list[int]:
+    """The processes whose parent is `pid`, from Linux's /proc (none elsewhere)."""
     found = []
     for stat in Path("/proc").glob("[0-9]*/stat"):
         try:
@@ -197,6 +198,10 @@ def _children(pid: int) -> list[int]:
         except (OSError, IndexError):
             continue
         if int(fields[1]) == pid:
-            child = int(stat.parent.name)
-            found += [child, *_children(child)]
+            found.append(int(stat.parent.name))
     return found
+
+
+def _children(pid: int) -> list[int]:
+    """Every descendant of `pid`: children, their children, and so on."""
+    return [d for child in children(pid) for d in (child, *_children(child))]

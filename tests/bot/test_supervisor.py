@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from bench.processes import children
 from bot.supervisor import PipeWaker, relay_wakes
 from demokit import simulate
 from demokit.fake_slack import FakeSlack
@@ -22,19 +23,6 @@ from tests.bot.test_server import BIN, free_port, serve_environment, signed_post
 from tests.conftest import MEMBER, REVIEW_CHANNEL
 
 pytestmark = pytest.mark.reliability
-
-
-def children(pid: int) -> list[int]:
-    """The processes whose parent is `pid` (Linux's /proc)."""
-    found = []
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            fields = stat.read_text().rsplit(")", 1)[1].split()
-        except (OSError, IndexError):
-            continue
-        if int(fields[1]) == pid:
-            found.append(int(stat.parent.name))
-    return found
 
 
 def alive(pid: int) -> bool:
