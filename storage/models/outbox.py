@@ -39,8 +39,8 @@ class OutboxMessage(Base):
     # messages in the table as with none.
     __table_args__ = (
         Index(
-            "ix_outbox_messages_pending_due",
-            "next_attempt_at",
+            "ix_outbox_messages_pending_id",
+            "id",
             sqlite_where=text("status = 'pending'"),
             postgresql_where=text("status = 'pending'"),
         ),

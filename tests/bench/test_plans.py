@@ -5,17 +5,19 @@ from __future__ import annotations
 from bench.plans import digest_plans, outbox_claim_plans, search_plans
 
 
-def test_each_distinct_claim_query_gets_one_plan(schema: str) -> None:
-    """The candidate query appears once with its plan; the claim itself is one UPDATE.
+def test_a_claim_reads_pending_messages_in_id_order_then_locks_the_heads(schema: str) -> None:
+    """Heads are found by walking the pending-id index; only those are locked and re-checked.
 
-    Each channel's head is read from the pending (channel, id) index, whatever the statistics.
+    The lock re-checks each candidate against its channel's first pending id from the
+    pending (channel, id) index.
     """
-    plans = outbox_claim_plans(schema, history=50, pending=30)
+    plans = outbox_claim_plans(schema, history=3000, pending=300)
 
-    [candidates] = plans
-    sql, plan = candidates.split("\n\n", 1)
-    assert sql.startswith("SELECT outbox_messages.id")
-    assert "ix_outbox_messages_pending_channel" in plan
+    [walk, lock] = plans
+    assert walk.startswith("SELECT outbox_messages.id, outbox_messages.channel")
+    assert "ix_outbox_messages_pending_id" in walk.split("\n\n", 1)[1]
+    assert lock.startswith("SELECT outbox_messages.id \nFROM")
+    assert "ix_outbox_messages_pending_channel" in lock.split("\n\n", 1)[1]
 
 
 def test_the_digest_finds_its_week_through_indexes(schema: str) -> None:

@@ -16,6 +16,7 @@ from bot.slack_client import make_client
 from core.config import Settings
 from storage.db import make_engine, make_session_factory
 from storage.models import OutboxStatus
+from storage.repositories.outbox import NewMessage
 from storage.uow import UnitOfWork
 from tests.conftest import COORDINATORS, MEMBER, REVIEW_CHANNEL, SIGNING_SECRET, make_settings
 from tests.harness import Bot, FrozenClock
@@ -148,6 +149,32 @@ def test_messages_reach_each_channel_in_order(bot: Bot, clock: FrozenClock) -> N
     bot.deliver()
 
     assert texts(bot, "CORDER001") == ["message 0", "message 1", "message 2"]
+
+
+def test_a_channel_behind_a_long_backlog_is_not_held_up_by_it(
+    bot: Bot, clock: FrozenClock
+) -> None:
+    """Hundreds of posts waiting on one channel's pace do not hide another channel's message.
+
+    The claim reads pending messages a few hundred at a time; the quiet channel's message comes
+    after more than two such reads of the busy channel's backlog.
+    """
+    with bot.runtime.deps.uow() as uow:
+        backlog = [
+            NewMessage("chat.postMessage", "CBACKLOG1", {"text": f"backlog {n}"})
+            for n in range(450)
+        ]
+        uow.outbox.enqueue_all(backlog, clock())
+        uow.commit()
+    post(bot, "CLATE0001", "late")
+
+    bot.runtime.delivery.drain()
+    assert texts(bot, "CLATE0001") == ["late"]
+    assert texts(bot, "CBACKLOG1") == ["backlog 0"]
+    clock.advance(seconds=1)
+    bot.runtime.delivery.drain()
+
+    assert texts(bot, "CBACKLOG1") == ["backlog 0", "backlog 1"]
 
 
 def test_connection_refused_is_retried_when_slack_is_back(
