@@ -151,9 +151,7 @@ def test_messages_reach_each_channel_in_order(bot: Bot, clock: FrozenClock) -> N
     assert texts(bot, "CORDER001") == ["message 0", "message 1", "message 2"]
 
 
-def test_a_channel_behind_a_long_backlog_is_not_held_up_by_it(
-    bot: Bot, clock: FrozenClock
-) -> None:
+def test_a_channel_behind_a_long_backlog_is_not_held_up_by_it(bot: Bot, clock: FrozenClock) -> None:
     """Hundreds of posts waiting on one channel's pace do not hide another channel's message.
 
     The claim reads pending messages a few hundred at a time; the quiet channel's message comes
