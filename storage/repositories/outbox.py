@@ -5,12 +5,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import cache
 from typing import Any, cast
 
 from sqlalchemy import (
     Connection,
     String,
     Table,
+    Update,
     all_,
     bindparam,
     delete,
@@ -59,6 +61,28 @@ _LOCK_HEADS = (
     )
     .order_by(OutboxMessage.id)
     .with_for_update(skip_locked=True)
+)
+# The updates of every delivery, built once (see `_WALK`).
+_RENEW = (
+    update(_TABLE)
+    .where(
+        _TABLE.c.id == bindparam("message_id"),
+        _TABLE.c.lease_token == bindparam("token"),
+        _TABLE.c.status == OutboxStatus.PENDING,
+    )
+    .values(locked_until=bindparam("until", type_=_TABLE.c.locked_until.type))
+)
+_RENEW_POST = _RENEW.values(maybe_sent=True)
+_PACE = (
+    update(_TABLE)
+    .where(
+        _TABLE.c.id
+        == select(func.min(_TABLE.c.id))
+        .where(_TABLE.c.channel == bindparam("paced"), _TABLE.c.status == OutboxStatus.PENDING)
+        .scalar_subquery(),
+        _TABLE.c.next_attempt_at < bindparam("not_before", type_=_TABLE.c.next_attempt_at.type),
+    )
+    .values(next_attempt_at=bindparam("not_before"))
 )
 _LEASE = (
     update(OutboxMessage)
@@ -205,17 +229,9 @@ class OutboxRepository:
         `maybe_sent` marks a post about to go: until its outcome is recorded, it may be in
         Slack already (a timeout, a crash), and the next attempt looks for it first.
         """
-        values: dict[str, Any] = {"locked_until": until}
-        if maybe_sent:
-            values["maybe_sent"] = True
         result = self._connection().execute(
-            update(_TABLE)
-            .where(
-                OutboxMessage.id == message_id,
-                OutboxMessage.lease_token == token,
-                OutboxMessage.status == OutboxStatus.PENDING,
-            )
-            .values(**values)
+            _RENEW_POST if maybe_sent else _RENEW,
+            {"message_id": message_id, "token": token, "until": until},
         )
         return bool(result.rowcount)
 
@@ -248,7 +264,7 @@ class OutboxRepository:
             locked_until=None,
             last_error=None,
             maybe_sent=False,
-            attempts=OutboxMessage.attempts + 1,
+            count_attempt=True,
         )
 
     def mark_retry(
@@ -272,7 +288,7 @@ class OutboxRepository:
             last_error=error,
             next_attempt_at=retry_at,
             locked_until=None,
-            attempts=OutboxMessage.attempts + 1,
+            count_attempt=True,
         )
 
     def postpone(self, message_id: int, *, reason: str, retry_at: datetime, token: str) -> bool:
@@ -290,7 +306,7 @@ class OutboxRepository:
             last_error=error,
             locked_until=None,
             maybe_sent=False,
-            attempts=OutboxMessage.attempts + 1,
+            count_attempt=True,
         )
 
     def pace_channel(self, channel: str, not_before: datetime) -> None:
@@ -302,16 +318,7 @@ class OutboxRepository:
         rewrote a channel's whole backlog with each post (5,000 review posts waiting made each
         post an UPDATE of 5,000 rows, which on SQLite held the write lock for the listeners).
         """
-        head = (
-            select(func.min(OutboxMessage.id))
-            .where(OutboxMessage.channel == channel, OutboxMessage.status == OutboxStatus.PENDING)
-            .scalar_subquery()
-        )
-        self._connection().execute(
-            update(_TABLE)
-            .where(OutboxMessage.id == head, OutboxMessage.next_attempt_at < not_before)
-            .values(next_attempt_at=not_before)
-        )
+        self._connection().execute(_PACE, {"paced": channel, "not_before": not_before})
 
     def release(self, message_ids: list[int], token: str) -> None:
         """Give back leases on messages this process will not try after all."""
@@ -371,11 +378,28 @@ class OutboxRepository:
         self._session.flush()
         return self._session.connection()
 
-    def _set(self, message_id: int, token: str, **values: Any) -> bool:
+    def _set(
+        self, message_id: int, token: str, *, count_attempt: bool = False, **values: Any
+    ) -> bool:
         """Record an outcome only while `token` still holds the message's lease."""
+        statement = _outcome(tuple(sorted(values)), count_attempt)
+        params = {f"new_{name}": value for name, value in values.items()}
         result = self._connection().execute(
-            update(_TABLE)
-            .where(OutboxMessage.id == message_id, OutboxMessage.lease_token == token)
-            .values(**values)
+            statement, {"message_id": message_id, "token": token, **params}
         )
         return bool(result.rowcount)
+
+
+@cache
+def _outcome(columns: tuple[str, ...], count_attempt: bool) -> Update:
+    """The lease-guarded UPDATE setting `columns` (and counting an attempt), built once each."""
+    values: dict[str, Any] = {
+        name: bindparam(f"new_{name}", type_=_TABLE.c[name].type) for name in columns
+    }
+    if count_attempt:
+        values["attempts"] = _TABLE.c.attempts + 1
+    return (
+        update(_TABLE)
+        .where(_TABLE.c.id == bindparam("message_id"), _TABLE.c.lease_token == bindparam("token"))
+        .values(**values)
+    )
