@@ -11,7 +11,7 @@ from typing import Any
 from gunicorn.app.base import BaseApplication
 
 from bot.app import Runtime, build_runtime
-from bot.memory import freeze_startup_heap, limit_malloc_arenas
+from bot.memory import freeze_startup_heap, limit_malloc_arenas, start_heap_trimmer
 from bot.supervisor import PipeWaker, Supervisor, run_background
 from bot.web import WebApp
 from core.config import Settings
@@ -94,6 +94,7 @@ class GunicornServer(BaseApplication):  # type: ignore[misc]
             waker = PipeWaker(self._wake_fd)
             runtime = build_runtime(self._settings, verify_token=False, wake=waker)
         frozen = freeze_startup_heap()
+        start_heap_trimmer()
         database = self._settings.database_url.split(":", 1)[0]
         log.info("worker.ready database=%s frozen_objects=%s", database, frozen)
         return _WorkerApp(runtime)
@@ -148,6 +149,7 @@ def serve_socket_mode(settings: Settings) -> None:
     signal.signal(signal.SIGINT, stop)
     runtime.start_background()
     freeze_startup_heap()
+    start_heap_trimmer()
     handler.connect()
     log.info("socket_mode.connected")
     stopped.wait()

@@ -35,7 +35,7 @@ from dataclasses import dataclass, field
 from typing import NoReturn
 
 from bot.app import build_runtime
-from bot.memory import freeze_startup_heap
+from bot.memory import freeze_startup_heap, start_heap_trimmer
 from core.config import Settings
 
 log = logging.getLogger(__name__)
@@ -101,6 +101,7 @@ def run_background(settings: Settings, wake_fd: int) -> int:
     ).start()
     runtime.start_background()
     log.info("background.ready pid=%s frozen_objects=%s", os.getpid(), freeze_startup_heap())
+    start_heap_trimmer()
     while not stop.wait(1.0):
         pass
     runtime.close()
