@@ -32,6 +32,7 @@ _TABLE = cast(Table, OutboxMessage.__table__)
 # Pending messages read at a time while looking for channel heads (`_due_heads`): built once,
 # so a claim pays neither for building them nor for their cache keys.
 _HEAD_READ = 200
+_SEEN_PARAMS = 500  # well under SQLite's limit on a statement's parameters
 _WALK = (
     select(_TABLE.c.id, _TABLE.c.channel, _TABLE.c.next_attempt_at, _TABLE.c.locked_until)
     .where(_TABLE.c.status == OutboxStatus.PENDING, _TABLE.c.id > bindparam("after"))
@@ -203,9 +204,12 @@ class OutboxRepository:
         seen: set[str] = set()
         after = 0
         # PostgreSQL takes the channels seen as one array: the same statement whatever the count.
-        unseen = _WALK_PG if self._session.get_bind().dialect.name == "postgresql" else _WALK_SQLITE
+        # SQLite takes one parameter each, so past `_SEEN_PARAMS` they are skipped here instead.
+        postgresql = self._session.get_bind().dialect.name == "postgresql"
+        unseen = _WALK_PG if postgresql else _WALK_SQLITE
         while len(found) < limit:
-            statement, params = (unseen, {"seen": sorted(seen)}) if seen else (_WALK, {})
+            leave_out = seen and (postgresql or len(seen) <= _SEEN_PARAMS)
+            statement, params = (unseen, {"seen": sorted(seen)}) if leave_out else (_WALK, {})
             rows = self._session.execute(statement, {"after": after, **params}).all()
             for message_id, channel, due_at, locked_until in rows:
                 if channel in seen:

@@ -175,6 +175,27 @@ def test_a_channel_behind_a_long_backlog_is_not_held_up_by_it(bot: Bot, clock: F
     assert texts(bot, "CBACKLOG1") == ["backlog 0", "backlog 1"]
 
 
+def test_a_message_behind_hundreds_of_waiting_channels_is_found(
+    bot: Bot, clock: FrozenClock
+) -> None:
+    """Past the channels a claim leaves out in the database, it skips the rest itself.
+
+    700 channels each hold one message not due for a minute; the one due message comes after
+    all of them.
+    """
+    with bot.runtime.deps.uow() as uow:
+        waiting = [
+            NewMessage("chat.postMessage", f"CWAIT{n:04d}", {"text": "later"}) for n in range(700)
+        ]
+        uow.outbox.enqueue_all(waiting, clock() + timedelta(minutes=1))
+        uow.commit()
+    post(bot, "CLATE0001", "late")
+
+    assert bot.runtime.delivery.drain() == 1
+
+    assert texts(bot, "CLATE0001") == ["late"]
+
+
 def test_connection_refused_is_retried_when_slack_is_back(
     bot: Bot, settings: Settings, clock: FrozenClock
 ) -> None:
