@@ -197,7 +197,7 @@ class OutboxRepository:
         channel's backlog is skipped by the database instead of read. Testing every due row
         for being its channel's first instead (a correlated probe per row) cost a claim one
         index probe per waiting message: 24 ms with 1,000 review posts queued behind Slack's
-        pace, 63 ms with 5,000, and seconds when the statistics predated a fan-out, which no
+        pace, 63-90 ms with 5,000, and seconds when the statistics predated a fan-out, which no
         single-statement form we tried was safe from (`docs/benchmarks.md`).
         """
         found: list[int] = []
