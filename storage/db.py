@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sqlite3
 import threading
+import time
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, ClassVar
 
@@ -38,6 +39,9 @@ SQLITE_POOL = 4  # connections kept, and as many more at a peak
 SQLITE_CACHE_KIB = 1024  # page cache per connection (SQLite's default is 2,000 KiB)
 POSTGRES_POOL = 10  # connections kept, and as many more at a peak
 READER_POOL = 1  # the settings reader's; its callers take turns (`StoredSettings`)
+# A pooled PostgreSQL connection unused this long is pinged before it is handed out.
+IDLE_PING = 1.0
+_LAST_USED = "ccsn_last_used"
 
 
 class _SerialisedConnection(sqlite3.Connection):
@@ -143,9 +147,8 @@ def make_engine(url: str, *, pool_size: int | None = None) -> Engine:
                 raise
 
         return engine
-    return create_engine(
+    engine = create_engine(
         url,
-        pool_pre_ping=True,
         pool_size=pool_size or POSTGRES_POOL,
         max_overflow=pool_size or POSTGRES_POOL,
         pool_timeout=2,
@@ -161,6 +164,33 @@ def make_engine(url: str, *, pool_size: int | None = None) -> Engine:
             "tcp_user_timeout": 2000,
         },
     )
+    _ping_when_idle(engine)
+    return engine
+
+
+def _ping_when_idle(engine: Engine) -> None:
+    """Check a pooled connection on checkout only when it has sat unused for `IDLE_PING`.
+
+    SQLAlchemy's `pool_pre_ping` pings on every checkout: one more round trip per unit of
+    work, and under load the connection was in use a moment ago. One that has been idle (a
+    restarted server, a dropped network while nothing ran) is still checked before use; a
+    failed check discards it and the pool connects afresh. A connection that breaks while in
+    use is caught as before: SQLAlchemy sees the disconnect and empties the pool.
+    """
+
+    @event.listens_for(engine, "checkin")
+    def _checked_in(_dbapi_connection: Any, record: Any) -> None:
+        record.info[_LAST_USED] = time.monotonic()
+
+    @event.listens_for(engine, "checkout")
+    def _checked_out(dbapi_connection: Any, record: Any, _proxy: Any) -> None:
+        last_used = record.info.get(_LAST_USED)
+        if last_used is None or time.monotonic() - last_used < IDLE_PING:
+            return  # just connected, or just used
+        try:
+            engine.dialect.do_ping(dbapi_connection)
+        except Exception as error:  # any driver error means this connection is gone
+            raise exc.DisconnectionError() from error
 
 
 def make_session_factory(engine: Engine) -> sessionmaker[Session]:

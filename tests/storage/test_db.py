@@ -66,3 +66,47 @@ def test_a_writer_waits_at_most_two_seconds_then_gets_a_database_error(tmp_path:
     with engine.begin() as connection:  # the lock is free again once the holder is done
         connection.execute(text("INSERT INTO t VALUES (3)"))
     engine.dispose()
+
+
+@pytest.mark.postgres
+def test_a_pooled_connection_the_server_closed_while_idle_is_replaced_unseen(
+    postgres_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A pooled connection the server ended while idle is replaced before anyone uses it.
+
+    A restart or an idle timeout on the server: the next unit of work still runs, on a new
+    connection, because a connection that sat idle is checked first.
+    """
+    monkeypatch.setattr("storage.db.IDLE_PING", 0.0)
+    engine = make_engine(postgres_url)
+    admin = make_engine(postgres_url)
+    try:
+        with engine.connect() as connection:
+            first = connection.scalar(text("SELECT pg_backend_pid()"))
+        with admin.connect() as connection:
+            connection.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": first})
+        with engine.connect() as connection:
+            second = connection.scalar(text("SELECT pg_backend_pid()"))
+        assert second != first
+    finally:
+        engine.dispose()
+        admin.dispose()
+
+
+@pytest.mark.postgres
+def test_a_connection_used_a_moment_ago_is_handed_out_without_a_ping(
+    postgres_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Under load every checkout follows a use: none of them costs a round trip to the server."""
+    engine = make_engine(postgres_url)
+    try:
+        with engine.connect() as connection:
+            connection.execute(text("SELECT 1"))
+        pings: list[object] = []
+        monkeypatch.setattr(engine.dialect, "do_ping", lambda dbapi: pings.append(dbapi) or True)
+        for _ in range(3):
+            with engine.connect() as connection:
+                connection.execute(text("SELECT 1"))
+        assert pings == []
+    finally:
+        engine.dispose()
