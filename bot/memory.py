@@ -50,7 +50,7 @@ def limit_malloc_arenas(arenas: int = MALLOC_ARENAS) -> int | None:
     Returns the cap applied, or None when there is nothing to do: not glibc, or the operator
     chose with `MALLOC_ARENA_MAX`.
     """
-    if os.environ.get("MALLOC_ARENA_MAX") or platform.libc_ver()[0] != "glibc":
+    if os.environ.get("MALLOC_ARENA_MAX") or not _is_glibc():
         return None
     libc = _libc()
     try:
@@ -79,9 +79,15 @@ TRIM_SECONDS = 5.0
 
 
 @cache
+def _is_glibc() -> bool:
+    """Whether this interpreter runs on glibc, asked once: the answer reads its binary."""
+    return platform.libc_ver()[0] == "glibc"
+
+
+@cache
 def _libc() -> ctypes.CDLL | None:
-    """glibc, loaded once: finding it reads the interpreter's binary and may run `ldconfig`."""
-    if platform.libc_ver()[0] != "glibc":
+    """glibc, loaded once: finding it may run `ldconfig`."""
+    if not _is_glibc():
         return None
     try:
         return ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
