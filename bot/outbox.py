@@ -218,22 +218,18 @@ class OutboxDelivery:
         posting = message.method == "chat.postMessage"
         with self._uow() as uow:
             prepared = self._prepare(uow, message)
-            if prepared.wait is None and not prepared.lookups:
-                if not uow.outbox.renew(message.id, token, now + LEASE, maybe_sent=posting):
-                    log.info("outbox.lease_lost id=%s", message.id)
-                    return 0
-                uow.commit()
+            ready = prepared.wait is None and not prepared.lookups
+            if ready and not self._hold_lease(uow, message, token, now):
+                return 0
         payload, wait = prepared.payload, prepared.wait
         if wait is None and prepared.lookups:
             # Slack is asked for the links with no transaction open (on SQLite every one holds
-            # the write lock); only then is the lease renewed, just before the send.
+            # the write lock); only then is the lease checked again, just before the send.
             payload, wait = self._look_up_links(prepared)
             if wait is None:
                 with self._uow() as uow:
-                    if not uow.outbox.renew(message.id, token, now + LEASE, maybe_sent=posting):
-                        log.info("outbox.lease_lost id=%s", message.id)
+                    if not self._hold_lease(uow, message, token, self._clock()):
                         return 0
-                    uow.commit()
         if wait is not None:
             with self._uow() as uow:
                 if wait.failed:
@@ -281,6 +277,26 @@ class OutboxDelivery:
                     uow.outbox.pace_channel(message.channel, sent_at + self._channel_interval)
             uow.commit()
         return int(attempt.error is None and attempt.failed is None)
+
+    def _hold_lease(
+        self, uow: UnitOfWork, message: OutboxMessage, token: str, now: datetime
+    ) -> bool:
+        """Whether this pass may still send `message`: its lease is renewed once half spent.
+
+        A lease with more than half of it left cannot have run out, so nobody else can hold
+        the message and nothing is written: one transaction less per message. Past that the
+        lease is renewed, and a worker slowed past its lease learns that another took the
+        message and skips it. A crash after the send needs no mark made before it: the lease
+        it leaves behind makes the next claim treat the post as maybe sent.
+        """
+        left = message.locked_until - now if message.locked_until is not None else None
+        if left is not None and left > LEASE / 2:
+            return True
+        if not uow.outbox.renew(message.id, token, now + LEASE):
+            log.info("outbox.lease_lost id=%s", message.id)
+            return False
+        uow.commit()
+        return True
 
     def _prepare(self, uow: Any, message: OutboxMessage) -> _Prepared:
         """Resolve the row's references to earlier messages: the `ts` to edit, the links to share.

@@ -29,9 +29,10 @@ class OutboxMessage(Base):
     `links` (`storage.outbox_links.LinkSpot`, as JSON) puts a link to one into a string of the
     payload. Only these fields refer to other messages: the payload's text never does.
 
-    `maybe_sent` is set just before each `chat.postMessage` and cleared once its outcome is
-    known, so after a timeout or a crash the worker first looks for the message in Slack (by
-    its `metadata`) instead of posting it again.
+    `maybe_sent` marks a `chat.postMessage` whose last attempt may have reached Slack: one
+    whose answer timed out, or one claimed again after its holder's lease ran out with no
+    outcome recorded (a crash). It is cleared once an outcome is known; until then the worker
+    first looks for the message in Slack (by its `metadata`) instead of posting it again.
     """
 
     __tablename__ = "outbox_messages"

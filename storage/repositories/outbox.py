@@ -14,6 +14,7 @@ from sqlalchemy import (
     Table,
     Update,
     all_,
+    and_,
     bindparam,
     delete,
     func,
@@ -73,7 +74,6 @@ _RENEW = (
     )
     .values(locked_until=bindparam("until", type_=_TABLE.c.locked_until.type))
 )
-_RENEW_POST = _RENEW.values(maybe_sent=True)
 _PACE = (
     update(_TABLE)
     .where(
@@ -85,10 +85,21 @@ _PACE = (
     )
     .values(next_attempt_at=bindparam("not_before"))
 )
+# A post whose lease ran out with no outcome recorded (`locked_until` still set: every
+# outcome and every release clears it) may be in Slack already: its holder died or stalled
+# after sending, so the next attempt looks for it first. Set here, by the claim, instead of by
+# an UPDATE before every send.
+_ABANDONED_POST = and_(
+    OutboxMessage.locked_until.is_not(None), OutboxMessage.method == "chat.postMessage"
+)
 _LEASE = (
     update(OutboxMessage)
     .where(OutboxMessage.id.in_(bindparam("candidates", expanding=True)), _FREE)
-    .values(locked_until=bindparam("until"), lease_token=bindparam("token"))
+    .values(
+        locked_until=bindparam("until"),
+        lease_token=bindparam("token"),
+        maybe_sent=or_(OutboxMessage.maybe_sent, _ABANDONED_POST),
+    )
     .returning(OutboxMessage)
     .execution_options(populate_existing=True)
 )
@@ -175,7 +186,8 @@ class OutboxRepository:
         Only a channel's head is eligible, so messages reach each channel in order and a
         channel waiting on back-off holds its later messages back. On PostgreSQL the candidates
         are locked with `SKIP LOCKED`, so several workers never take the same row; the
-        compare-and-set on `locked_until` gives the same guarantee on SQLite.
+        compare-and-set on `locked_until` gives the same guarantee on SQLite. A post taken back
+        from a lease that ran out is marked `maybe_sent`: whoever held it may have sent it.
         """
         found = self._due_heads(now, limit)
         if not found:
@@ -224,18 +236,13 @@ class OutboxRepository:
             after = rows[-1][0]
         return found
 
-    def renew(
-        self, message_id: int, token: str, until: datetime, *, maybe_sent: bool = False
-    ) -> bool:
-        """Extend the lease just before sending; False if another worker has taken the message.
+    def renew(self, message_id: int, token: str, until: datetime) -> bool:
+        """Extend the lease before sending; False if another worker has taken the message.
 
         A worker slowed down past its lease must not send a message someone else now holds.
-        `maybe_sent` marks a post about to go: until its outcome is recorded, it may be in
-        Slack already (a timeout, a crash), and the next attempt looks for it first.
         """
         result = self._connection().execute(
-            _RENEW_POST if maybe_sent else _RENEW,
-            {"message_id": message_id, "token": token, "until": until},
+            _RENEW, {"message_id": message_id, "token": token, "until": until}
         )
         return bool(result.rowcount)
 

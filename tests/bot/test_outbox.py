@@ -277,17 +277,22 @@ def test_messages_queued_before_a_restart_are_delivered_after_it(
     assert len(slack.posts(MEMBER)) == 1
 
 
-def test_a_crash_after_posting_repeats_the_post_at_most_once(bot: Bot, clock: FrozenClock) -> None:
-    """A crash between Slack accepting a post and recording it repeats that post once.
-
-    The lease expires and the message is sent again; that single duplicate is the known cost.
-    """
-    post(bot, "CNEWS0001", "hello")
+def crash_after_posting(bot: Bot, clock: FrozenClock, channel: str, text: str) -> None:
+    """A process claims a post, Slack takes it, and the process dies before recording it."""
+    post(bot, channel, text)
     with bot.runtime.deps.uow() as uow:
         [claimed] = uow.outbox.claim_due(clock(), timedelta(seconds=60), 10, "dead-process")
         uow.commit()
-    bot.runtime.delivery._call(claimed.method, {**claimed.payload, "channel": claimed.channel})
+    payload = {**claimed.payload, "channel": claimed.channel}
+    assert bot.runtime.delivery._send(claimed, payload).ts  # nothing marked the row first
     # ...the process dies here, before mark_sent.
+
+
+def test_a_post_sent_just_before_a_crash_is_found_not_posted_again(
+    bot: Bot, clock: FrozenClock
+) -> None:
+    """The lease the dead process left behind tells the next claim its post may be in Slack."""
+    crash_after_posting(bot, clock, "CNEWS0001", "hello")
 
     assert bot.deliver() == 0  # still leased by the dead process
     clock.advance(seconds=61)
@@ -295,7 +300,40 @@ def test_a_crash_after_posting_repeats_the_post_at_most_once(bot: Bot, clock: Fr
     clock.advance(hours=1)
     assert bot.deliver() == 0
 
+    [posted] = bot.slack.posts("CNEWS0001")
+    [message] = bot.outbox()
+    assert message.status is OutboxStatus.SENT and message.ts == posted["ts"]
+    assert texts(bot, "CNEWS0001") == ["hello"]
+
+
+def test_a_crash_after_posting_repeats_the_post_at_most_once_when_the_channel_cannot_be_read(
+    bot: Bot, clock: FrozenClock
+) -> None:
+    """Without a history scope the lookup is refused: that single duplicate is the known cost."""
+    crash_after_posting(bot, clock, "CNEWS0001", "hello")
+    bot.slack.fail_next("conversations.history", error="missing_scope")
+
+    clock.advance(seconds=61)
+    assert bot.deliver() == 1
+    clock.advance(hours=1)
+    assert bot.deliver() == 0
+
     assert texts(bot, "CNEWS0001") == ["hello", "hello"]
+
+
+def test_a_lease_given_back_unsent_is_not_looked_for_in_slack(
+    bot: Bot, clock: FrozenClock
+) -> None:
+    """A pass stopped before a post gives its lease back: the next attempt just posts it."""
+    post(bot, "CNEWS0001", "hello")
+    with bot.runtime.deps.uow() as uow:
+        [claimed] = uow.outbox.claim_due(clock(), timedelta(seconds=60), 10, "stopping")
+        uow.outbox.release([claimed.id], "stopping")
+        uow.commit()
+
+    assert bot.deliver() == 1
+    assert texts(bot, "CNEWS0001") == ["hello"]
+    assert bot.slack.calls_to("conversations.history") == []
 
 
 def test_a_worker_slowed_past_its_lease_does_not_send_what_another_took(
