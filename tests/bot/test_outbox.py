@@ -321,9 +321,7 @@ def test_a_crash_after_posting_repeats_the_post_at_most_once_when_the_channel_ca
     assert texts(bot, "CNEWS0001") == ["hello", "hello"]
 
 
-def test_a_lease_given_back_unsent_is_not_looked_for_in_slack(
-    bot: Bot, clock: FrozenClock
-) -> None:
+def test_a_lease_given_back_unsent_is_not_looked_for_in_slack(bot: Bot, clock: FrozenClock) -> None:
     """A pass stopped before a post gives its lease back: the next attempt just posts it."""
     post(bot, "CNEWS0001", "hello")
     with bot.runtime.deps.uow() as uow:
