@@ -81,6 +81,17 @@ class Pass:
 
 
 @dataclass(frozen=True)
+class Sent:
+    """A message Slack accepted, for the pass to record with the others it sent."""
+
+    message_id: int
+    channel: str
+    ts: str | None
+    at: datetime
+    posting: bool
+
+
+@dataclass(frozen=True)
 class Attempt:
     """The outcome of one delivery attempt."""
 
@@ -127,10 +138,11 @@ class OutboxDelivery:
     ) -> Pass:
         """Make one pass over due messages: how many were tried, and how many Slack accepted.
 
-        The pass holds its leases under one token; each message's lease is renewed just before
-        it is sent, so a pass slowed past its lease skips what another worker has taken instead
-        of sending it twice. When `stop` is set mid-pass, the messages not yet tried are
-        released at once, so a restarted process need not wait for their lease to run out.
+        The pass holds its leases under one token; a message is sent only while more than half
+        of its lease is left or once it is renewed, so a pass slowed past its lease skips what
+        another worker has taken instead of sending it twice. When `stop` is set mid-pass, the
+        messages not yet tried are released at once, so a restarted process need not wait for
+        their lease to run out.
 
         A claim takes only the first pending message of each channel, so the messages of one
         pass are all in different channels and are sent side by side (`senders` at a time):
@@ -139,6 +151,11 @@ class OutboxDelivery:
         `one_by_one` sends them in id order instead, so what Slack sees is deterministic.
         A message that refers to an earlier one of the same pass (a thread reply, an edit, a
         link) is sent after the others, so it finds it sent, as a one-by-one pass would.
+
+        What Slack accepted side by side is recorded in one transaction once they are all
+        sent, before the messages that refer to them go: one commit per pass instead of one
+        per message. A crash before it leaves their leases behind, so the next claim looks
+        for those posts in Slack instead of posting them again.
         """
         token = uuid.uuid4().hex
         with self._uow() as uow:
@@ -149,15 +166,22 @@ class OutboxDelivery:
         alone = [m for m in messages if any(earlier.get(key, m.id) < m.id for key in _refers_to(m))]
         side_by_side = [m for m in messages if m not in alone]
         outcomes: list[int | None] = []
-        if self._senders is not None and len(side_by_side) > 1 and not one_by_one:
-            futures = [self._senders.submit(self._attempt, m, token, stop) for m in side_by_side]
-            wait(futures)
-            errors = [error for f in futures if (error := f.exception()) is not None]
-            if errors:
-                raise errors[0]  # the database is the problem: the worker backs off as a whole
-            outcomes += [f.result() for f in futures]
-        else:
-            outcomes += [self._attempt(m, token, stop) for m in side_by_side]
+        sent: list[Sent] | None = None if one_by_one else []
+        try:
+            if self._senders is not None and len(side_by_side) > 1 and sent is not None:
+                futures = [
+                    self._senders.submit(self._attempt, m, token, stop, sent) for m in side_by_side
+                ]
+                wait(futures)
+                errors = [error for f in futures if (error := f.exception()) is not None]
+                if errors:
+                    raise errors[0]  # the database is the problem: the worker backs off
+                outcomes += [f.result() for f in futures]
+            else:
+                outcomes += [self._attempt(m, token, stop, sent) for m in side_by_side]
+        finally:
+            if sent:
+                self._record_sent(sent, token)
         outcomes += [self._attempt(m, token, stop) for m in alone]
         skipped = [
             m.id for m, o in zip([*side_by_side, *alone], outcomes, strict=True) if o is None
@@ -180,13 +204,20 @@ class OutboxDelivery:
             senders.shutdown(wait=True)
 
     def _attempt(
-        self, message: OutboxMessage, token: str, stop: threading.Event | None
+        self,
+        message: OutboxMessage,
+        token: str,
+        stop: threading.Event | None,
+        sent: list[Sent] | None = None,
     ) -> int | None:
-        """Deliver one message: 1 if Slack accepted it, 0 if not (yet), None if stopping."""
+        """Deliver one message: 1 if Slack accepted it, 0 if not (yet), None if stopping.
+
+        With `sent`, an accepted message is added to it for the caller to record.
+        """
         if stop is not None and stop.is_set():
             return None
         try:
-            return self._deliver(message, token)
+            return self._deliver(message, token, sent)
         except SQLAlchemyError:
             raise  # the database is the problem: the worker backs off as a whole
         except Exception:  # one malformed message must not stall the rest of the pass
@@ -213,7 +244,18 @@ class OutboxDelivery:
                 break
         return total
 
-    def _deliver(self, message: OutboxMessage, token: str) -> int:
+    def _record_sent(self, sent: list[Sent], token: str) -> None:
+        """Record what Slack accepted, and pace each channel posted to, in one transaction."""
+        with self._uow() as uow:
+            for item in sent:
+                if not uow.outbox.mark_sent(item.message_id, ts=item.ts, at=item.at, token=token):
+                    log.warning("outbox.sent_after_lease_lost id=%s", item.message_id)
+                if item.posting:
+                    # Slack allows about one post per second per channel: space the next ones.
+                    uow.outbox.pace_channel(item.channel, item.at + self._channel_interval)
+            uow.commit()
+
+    def _deliver(self, message: OutboxMessage, token: str, sent: list[Sent] | None = None) -> int:
         now = self._clock()
         posting = message.method == "chat.postMessage"
         with self._uow() as uow:
@@ -242,6 +284,13 @@ class OutboxDelivery:
                 uow.commit()
             return 0
         attempt = self._send(message, payload)
+        if attempt.error is None and attempt.failed is None:
+            accepted = Sent(message.id, message.channel, attempt.ts, self._clock(), posting)
+            if sent is not None:
+                sent.append(accepted)
+            else:
+                self._record_sent([accepted], token)
+            return 1
         with self._uow() as uow:
             if attempt.failed is not None:
                 uow.outbox.mark_failed(message.id, error=attempt.failed, token=token)
@@ -268,15 +317,8 @@ class OutboxDelivery:
                     attempt.error,
                     delay.total_seconds(),
                 )
-            else:
-                sent_at = self._clock()
-                if not uow.outbox.mark_sent(message.id, ts=attempt.ts, at=sent_at, token=token):
-                    log.warning("outbox.sent_after_lease_lost id=%s", message.id)
-                if posting:
-                    # Slack allows about one post per second per channel: space the next ones.
-                    uow.outbox.pace_channel(message.channel, sent_at + self._channel_interval)
             uow.commit()
-        return int(attempt.error is None and attempt.failed is None)
+        return 0
 
     def _hold_lease(
         self, uow: UnitOfWork, message: OutboxMessage, token: str, now: datetime

@@ -5,6 +5,11 @@ from __future__ import annotations
 import threading
 import time
 
+import pytest
+from sqlalchemy.exc import OperationalError
+
+from bot.outbox import Sent
+from storage.models import OutboxStatus
 from storage.outbox_links import Links
 from tests.conftest import MEMBER
 from tests.harness import Bot, FrozenClock, body_json
@@ -114,3 +119,33 @@ def test_side_by_side_each_channel_keeps_its_order_and_its_retry_after(
 
     for channel in CHANNELS:
         assert [p["text"] for p in bot.slack.posts(channel)] == [f"{channel} {n}" for n in range(3)]
+
+
+def test_posts_sent_side_by_side_are_not_repeated_when_recording_them_fails(
+    bot: Bot, clock: FrozenClock
+) -> None:
+    """The database fails once Slack took a pass's posts: the next pass finds each one.
+
+    A pass records what it sent side by side in one transaction at its end; until then the
+    leases it holds are the only trace, and once they run out the next claim looks for those
+    posts in Slack (each DM's channel read back) and records their `ts` instead of posting.
+    """
+    for channel in CHANNELS:
+        queue(bot, channel, f"Your digest, {channel}")
+    delivery = bot.runtime.delivery
+
+    def database_gone(sent: list[Sent], token: str) -> None:
+        raise OperationalError("UPDATE outbox_messages", {}, Exception("connection lost"))
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(delivery, "_record_sent", database_gone)
+        with pytest.raises(OperationalError):
+            delivery.deliver_due()
+    assert len(bot.slack.posts()) == len(CHANNELS)
+
+    clock.advance(minutes=3)  # the dead pass's leases run out
+    assert delivery.deliver_due().delivered == len(CHANNELS)
+    assert delivery.deliver_due().tried == 0
+
+    assert sorted(p["channel"] for p in bot.slack.posts()) == sorted(CHANNELS)
+    assert all(m.status is OutboxStatus.SENT and m.ts for m in bot.outbox())
