@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from contextlib import AbstractContextManager
 from functools import cached_property
 from types import TracebackType
 
 from sqlalchemy.orm import Session, sessionmaker
 
+from storage.repositories import inserts
 from storage.repositories.audit import AuditRepository
 from storage.repositories.digest_subscriptions import DigestSubscriptionRepository
 from storage.repositories.digests import DigestRepository
@@ -135,6 +137,13 @@ class UnitOfWork:
     def policy_followers(self) -> PolicyFollowerRepository:
         """The policy followers repository, on this unit's session."""
         return PolicyFollowerRepository(self.session)
+
+    def batch(self) -> AbstractContextManager[None]:
+        """A block whose new rows (audit entries, outbox messages) are written together at its end.
+
+        On PostgreSQL they are one statement (`storage.repositories.inserts.batch`).
+        """
+        return inserts.batch(self.session)
 
     def commit(self) -> None:
         """Make everything done in this unit durable, then tell whoever is waiting for it."""

@@ -61,13 +61,15 @@ def send_for_review(
     """What every submission or edit sent to the coordinators does, in the caller's unit of work.
 
     The audit row (`submitted` or `resubmitted`), the receipt DM to the member who acted, and
-    the coordinators' review post, written in one `INSERT`.
+    the coordinators' review post, written together (one statement on PostgreSQL).
     """
-    uow.audit.record(
-        entity_type=kind.name, entity_id=item.id, action=action, actor_id=actor_id, at=now
-    )
     receipt_dm = NewMessage(method="chat.postMessage", channel=actor_id, payload=receipt)
-    uow.outbox.enqueue_all([receipt_dm, *review_messages(deps, kind, item, replaces=replaces)], now)
+    messages = [receipt_dm, *review_messages(deps, kind, item, replaces=replaces)]
+    with uow.batch():  # one statement on PostgreSQL
+        uow.audit.record(
+            entity_type=kind.name, entity_id=item.id, action=action, actor_id=actor_id, at=now
+        )
+        uow.outbox.enqueue_all(messages, now)
 
 
 def review_messages(

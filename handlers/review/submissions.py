@@ -39,9 +39,10 @@ def submit(
     """
     with deps.uow() as uow:
         now = deps.clock()
-        if not uow.handled_views.claim(view_id, now):
+        new = kind.new(form, submitter_id=submitter_id, now=now)
+        item = kind.repository(uow).add_once(new, view_id=view_id, at=now)
+        if item is None:  # a repeat of a view already saved
             return None
-        item = kind.repository(uow).add(kind.new(form, submitter_id=submitter_id, now=now))
         review.send_for_review(
             uow,
             deps,

@@ -1,21 +1,30 @@
-"""Writing new rows with one Core `INSERT` each instead of the ORM's unit-of-work flush.
+"""Writing new rows with as few Core statements as they need, instead of the ORM's flush.
 
 A flush sorts the session's changes, snapshots every attribute and fetches defaults back one
 by one: for the few rows a submission writes, that bookkeeping cost more CPU than the rest of
 the submission (issue 17). These helpers write the same columns with the same defaults, so
-what is stored does not change.
+what is stored does not change. On PostgreSQL they also merge statements: a submission's
+claim of its view and its row are one statement, its audit row and outbox messages another,
+since each statement sent costs the worker about as much CPU as the work it asks for.
 """
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Mapping, Sequence
+from collections.abc import Hashable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from functools import cache
 from typing import Any, cast
 
-from sqlalchemy import Column, Insert, Table, insert
+from sqlalchemy import CTE, Column, Insert, Table, bindparam, insert, select
+from sqlalchemy import cast as sql_cast
 from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.orm import Session, make_transient_to_detached
 from sqlalchemy.orm.attributes import set_committed_value
+
+_BATCH = "ccsn.insert_batch"  # session.info key of the rows a `batch()` block has collected
+
+# (table, its rows) in the order they were given
+Pending = list[tuple[Table, list[Mapping[str, Any]]]]
 
 
 @cache
@@ -38,6 +47,68 @@ def _returning_all(model: Hashable) -> Insert:
     return insert(table).returning(*table.c)
 
 
+@cache
+def _returning_all_if(model: Hashable, keys: frozenset[str], guard: CTE) -> Insert:
+    """`WITH guard AS (…) INSERT INTO t (keys) SELECT … FROM guard RETURNING *`.
+
+    The SELECT yields one row exactly when `guard` returned one.
+    """
+    table = cast(Table, sa_inspect(model).local_table)
+    columns, values = _select_row(table, tuple(c.key for c in table.c if c.key in keys), "")
+    return (
+        insert(table)
+        .from_select(columns, values.select_from(guard), include_defaults=False)
+        .returning(*table.c)
+    )
+
+
+def _with_computed_defaults(table: Table, row: Mapping[str, Any]) -> dict[str, Any]:
+    """`row` with the Python-computed defaults (`default=list`) of the columns it leaves out.
+
+    An `INSERT … SELECT` gets no defaults from SQLAlchemy, so they are computed here, as its
+    own INSERT would compute them; scalar defaults are written into the statement instead.
+    """
+    missing = {
+        column.key: column.default
+        for column in table.c
+        if column.key not in row and column.default is not None and column.default.is_callable
+    }
+    return {**row, **{key: default.arg(None) for key, default in missing.items()}}
+
+
+def _select_row(table: Table, keys: tuple[str, ...], prefix: str) -> tuple[list[Column[Any]], Any]:
+    """The columns and `SELECT` of one row of `table` for `INSERT … SELECT`.
+
+    The row's values are the parameters `prefix + key`, each cast to its column's type (in a
+    SELECT list PostgreSQL takes an untyped parameter as text), and the columns it leaves out
+    get their defaults written out: SQLAlchemy gives an `INSERT … SELECT` none of its own.
+    """
+    columns = [table.c[key] for key in keys]
+    binds = [sql_cast(bindparam(prefix + c.key, type_=c.type), c.type) for c in columns]
+    for column in table.c:
+        if column.key not in keys and column.default is not None:
+            if not column.default.is_scalar:  # see `_with_computed_defaults`
+                raise ValueError(f"{table.name}.{column.key}: a default given as SQL")
+            columns.append(column)
+            value = bindparam(prefix + column.key, column.default.arg, type_=column.type)
+            binds.append(sql_cast(value, column.type))
+    return columns, select(*binds)
+
+
+def _values(item: Any) -> dict[str, Any]:
+    """The columns of `item` given a value (by its constructor or since), by column key."""
+    state = item.__dict__
+    return {column.key: state[attr] for attr, column in _columns(type(item)) if attr in state}
+
+
+def _adopt(session: Session, item: Any, row: Mapping[Any, Any]) -> None:
+    """Make `item` persistent in `session` with the row the database returned for it."""
+    for attr, column in _columns(type(item)):
+        set_committed_value(item, attr, row[column])
+    make_transient_to_detached(item)
+    session.add(item)
+
+
 def insert_returning(session: Session, item: Any) -> None:
     """INSERT `item` (a new mapped object) and make it persistent in `session`, as a flush would.
 
@@ -51,24 +122,108 @@ def insert_returning(session: Session, item: Any) -> None:
         session.flush()
         return
     session.flush()  # nothing to do, and no SQL, when nothing is pending
-    model: Any = type(item)  # a class is hashable, whatever typeshed says of type[Any]
-    state = item.__dict__
-    values = {column.key: state[attr] for attr, column in _columns(model) if attr in state}
-    row = session.connection().execute(_returning_all(model), values).one()._mapping
-    for attr, column in _columns(model):
-        set_committed_value(item, attr, row[column])
-    make_transient_to_detached(item)
-    session.add(item)
+    row = session.connection().execute(_returning_all(type(item)), _values(item)).one()
+    _adopt(session, item, row._mapping)
+
+
+def insert_returning_if(
+    session: Session, item: Any, guard: CTE, guard_params: Mapping[str, Any]
+) -> bool:
+    """On PostgreSQL: INSERT `item` only if the data-modifying `guard` returns a row; one statement.
+
+    Returns whether it was inserted (then it is persistent, as after `insert_returning`).
+    `guard` is built once by the caller (statements are cached per guard) and its parameters'
+    names must not be column keys of `item`'s table.
+    """
+    session.flush()
+    values = _with_computed_defaults(sa_inspect(item).mapper.local_table, _values(item))
+    statement = _returning_all_if(type(item), frozenset(values), guard)
+    row = session.connection().execute(statement, {**values, **guard_params}).first()
+    if row is None:
+        return False
+    _adopt(session, item, row._mapping)
+    return True
 
 
 def insert_rows(session: Session, table: Table, rows: Sequence[Mapping[str, Any]]) -> None:
     """INSERT `rows` into `table` in one statement, in the order given; the caller needs no ids.
 
     Pending ORM changes are flushed first, so the rows come after whatever was added before.
+    Inside a `batch()` block the rows wait for the block's end instead.
     """
     if not rows:
+        return
+    pending: Pending | None = session.info.get(_BATCH)
+    if pending is not None:
+        pending.append((table, list(rows)))
         return
     session.flush()
     # With RETURNING the batch is one INSERT with a VALUES list; without, psycopg's
     # executemany runs a pipeline, which took far more CPU under load (issue 17).
     session.connection().execute(_insert_many(table), list(rows))
+
+
+@contextmanager
+def batch(session: Session) -> Iterator[None]:
+    """Collect the `insert_rows` of this block and write them together when it ends.
+
+    On PostgreSQL rows for several tables are one statement (each table's INSERT but the
+    last as a data-modifying `WITH`); elsewhere, or when one table's rows differ in their
+    columns, one INSERT per table, in the order given. Nothing in the block may read what it
+    inserts. If the block raises, nothing collected is written.
+    """
+    if _BATCH in session.info:  # inside another batch: its rows are that batch's
+        yield
+        return
+    pending: Pending = []
+    session.info[_BATCH] = pending
+    try:
+        yield
+    finally:
+        del session.info[_BATCH]
+    _write(session, pending)
+
+
+def _write(session: Session, pending: Pending) -> None:
+    if not pending:
+        return
+    session.flush()
+    connection = session.connection()
+    if connection.dialect.name != "postgresql" or len(pending) == 1:
+        for table, rows in pending:
+            connection.execute(_insert_many(table), rows)
+        return
+    rows = [
+        (table, _with_computed_defaults(table, row))
+        for table, table_rows in pending
+        for row in table_rows
+    ]
+    shape = tuple((table, tuple(row)) for table, row in rows)
+    params = {f"r{i}_{key}": value for i, (_, row) in enumerate(rows) for key, value in row.items()}
+    connection.execute(_chain(shape), params)
+
+
+Shape = tuple[tuple[Table, tuple[str, ...]], ...]  # each row's table and the columns it gives
+
+
+@cache
+def _chain(shape: Shape) -> Insert:
+    """The rows of `shape` as one statement: each row's INSERT selects from the one before.
+
+    `WITH r0 AS (INSERT … VALUES … RETURNING id), r1 AS (INSERT … SELECT … FROM r0 RETURNING
+    id) INSERT … SELECT … FROM r1`. Reading the previous row's `RETURNING` makes PostgreSQL
+    write the rows in this order, so ids follow it (unlinked data-modifying CTEs run in no
+    promised order). Each INSERT is of one row: SQLAlchemy caches the compiled form of such a
+    statement, not of one with a VALUES list of several rows.
+    """
+    previous: CTE | None = None
+    statement: Insert | None = None
+    for i, (table, keys) in enumerate(shape):
+        columns, values = _select_row(table, keys, f"r{i}_")
+        if previous is not None:
+            values = values.select_from(previous)
+        statement = insert(table).from_select(columns, values, include_defaults=False)
+        if i < len(shape) - 1:
+            previous = statement.returning(table.c.id).cte(f"r{i}")
+    assert statement is not None
+    return statement

@@ -15,6 +15,7 @@ from typing import Any, ClassVar, Generic, TypeVar
 from sqlalchemy.orm import Session
 
 from storage.repositories.compare_and_set import compare_and_set
+from storage.repositories.handled_views import HandledViewRepository
 from storage.repositories.inserts import insert_returning
 
 M = TypeVar("M")
@@ -47,6 +48,15 @@ class SubmissionRepository(Generic[M]):
         """
         insert_returning(self._session, item)
         return item
+
+    def add_once(self, item: M, *, view_id: str, at: datetime) -> M | None:
+        """Save a new submission made by the view `view_id`, unless that view was handled.
+
+        None when an earlier submission of the view already claimed it: a repeat saves nothing.
+        On PostgreSQL the claim and the row are one statement (`claim_and_insert`).
+        """
+        claimed = HandledViewRepository(self._session).claim_and_insert(view_id, at, item)
+        return item if claimed else None
 
     def get(self, item_id: int) -> M | None:
         """The submission with this id, if any."""

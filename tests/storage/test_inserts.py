@@ -124,3 +124,75 @@ def test_a_submission_already_in_the_session_is_saved_once(uows: Callable[[], Un
 
     with uows() as uow:
         assert [p.title for p in uow.session.scalars(select(Practice))] == ["Added twice"]
+
+
+def test_rows_written_together_keep_the_order_they_were_given_in(
+    uows: Callable[[], UnitOfWork],
+) -> None:
+    """A batch's rows, of two tables and several to one channel, get ids in the order given.
+
+    On PostgreSQL they are one statement, whose rows must still reach one channel in order.
+    """
+    with uows() as uow:
+        with uow.batch():
+            uow.outbox.enqueue_all([NewMessage("chat.postMessage", "C1", {"n": 1})], AT)
+            uow.audit.record(
+                entity_type="practice", entity_id=7, action="submitted", actor_id="U1", at=AT
+            )
+            uow.outbox.enqueue_all(
+                [NewMessage("chat.update", "C1", {"n": 2}, update_of="review:7@1")]
+                + [NewMessage("chat.postMessage", "C1", {"n": n}) for n in (3, 4)],
+                AT,
+            )
+        uow.commit()
+
+    with uows() as uow:
+        messages = uow.outbox.list()
+        assert [(m.payload["n"], m.method) for m in messages] == [
+            (1, "chat.postMessage"),
+            (2, "chat.update"),
+            (3, "chat.postMessage"),
+            (4, "chat.postMessage"),
+        ]
+        assert [m.id for m in messages] == sorted(m.id for m in messages)
+        assert [m.update_of for m in messages] == [None, "review:7@1", None, None]
+        assert all((m.maybe_sent, m.attempts) == (False, 0) for m in messages)
+        entries = uow.session.scalars(select(AuditEntry)).all()
+        assert [(e.entity_id, e.action) for e in entries] == [(7, "submitted")]
+
+
+def test_a_batch_left_by_an_error_writes_none_of_its_rows(uows: Callable[[], UnitOfWork]) -> None:
+    """What the block collected is dropped with the error, even if the unit then commits."""
+    with uows() as uow:
+        with pytest.raises(RuntimeError), uow.batch():
+            uow.outbox.enqueue_all([NewMessage("chat.postMessage", "C1", {"n": 1})], AT)
+            raise RuntimeError("the Block Kit could not be built")
+        uow.outbox.enqueue_all([NewMessage("chat.postMessage", "C1", {"n": 2})], AT)
+        uow.commit()
+
+    with uows() as uow:
+        assert [m.payload["n"] for m in uow.outbox.list()] == [2]
+
+
+def test_a_submission_is_saved_once_per_view(uows: Callable[[], UnitOfWork]) -> None:
+    """The first save of a view returns the row whole; a repeat of it saves nothing."""
+    with uows() as uow:
+        first = uow.practices.add_once(_practice("Reading nights"), view_id="V1", at=AT)
+        assert first is not None and first.id is not None
+        assert (first.status, first.revision, first.title) == (
+            PracticeStatus.PENDING,
+            1,
+            "Reading nights",
+        )
+        assert uow.practices.get(first.id) is first
+        uow.commit()
+
+    with uows() as uow:
+        assert uow.practices.add_once(_practice("Reading nights"), view_id="V1", at=AT) is None
+        other = uow.practices.add_once(_practice("Garden club"), view_id="V2", at=AT)
+        assert other is not None
+        uow.commit()
+
+    with uows() as uow:
+        titles = [p.title for p in uow.session.scalars(select(Practice).order_by(Practice.id))]
+        assert titles == ["Reading nights", "Garden club"]
