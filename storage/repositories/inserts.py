@@ -68,7 +68,7 @@ def _with_computed_defaults(table: Table, row: Mapping[str, Any]) -> dict[str, A
     An `INSERT … SELECT` gets no defaults from SQLAlchemy, so they are computed here, as its
     own INSERT would compute them; scalar defaults are written into the statement instead.
     """
-    missing = {
+    missing: dict[str, Any] = {  # ColumnDefault, whose `arg` typeshed does not know
         column.key: column.default
         for column in table.c
         if column.key not in row and column.default is not None and column.default.is_callable
@@ -90,20 +90,27 @@ def _select_row(table: Table, keys: tuple[str, ...], prefix: str) -> tuple[list[
             if not column.default.is_scalar:  # see `_with_computed_defaults`
                 raise ValueError(f"{table.name}.{column.key}: a default given as SQL")
             columns.append(column)
-            value = bindparam(prefix + column.key, column.default.arg, type_=column.type)
+            default: Any = column.default  # a scalar ColumnDefault
+            value = bindparam(prefix + column.key, default.arg, type_=column.type)
             binds.append(sql_cast(value, column.type))
     return columns, select(*binds)
+
+
+def _model(item: Any) -> Hashable:
+    """The mapped class of `item` (a class is hashable, whatever typeshed says of type[Any])."""
+    model: Any = type(item)
+    return cast(Hashable, model)
 
 
 def _values(item: Any) -> dict[str, Any]:
     """The columns of `item` given a value (by its constructor or since), by column key."""
     state = item.__dict__
-    return {column.key: state[attr] for attr, column in _columns(type(item)) if attr in state}
+    return {column.key: state[attr] for attr, column in _columns(_model(item)) if attr in state}
 
 
 def _adopt(session: Session, item: Any, row: Mapping[Any, Any]) -> None:
     """Make `item` persistent in `session` with the row the database returned for it."""
-    for attr, column in _columns(type(item)):
+    for attr, column in _columns(_model(item)):
         set_committed_value(item, attr, row[column])
     make_transient_to_detached(item)
     session.add(item)
@@ -122,7 +129,7 @@ def insert_returning(session: Session, item: Any) -> None:
         session.flush()
         return
     session.flush()  # nothing to do, and no SQL, when nothing is pending
-    row = session.connection().execute(_returning_all(type(item)), _values(item)).one()
+    row = session.connection().execute(_returning_all(_model(item)), _values(item)).one()
     _adopt(session, item, row._mapping)
 
 
@@ -137,7 +144,7 @@ def insert_returning_if(
     """
     session.flush()
     values = _with_computed_defaults(sa_inspect(item).mapper.local_table, _values(item))
-    statement = _returning_all_if(type(item), frozenset(values), guard)
+    statement = _returning_all_if(_model(item), frozenset(values), guard)
     row = session.connection().execute(statement, {**values, **guard_params}).first()
     if row is None:
         return False
@@ -193,13 +200,13 @@ def _write(session: Session, pending: Pending) -> None:
         for table, rows in pending:
             connection.execute(_insert_many(table), rows)
         return
-    rows = [
+    flat = [
         (table, _with_computed_defaults(table, row))
         for table, table_rows in pending
         for row in table_rows
     ]
-    shape = tuple((table, tuple(row)) for table, row in rows)
-    params = {f"r{i}_{key}": value for i, (_, row) in enumerate(rows) for key, value in row.items()}
+    shape = tuple((table, tuple(row)) for table, row in flat)
+    params = {f"r{i}_{key}": value for i, (_, row) in enumerate(flat) for key, value in row.items()}
     connection.execute(_chain(shape), params)
 
 
