@@ -70,6 +70,18 @@ def shares(groups: Sequence[DigestGroup], shown: int) -> list[int]:
     return taken
 
 
+class _Lengths(dict[str, int]):
+    """Filled lengths of the lines being laid out, each measured once per layout.
+
+    `_cap` renders the digest a dozen times or more while it looks for the counts that fit, and
+    measuring (the link markers' regular expressions) was most of a digest's build.
+    """
+
+    def __missing__(self, text: str) -> int:
+        length = self[text] = measure(text)
+        return length
+
+
 class _Pages:
     """Messages being filled block by block, each kept within the limits."""
 
@@ -77,6 +89,7 @@ class _Pages:
         self.pages: list[list[blocks.Block]] = [[blocks.header(intro.title)]]
         if intro.tally:
             self.pages[0].append(blocks.context(intro.tally))
+        self.chars = [sum(size(b) for b in self.pages[0])]  # each page's, kept as it fills
         footer_blocks = len(intro.footer)
         footer_chars = sum(size(b) for b in intro.footer)
         # Every page keeps room for the footer (only the last gets it) and for the note on the
@@ -84,38 +97,52 @@ class _Pages:
         self.block_room = limits.blocks - footer_blocks - 1
         self.char_room = limits.message_chars - footer_chars - 200
 
-    def fits(self, *new: blocks.Block) -> bool:
-        page = self.pages[-1]
-        return (
-            len(page) + len(new) <= self.block_room
-            and sum(size(b) for b in page) + sum(size(b) for b in new) <= self.char_room
-        )
+    def add(
+        self,
+        block: blocks.Block,
+        *,
+        title: str,
+        first: blocks.Block | None = None,
+        chars: int | None = None,
+    ) -> None:
+        """Add `block` (of `chars` characters, if known), after `first` on the same page.
 
-    def add(self, block: blocks.Block, *, title: str, first: blocks.Block | None = None) -> None:
-        """Add `block`, after `first` on the same page when given (a section's header).
-
-        A block that does not fit starts a new page; a section carried over to it gets its
-        title again, marked "continued".
+        `first` is a section's header. A block that does not fit starts a new page; a section
+        carried over to it gets its title again, marked "continued".
         """
         new = (first, block) if first is not None else (block,)
-        if not self.fits(*new):
+        added = (size(block) if chars is None else chars) + (size(first) if first else 0)
+        fits = (
+            len(self.pages[-1]) + len(new) <= self.block_room
+            and self.chars[-1] + added <= self.char_room
+        )
+        if not fits:
             carried = first is None
             self.pages.append([blocks.header(f"{title} (continued)")] if carried else [])
+            self.chars.append(sum(size(b) for b in self.pages[-1]))
         self.pages[-1].extend(new)
+        self.chars[-1] += added
 
 
-def _chunks(lines: Sequence[str], heading: str | None, limit: int) -> list[str]:
-    """Lines joined into section texts of at most `limit` characters, heading on the first."""
-    chunks: list[str] = []
-    current = heading or ""
+def _chunks(
+    lines: Sequence[str], heading: str | None, limit: int, lengths: _Lengths
+) -> list[tuple[str, int]]:
+    """Lines joined into section texts of at most `limit` characters, heading on the first.
+
+    Each text comes with its filled length: a newline adds one character to the lengths of
+    the lines it joins, since a link marker never spans lines.
+    """
+    chunks: list[tuple[str, int]] = []
+    current, length = heading or "", lengths[heading] if heading else 0
     for line in lines:
-        candidate = f"{current}\n{line}" if current else line
-        if current and measure(candidate) > limit:
-            chunks.append(current)
-            candidate = line
-        current = candidate
+        if current and length + 1 + lengths[line] > limit:
+            chunks.append((current, length))
+            current, length = "", 0
+        current, length = (
+            (f"{current}\n{line}", length + 1 + lengths[line]) if current else (line, lengths[line])
+        )
     if current:
-        chunks.append(current)
+        chunks.append((current, length))
     return chunks
 
 
@@ -125,9 +152,17 @@ def _more(section: DigestSection, hidden: int) -> str:
 
 
 def render(
-    intro: DigestIntro, sections: Sequence[DigestSection], shown: Sequence[int], limits: Limits
+    intro: DigestIntro,
+    sections: Sequence[DigestSection],
+    shown: Sequence[int],
+    limits: Limits,
+    lengths: _Lengths | None = None,
 ) -> list[list[blocks.Block]]:
-    """Lay out `shown[i]` items of each section; the pages may exceed `limits.messages`."""
+    """Lay out `shown[i]` items of each section; the pages may exceed `limits.messages`.
+
+    `lengths` carries the lines' lengths from one render of the same sections to the next.
+    """
+    lengths = _Lengths() if lengths is None else lengths
     pages = _Pages(intro, limits)
     for section, count in zip(sections, shown, strict=True):
         if section.total == 0:
@@ -137,8 +172,9 @@ def render(
         for group, take in zip(section.groups, shares(section.groups, count), strict=True):
             if take == 0:
                 continue  # no heading without items under it
-            for text in _chunks(group.lines[:take], group.heading, limits.section_chars):
-                pages.add(blocks.section(text), title=section.title, first=heading)
+            chunks = _chunks(group.lines[:take], group.heading, limits.section_chars, lengths)
+            for text, chars in chunks:
+                pages.add(blocks.section(text), title=section.title, first=heading, chars=chars)
                 heading = None
         if count < section.total:
             pages.add(
@@ -149,7 +185,9 @@ def render(
     return pages.pages
 
 
-def _cap(intro: DigestIntro, sections: Sequence[DigestSection], limits: Limits) -> list[int]:
+def _cap(
+    intro: DigestIntro, sections: Sequence[DigestSection], limits: Limits, lengths: _Lengths
+) -> list[int]:
     """How many items each section lists so that the digest fits in `limits.messages`.
 
     First the largest cap shared by every section, so a busy section cannot crowd out the
@@ -159,7 +197,7 @@ def _cap(intro: DigestIntro, sections: Sequence[DigestSection], limits: Limits) 
     totals = [section.total for section in sections]
 
     def fits(shown: list[int]) -> bool:
-        return len(render(intro, sections, shown, limits)) <= limits.messages
+        return len(render(intro, sections, shown, limits, lengths)) <= limits.messages
 
     def largest(low: int, high: int, shown_with: Callable[[int], list[int]]) -> int:
         while low < high:  # more items never take fewer messages, so this can bisect
@@ -192,7 +230,8 @@ def layout(
     limits = limits or Limits()
     if all(section.total == 0 for section in sections):
         return [quiet_message(intro)]
-    pages = render(intro, sections, _cap(intro, sections, limits), limits)
+    lengths = _Lengths()
+    pages = render(intro, sections, _cap(intro, sections, limits, lengths), limits, lengths)
     if len(pages) > 1:
         pages[0].append(blocks.context(f":thread: Continued in {len(pages) - 1} thread replies."))
     pages[-1].extend(intro.footer)

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
+from itertools import pairwise
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -262,3 +264,25 @@ def test_a_pillar_with_nothing_listed_gets_no_empty_heading() -> None:
     assert len(texts) == 2
     assert all(text.count("\n• ") == 1 for text in texts)
     assert "…and 6 more new practices in <#CPRACTICE1>" in str(page[-1])
+
+
+def test_a_group_is_split_only_where_the_next_line_would_not_fit() -> None:
+    """Each section of a long pillar is as full as 3,000 characters of filled links allow.
+
+    The layout adds up the lines' lengths instead of measuring every text it tries, so this
+    checks the sum against the filled text itself, both ways: under the limit, and full.
+    """
+    entries = [replace(entry, pillars=[next(iter(PILLARS))]) for entry in practices(60)]
+    messages = layout(INTRO, [new_practices(entries, where="in <#CP1>", links=LINKS)])
+
+    sections = [
+        block["text"]["text"]
+        for message in messages
+        for block in message["blocks"]
+        if block["type"] == "section"
+    ]
+    assert len(sections) > 2
+    for text, following in pairwise(sections):
+        next_line = following.split("\n")[0]
+        assert len(filled(text)) <= 3000
+        assert len(filled(f"{text}\n{next_line}")) > 3000
