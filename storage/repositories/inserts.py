@@ -15,12 +15,13 @@ from contextlib import contextmanager
 from functools import cache
 from typing import Any, cast
 
-from sqlalchemy import CTE, Column, Insert, Table, bindparam, insert, select
+from sqlalchemy import CTE, Column, Insert, String, Table, Text, bindparam, insert, select
 from sqlalchemy import cast as sql_cast
 from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.orm import Session, make_transient_to_detached
 from sqlalchemy.orm.attributes import set_committed_value
 
+_ROW = "row_"  # prefix of the row's parameters in `insert_returning_if`, apart from the guard's
 _BATCH = "ccsn.insert_batch"  # session.info key of the rows a `batch()` block has collected
 
 # (table, its rows) in the order they were given
@@ -54,7 +55,7 @@ def _returning_all_if(model: Hashable, keys: frozenset[str], guard: CTE) -> Inse
     The SELECT yields one row exactly when `guard` returned one.
     """
     table = cast(Table, sa_inspect(model).local_table)
-    columns, values = _select_row(table, tuple(c.key for c in table.c if c.key in keys), "")
+    columns, values = _select_row(table, tuple(c.key for c in table.c if c.key in keys), _ROW)
     return (
         insert(table)
         .from_select(columns, values.select_from(guard), include_defaults=False)
@@ -66,7 +67,8 @@ def _with_computed_defaults(table: Table, row: Mapping[str, Any]) -> dict[str, A
     """`row` with the Python-computed defaults (`default=list`) of the columns it leaves out.
 
     An `INSERT … SELECT` gets no defaults from SQLAlchemy, so they are computed here, as its
-    own INSERT would compute them; scalar defaults are written into the statement instead.
+    own INSERT would compute them (with no execution context: a default that reads one
+    cannot be used here); scalar defaults are written into the statement instead.
     """
     missing: dict[str, Any] = {  # ColumnDefault, whose `arg` typeshed does not know
         column.key: column.default
@@ -84,7 +86,7 @@ def _select_row(table: Table, keys: tuple[str, ...], prefix: str) -> tuple[list[
     get their defaults written out: SQLAlchemy gives an `INSERT … SELECT` none of its own.
     """
     columns = [table.c[key] for key in keys]
-    binds = [sql_cast(bindparam(prefix + c.key, type_=c.type), c.type) for c in columns]
+    binds = [_typed(bindparam(prefix + c.key, type_=c.type), c) for c in columns]
     for column in table.c:
         if column.key not in keys and column.default is not None:
             if not column.default.is_scalar:  # see `_with_computed_defaults`
@@ -92,8 +94,17 @@ def _select_row(table: Table, keys: tuple[str, ...], prefix: str) -> tuple[list[
             columns.append(column)
             default: Any = column.default  # a scalar ColumnDefault
             value = bindparam(prefix + column.key, default.arg, type_=column.type)
-            binds.append(sql_cast(value, column.type))
+            binds.append(_typed(value, column))
     return columns, select(*binds)
+
+
+def _typed(value: Any, column: Column[Any]) -> Any:
+    """`value` cast to `column`'s type, a string to TEXT.
+
+    `CAST(… AS VARCHAR(n))` would cut a longer value short without a word, where the INSERT's
+    own assignment to the column refuses it, as a plain INSERT does.
+    """
+    return sql_cast(value, Text() if isinstance(column.type, String) else column.type)
 
 
 def _model(item: Any) -> Hashable:
@@ -139,13 +150,16 @@ def insert_returning_if(
     """On PostgreSQL: INSERT `item` only if the data-modifying `guard` returns a row; one statement.
 
     Returns whether it was inserted (then it is persistent, as after `insert_returning`).
-    `guard` is built once by the caller (statements are cached per guard) and its parameters'
-    names must not be column keys of `item`'s table.
+    `guard` is built once by the caller (statements are cached per guard); its parameters'
+    names must not start with `row_`, which the row's own take.
     """
+    if any(name.startswith(_ROW) for name in guard_params):
+        raise ValueError(f"guard parameters may not start with {_ROW!r}")
     session.flush()
     values = _with_computed_defaults(sa_inspect(item).mapper.local_table, _values(item))
     statement = _returning_all_if(_model(item), frozenset(values), guard)
-    row = session.connection().execute(statement, {**values, **guard_params}).first()
+    params = {_ROW + key: value for key, value in values.items()}
+    row = session.connection().execute(statement, {**params, **guard_params}).first()
     if row is None:
         return False
     _adopt(session, item, row._mapping)
@@ -174,14 +188,16 @@ def insert_rows(session: Session, table: Table, rows: Sequence[Mapping[str, Any]
 def batch(session: Session) -> Iterator[None]:
     """Collect the `insert_rows` of this block and write them together when it ends.
 
-    On PostgreSQL rows for several tables are one statement (each table's INSERT but the
-    last as a data-modifying `WITH`); elsewhere, or when one table's rows differ in their
-    columns, one INSERT per table, in the order given. Nothing in the block may read what it
-    inserts. If the block raises, nothing collected is written.
+    On PostgreSQL the rows of several tables are one statement (`_chain`); elsewhere one
+    INSERT per table, in the order given. Nothing in the block may read what it inserts, nor
+    add rows through the ORM (`session.add`, `outbox.enqueue`): the session's flush would
+    write them before the collected rows, out of the order they were made in, so that raises.
+    If the block raises, nothing collected is written.
     """
     if _BATCH in session.info:  # inside another batch: its rows are that batch's
         yield
         return
+    session.flush()  # what was added before the block is written before it
     pending: Pending = []
     session.info[_BATCH] = pending
     try:
@@ -192,6 +208,8 @@ def batch(session: Session) -> Iterator[None]:
 
 
 def _write(session: Session, pending: Pending) -> None:
+    if session.new:
+        raise RuntimeError("rows added through the ORM inside a batch would be out of order")
     if not pending:
         return
     session.flush()

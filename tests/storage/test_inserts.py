@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 
 import pytest
 from sqlalchemy import select
+from sqlalchemy.exc import DataError
 
 from storage.db import make_engine, make_session_factory
 from storage.models import AuditEntry, OutboxMessage, OutboxStatus, Practice, PracticeStatus
@@ -196,3 +197,37 @@ def test_a_submission_is_saved_once_per_view(uows: Callable[[], UnitOfWork]) -> 
     with uows() as uow:
         titles = [p.title for p in uow.session.scalars(select(Practice).order_by(Practice.id))]
         assert titles == ["Reading nights", "Garden club"]
+
+
+def test_a_value_too_long_for_its_column_is_refused_not_cut_short(
+    uows: Callable[[], UnitOfWork],
+) -> None:
+    """Whether written by one statement or several, a 200-character title is an error.
+
+    The forms keep titles to 150 characters; the database is the last line, and a title or a
+    channel cut short without a word would be stored as if it were what was sent. (SQLite
+    keeps whatever length it is given, so this is PostgreSQL's.)
+    """
+    with uows() as uow:
+        if uow.session.get_bind().dialect.name != "postgresql":
+            pytest.skip("SQLite does not enforce VARCHAR lengths")
+    with uows() as uow, pytest.raises(DataError):
+        uow.practices.add_once(_practice("t" * 200), view_id="VLONG", at=AT)
+    with uows() as uow, pytest.raises(DataError), uow.batch():
+        uow.audit.record(
+            entity_type="practice", entity_id=1, action="submitted", actor_id="U1", at=AT
+        )
+        uow.outbox.enqueue_all([NewMessage("chat.postMessage", "C" * 40, {"n": 1})], AT)
+
+    with uows() as uow:
+        assert uow.session.scalars(select(Practice)).all() == []
+        assert uow.outbox.list() == []
+
+
+def test_a_row_added_through_the_orm_inside_a_batch_is_refused(
+    uows: Callable[[], UnitOfWork],
+) -> None:
+    """It would be written before the batch's rows, out of the order the messages were made."""
+    with uows() as uow, pytest.raises(RuntimeError), uow.batch():
+        uow.outbox.enqueue_all([NewMessage("chat.postMessage", "C1", {"n": 1})], AT)
+        uow.outbox.enqueue(method="chat.postMessage", channel="C1", payload={"n": 2}, at=AT)
