@@ -135,12 +135,14 @@ def _chunks(
     chunks: list[tuple[str, int]] = []
     current, length = heading or "", lengths[heading] if heading else 0
     for line in lines:
-        if current and length + 1 + lengths[line] > limit:
+        line_length = lengths[line]
+        if current and length + 1 + line_length > limit:
             chunks.append((current, length))
             current, length = "", 0
-        current, length = (
-            (f"{current}\n{line}", length + 1 + lengths[line]) if current else (line, lengths[line])
-        )
+        if current:
+            current, length = f"{current}\n{line}", length + 1 + line_length
+        else:
+            current, length = line, line_length
     if current:
         chunks.append((current, length))
     return chunks

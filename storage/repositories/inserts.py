@@ -70,12 +70,19 @@ def _with_computed_defaults(table: Table, row: Mapping[str, Any]) -> dict[str, A
     own INSERT would compute them (with no execution context: a default that reads one
     cannot be used here); scalar defaults are written into the statement instead.
     """
-    missing: dict[str, Any] = {  # ColumnDefault, whose `arg` typeshed does not know
-        column.key: column.default
-        for column in table.c
-        if column.key not in row and column.default is not None and column.default.is_callable
-    }
-    return {**row, **{key: default.arg(None) for key, default in missing.items()}}
+    computed = {key: arg(None) for key, arg in _computed_defaults(table) if key not in row}
+    return {**row, **computed} if computed else dict(row)
+
+
+@cache
+def _computed_defaults(table: Table) -> tuple[tuple[str, Any], ...]:
+    """(column key, function) of each column of `table` whose default Python computes."""
+    defaults: list[tuple[str, Any]] = []
+    for column in table.c:
+        default: Any = column.default  # a ColumnDefault, whose `arg` typeshed does not know
+        if default is not None and default.is_callable:
+            defaults.append((column.key, default.arg))
+    return tuple(defaults)
 
 
 def _select_row(table: Table, keys: tuple[str, ...], prefix: str) -> tuple[list[Column[Any]], Any]:
