@@ -16,6 +16,7 @@ import time
 from collections import Counter, deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import lru_cache
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qsl
@@ -85,10 +86,16 @@ def _differences(sent: Any, understood: Any, pointer: str) -> list[str]:
     return []
 
 
-def _block_problems(blocks: Any, pointer: str, maximum: int) -> list[str]:
+def _block_problems(blocks: Any, pointer: str, maximum: int) -> tuple[list[str], list[Block]]:
+    """What Slack would refuse in a list of blocks, and the blocks as slack_sdk's models read them.
+
+    `to_dict` runs a block's validators before it writes the block out, so one call both judges
+    the block and gives what the models understood of it.
+    """
     if not isinstance(blocks, list):
-        return [f"[ERROR] must provide an array [json-pointer:{pointer}]"]
+        return [f"[ERROR] must provide an array [json-pointer:{pointer}]"], []
     problems = []
+    parsed = []
     if len(blocks) > maximum:
         problems.append(f"[ERROR] must be at most {maximum} items [json-pointer:{pointer}]")
     for i, raw in enumerate(blocks):
@@ -98,12 +105,64 @@ def _block_problems(blocks: Any, pointer: str, maximum: int) -> list[str]:
             problems.append(f"[ERROR] unknown or missing block type [json-pointer:{here}]")
             continue
         try:
-            block.validate_json()
+            understood = block.to_dict()
         except (SlackObjectFormationError, TypeError, AttributeError) as error:
             problems.append(f"[ERROR] {error} [json-pointer:{here}]")
             continue
-        problems += _differences(raw, block.to_dict(), here)
-    return problems
+        problems += _differences(raw, understood, here)
+        parsed.append(block)
+    return problems, parsed
+
+
+def _view_problems(view: Any) -> list[str]:
+    if not isinstance(view, dict):
+        return ["[ERROR] must provide an object [json-pointer:/view]"]
+    problems, parsed = _block_problems(view.get("blocks", []), "/view/blocks", VIEW_BLOCKS_MAX)
+    if view.get("type") not in ("modal", "home"):
+        problems.append("[ERROR] must be one of modal, home [json-pointer:/view/type]")
+    inputs = [
+        b for b in view.get("blocks") or [] if isinstance(b, dict) and b.get("type") == "input"
+    ]
+    if view.get("type") == "modal" and inputs and not view.get("submit"):
+        problems.append("[ERROR] must define submit to use input block [json-pointer:/view]")
+    if problems:
+        return problems
+    try:
+        # The blocks were judged one by one above; the model takes them as already read.
+        model = View(**{**view, "blocks": parsed})
+        model.validate_json()
+        model.blocks = []  # so the view's own fields are read back without the blocks again
+        understood = model.get_non_null_attributes()
+    except (SlackObjectFormationError, TypeError, AttributeError) as error:
+        return [f"[ERROR] {error} [json-pointer:/view]"]
+    fields = {key: value for key, value in view.items() if key != "blocks"}
+    return _differences(fields, understood, "/view")
+
+
+def _judge(kind: str, payload: Any) -> list[str]:
+    if kind == "view":
+        return _view_problems(payload)
+    return _block_problems(payload, "/blocks", MESSAGE_BLOCKS_MAX)[0]
+
+
+# Distinct payloads whose verdicts are kept. Judging a modal through slack_sdk's models takes
+# milliseconds (the practice form: 3 ms, more than the bot spends opening it), and the bot
+# sends the same payloads again and again (every `/share-practice` opens the same form).
+VERDICTS_KEPT = 256
+
+
+@lru_cache(maxsize=VERDICTS_KEPT)
+def _judged(kind: str, payload_json: str) -> tuple[str, ...]:
+    return tuple(_judge(kind, json.loads(payload_json)))
+
+
+def _verdict(kind: str, payload: Any) -> list[str]:
+    """`_judge`, asked once per distinct payload: the verdict depends on nothing else."""
+    try:
+        key = json.dumps(payload, sort_keys=True)
+    except (TypeError, ValueError):  # not JSON (an in-process caller's object): judge afresh
+        return _judge(kind, payload)
+    return list(_judged(kind, key))
 
 
 def block_kit_problems(*, blocks: Any = None, view: Any = None) -> list[str]:
@@ -116,27 +175,9 @@ def block_kit_problems(*, blocks: Any = None, view: Any = None) -> list[str]:
     `response_metadata.messages`.
     """
     if view is not None:
-        view = _decoded(view)
-        if not isinstance(view, dict):
-            return ["[ERROR] must provide an object [json-pointer:/view]"]
-        problems = _block_problems(view.get("blocks", []), "/view/blocks", VIEW_BLOCKS_MAX)
-        if view.get("type") not in ("modal", "home"):
-            problems.append("[ERROR] must be one of modal, home [json-pointer:/view/type]")
-        inputs = [
-            b for b in view.get("blocks") or [] if isinstance(b, dict) and b.get("type") == "input"
-        ]
-        if view.get("type") == "modal" and inputs and not view.get("submit"):
-            problems.append("[ERROR] must define submit to use input block [json-pointer:/view]")
-        if problems:
-            return problems
-        try:
-            model = View(**view)
-            model.validate_json()
-        except (SlackObjectFormationError, TypeError, AttributeError) as error:
-            return [f"[ERROR] {error} [json-pointer:/view]"]
-        return _differences(view, model.to_dict(), "/view")
+        return _verdict("view", _decoded(view))
     if blocks is not None:
-        return _block_problems(_decoded(blocks), "/blocks", MESSAGE_BLOCKS_MAX)
+        return _verdict("blocks", _decoded(blocks))
     return []
 
 

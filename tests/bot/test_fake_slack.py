@@ -156,9 +156,21 @@ def test_messages_with_blocks_slack_refuses_get_invalid_blocks(
         modal(private_metadata="x" * 3001),
         modal(type="dialog"),
         modal(blocks=[SECTION] * 101),
+        modal(blocks=[]),
+        modal(colour="red"),  # a field views do not have
         None,
     ],
-    ids=["long-title", "no-submit", "string-label", "metadata", "type", "101", "missing"],
+    ids=[
+        "long-title",
+        "no-submit",
+        "string-label",
+        "metadata",
+        "type",
+        "101",
+        "no-blocks",
+        "unknown-field",
+        "missing",
+    ],
 )
 @pytest.mark.parametrize("method", ["views.open", "views.update", "views.publish", "views.push"])
 def test_views_slack_refuses_get_invalid_arguments(
@@ -180,6 +192,26 @@ def test_well_formed_blocks_and_views_are_accepted(fake: FakeSlack) -> None:
     assert call(fake, "views.open", trigger_id="1.2.3", view=modal())["ok"]
     assert call(fake, "views.publish", user_id="U1", view=json.dumps(home))["ok"]
     assert fake.malformed == []
+
+
+def test_the_same_payload_sent_again_gets_the_same_answer(fake: FakeSlack) -> None:
+    """A malformed view is refused every time it comes, its corrected form is accepted.
+
+    Verdicts are kept per distinct payload, so this proves a kept one never answers for another.
+    """
+    bad = modal(title={"type": "plain_text", "text": "A title longer than 24 chars"})
+    params = {"trigger_id": "1.2.3"}
+
+    first = call(fake, "views.open", **params, view=bad)
+    again = call(fake, "views.open", **params, view=json.dumps(bad))  # as a form would send it
+    fixed = call(fake, "views.open", **params, view={**bad, "title": modal()["title"]})
+
+    assert first == again and first["ok"] is False
+    assert first["response_metadata"] == {  # type: ignore[comparison-overlap]
+        "messages": ["[ERROR] title must be between 1 and 24 characters [json-pointer:/view]"]
+    }
+    assert fixed["ok"] is True
+    assert len(fake.malformed) == 2
 
 
 def test_an_acknowledgement_with_a_malformed_view_or_blocks_is_caught() -> None:
