@@ -5,8 +5,8 @@ core, and an arena keeps what it once held. A worker runs some forty threads (th
 the guard's listener pool, the outbox's senders), so its resident memory kept creeping up over
 thousands of requests although Python's own allocations did not grow (tracemalloc showed no
 growth): each arena reached its own high-water mark in turn. Python's small objects come from
-its own allocator, and the GIL lets one thread run Python at a time, so two arenas cost no
-measurable speed (`docs/benchmarks.md`).
+its own allocator, and the GIL lets one thread run Python at a time, so a single arena costs
+no measurable speed (`docs/benchmarks.md`).
 
 The limit is set with `mallopt` in the gunicorn master before it forks, so every worker starts
 with it; the `MALLOC_ARENA_MAX` environment variable would need the process restarted to take
@@ -18,12 +18,20 @@ walked all of them in each full collection, a pause of tens of milliseconds that
 whichever requests were running: with eight clients the modal's p99 was 85 ms against bare
 Bolt's 45 ms, and 53 ms once they were frozen out of its reach (`freeze_startup_heap`).
 
-Even with two arenas, a worker kept about 3 MB more after 10,000 requests than after 1,000,
-most of it free pages that glibc would not hand back because memory still in use lay above
-them. Every serving process trims its heap every few seconds (`start_heap_trimmer`): the
-growth measured by `make bench` went to about 2 MB. A trim walks the free chunks of the heap
-holding each arena's lock, 7-20 ms for a worker-sized heap, which is why it runs every few
-seconds rather than after each request.
+Even with two arenas (the cap until then), a worker kept about 3 MB more after 10,000 requests
+than after 1,000, most of it free pages that glibc would not hand back because memory still in
+use lay above them. Every serving process trims its heap every few seconds
+(`start_heap_trimmer`): the growth measured by `make bench` went to about 2 MB. A trim walks
+the free chunks of the heap holding each arena's lock, 7-20 ms for a worker-sized heap, which
+is why it runs every few seconds rather than after each request.
+
+What was left grew in glibc's per-thread caches: each thread keeps up to seven freed chunks of
+each small size for itself, out of every other thread's reach and out of the trim's, and a
+worker has some thirty threads. `serve` starts itself again once with those caches off
+(`without_thread_caches`), and the worker allocates from one arena: over requests
+1,000-10,000 the heap in use stopped growing, and `make bench`'s growth went from 2.75 MB to
+0.14-0.79 MB (1.9-2.5 MB with the caches off and two arenas). Starting twice costs about a
+second of start-up: the first process has read the settings and checked the token.
 """
 
 from __future__ import annotations
@@ -34,13 +42,15 @@ import gc
 import logging
 import os
 import platform
+import sys
 import threading
 import time
+from collections.abc import Mapping
 from functools import cache
 
 log = logging.getLogger(__name__)
 
-MALLOC_ARENAS = 2
+MALLOC_ARENAS = 1
 _M_ARENA_MAX = -8  # from glibc's malloc.h
 
 
@@ -76,6 +86,36 @@ def freeze_startup_heap() -> int:
 
 
 TRIM_SECONDS = 5.0
+TUNABLES = "GLIBC_TUNABLES"
+THREAD_CACHE_OFF = "glibc.malloc.tcache_count=0"
+
+
+def without_thread_caches(environ: Mapping[str, str]) -> dict[str, str] | None:
+    """`environ` with glibc's per-thread malloc caches turned off; None if nothing is to change.
+
+    glibc reads its tunables only when a program starts, so they can be given only to a new
+    process. Nothing changes off glibc, or when `GLIBC_TUNABLES` already says how big the
+    caches are (the operator's choice, or this process is the one started with it); other
+    tunables an operator set are kept.
+    """
+    chosen = environ.get(TUNABLES, "")
+    if not _is_glibc() or "glibc.malloc.tcache_count" in chosen:
+        return None
+    return {**environ, TUNABLES: f"{chosen}:{THREAD_CACHE_OFF}" if chosen else THREAD_CACHE_OFF}
+
+
+def restart_without_thread_caches() -> None:
+    """Replace this process with the same command, glibc's per-thread caches off; or return.
+
+    Returns only when there is nothing to do (`without_thread_caches`). Called by HTTP
+    `serve` before it opens a port or a database: the new process runs the same command line
+    from the start.
+    """
+    environ = without_thread_caches(os.environ)
+    if environ is not None:
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os.execve(sys.executable, [sys.executable, *sys.orig_argv[1:]], environ)
 
 
 @cache

@@ -11,7 +11,12 @@ from typing import Any
 from gunicorn.app.base import BaseApplication
 
 from bot.app import Runtime, build_runtime
-from bot.memory import freeze_startup_heap, limit_malloc_arenas, start_heap_trimmer
+from bot.memory import (
+    freeze_startup_heap,
+    limit_malloc_arenas,
+    restart_without_thread_caches,
+    start_heap_trimmer,
+)
 from bot.supervisor import PipeWaker, Supervisor, run_background
 from bot.web import WebApp
 from core.config import Settings
@@ -112,6 +117,9 @@ def serve_http(settings: Settings, *, port: int, workers: int = 1, threads: int 
     busy-wait, which only works within a process. On PostgreSQL the outbox and the scheduler
     run in a process of their own (`bot.supervisor`), so they never slow a request.
     """
+    # Returns in the process started again with glibc's per-thread caches off (the token is
+    # checked once more there: the command runs from the start).
+    restart_without_thread_caches()
     limit_malloc_arenas()  # before anything forks, so every process inherits it
     if not settings.database_url.startswith("postgresql"):
         GunicornServer(settings, port=port, workers=workers, threads=threads).run()

@@ -9,7 +9,13 @@ from pathlib import Path
 
 import pytest
 
-from bot.memory import MALLOC_ARENAS, freeze_startup_heap, limit_malloc_arenas, trim_heap
+from bot.memory import (
+    MALLOC_ARENAS,
+    freeze_startup_heap,
+    limit_malloc_arenas,
+    trim_heap,
+    without_thread_caches,
+)
 
 glibc = pytest.mark.skipif(platform.libc_ver()[0] != "glibc", reason="glibc's malloc only")
 
@@ -79,3 +85,22 @@ def test_a_trim_gives_back_freed_memory_that_lies_among_memory_in_use() -> None:
 
     assert released > 30_000  # KiB: most of the 72 MB freed
     assert len(kept) == 2000
+
+
+@glibc
+def test_serving_turns_glibcs_per_thread_caches_off_and_keeps_other_tunables() -> None:
+    """The environment `serve` starts itself again with: caches off, an operator's rest kept."""
+    plain = without_thread_caches({"PATH": "/usr/bin"})
+    with_others = without_thread_caches({"GLIBC_TUNABLES": "glibc.malloc.mmap_threshold=65536"})
+
+    assert plain == {"PATH": "/usr/bin", "GLIBC_TUNABLES": "glibc.malloc.tcache_count=0"}
+    assert with_others == {
+        "GLIBC_TUNABLES": "glibc.malloc.mmap_threshold=65536:glibc.malloc.tcache_count=0"
+    }
+
+
+def test_an_operators_thread_cache_size_is_left_alone() -> None:
+    """A size already chosen (or the restarted process's own) means no second restart."""
+    chosen = {"GLIBC_TUNABLES": "glibc.malloc.tcache_count=3"}
+
+    assert without_thread_caches(chosen) is None

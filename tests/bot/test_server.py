@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import platform
 import signal
 import socket
 import subprocess
@@ -123,6 +124,18 @@ def count(database_url: str, model: type, *where: object) -> int:
         value = connection.execute(select(func.count()).select_from(model).where(*where)).scalar()
     engine.dispose()
     return int(value or 0)
+
+
+@pytest.mark.skipif(platform.libc_ver()[0] != "glibc", reason="glibc's malloc only")
+def test_serve_runs_with_glibcs_per_thread_caches_off(
+    server: tuple[subprocess.Popen[str], str],
+) -> None:
+    """The process answering is the one `serve` started again with the caches off."""
+    process, _url = server
+
+    environ = Path(f"/proc/{process.pid}/environ").read_bytes().split(b"\0")
+
+    assert b"GLIBC_TUNABLES=glibc.malloc.tcache_count=0" in environ
 
 
 def test_serve_answers_slack_and_delivers_through_the_outbox(
