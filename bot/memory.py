@@ -1,7 +1,7 @@
 """A serving process's memory: glibc's malloc arenas, its free pages, and start-up's heap.
 
 glibc gives each thread that allocates under contention an arena of its own, up to eight per
-core, and an arena keeps what it once held. A worker runs some forty threads (the server's,
+core, and an arena keeps what it once held. A worker runs some thirty threads (the server's,
 the guard's listener pool, the outbox's senders), so its resident memory kept creeping up over
 thousands of requests although Python's own allocations did not grow (tracemalloc showed no
 growth): each arena reached its own high-water mark in turn. Python's small objects come from

@@ -139,11 +139,11 @@ def _view_problems(view: Any) -> list[str]:
     return _differences(fields, understood, "/view")
 
 
-def _judge(kind: str, payload: Any) -> list[str]:
-    if kind == "view":
-        return _view_problems(payload)
-    return _block_problems(payload, "/blocks", MESSAGE_BLOCKS_MAX)[0]
+def _message_block_problems(blocks: Any) -> list[str]:
+    return _block_problems(blocks, "/blocks", MESSAGE_BLOCKS_MAX)[0]
 
+
+Judge = Callable[[Any], list[str]]
 
 # Distinct payloads whose verdicts are kept. Judging a modal through slack_sdk's models takes
 # milliseconds (the practice form: 3 ms, more than the bot spends opening it), and the bot
@@ -152,17 +152,17 @@ VERDICTS_KEPT = 256
 
 
 @lru_cache(maxsize=VERDICTS_KEPT)
-def _judged(kind: str, payload_json: str) -> tuple[str, ...]:
-    return tuple(_judge(kind, json.loads(payload_json)))
+def _judged(judge: Judge, payload_json: str) -> tuple[str, ...]:
+    return tuple(judge(json.loads(payload_json)))
 
 
-def _verdict(kind: str, payload: Any) -> list[str]:
-    """`_judge`, asked once per distinct payload: the verdict depends on nothing else."""
+def _verdict(judge: Judge, payload: Any) -> list[str]:
+    """`judge(payload)`, asked once per distinct payload: the verdict depends on nothing else."""
     try:
         key = json.dumps(payload, sort_keys=True)
     except (TypeError, ValueError):  # not JSON (an in-process caller's object): judge afresh
-        return _judge(kind, payload)
-    return list(_judged(kind, key))
+        return judge(payload)
+    return list(_judged(judge, key))
 
 
 def block_kit_problems(*, blocks: Any = None, view: Any = None) -> list[str]:
@@ -175,9 +175,9 @@ def block_kit_problems(*, blocks: Any = None, view: Any = None) -> list[str]:
     `response_metadata.messages`.
     """
     if view is not None:
-        return _verdict("view", _decoded(view))
+        return _verdict(_view_problems, _decoded(view))
     if blocks is not None:
-        return _verdict("blocks", _decoded(blocks))
+        return _verdict(_message_block_problems, _decoded(blocks))
     return []
 
 
