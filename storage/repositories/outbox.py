@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import cache
 from typing import Any, cast
 
 from sqlalchemy import (
+    ColumnElement,
     Connection,
+    Integer,
     String,
     Table,
     Update,
@@ -18,6 +20,7 @@ from sqlalchemy import (
     bindparam,
     delete,
     func,
+    literal_column,
     or_,
     select,
     update,
@@ -30,13 +33,27 @@ from storage.outbox_links import Links, LinkSpot
 from storage.repositories.inserts import insert_rows
 
 _TABLE = cast(Table, OutboxMessage.__table__)
+
+
+def _pending(status: Any) -> ColumnElement[bool]:
+    """`status = 'pending'`, written out: the only form the pending rows' indexes answer.
+
+    Both indexes are partial (`WHERE status = 'pending'`). Compared with a parameter instead,
+    a prepared statement's generic plan cannot prove that predicate, and PostgreSQL planned
+    every execution again (0.4 ms) or scanned the table: pacing a channel took 1.0 ms on
+    average with 4,000 rows, and 3.9 ms when the generic plan was used, growing with every
+    message ever sent. SQLite likewise uses a partial index only for a query that says so.
+    """
+    return cast(ColumnElement[bool], status == literal_column(f"'{OutboxStatus.PENDING.value}'"))
+
+
 # Pending messages read at a time while looking for channel heads (`_due_heads`): built once,
 # so a claim pays neither for building them nor for their cache keys.
 _HEAD_READ = 200
 _SEEN_PARAMS = 500  # well under SQLite's limit on a statement's parameters
 _WALK = (
     select(_TABLE.c.id, _TABLE.c.channel, _TABLE.c.next_attempt_at, _TABLE.c.locked_until)
-    .where(_TABLE.c.status == OutboxStatus.PENDING, _TABLE.c.id > bindparam("after"))
+    .where(_pending(_TABLE.c.status), _TABLE.c.id > bindparam("after"))
     .order_by(_TABLE.c.id)
     .limit(_HEAD_READ)
 )
@@ -50,12 +67,12 @@ _LOCK_HEADS = (
     select(OutboxMessage.id)
     .where(
         OutboxMessage.id.in_(bindparam("found", expanding=True)),
-        OutboxMessage.status == OutboxStatus.PENDING,
+        _pending(OutboxMessage.status),
         OutboxMessage.next_attempt_at <= bindparam("now"),
         _FREE,
         OutboxMessage.id
         == select(_earlier.id)
-        .where(_earlier.channel == OutboxMessage.channel, _earlier.status == OutboxStatus.PENDING)
+        .where(_earlier.channel == OutboxMessage.channel, _pending(_earlier.status))
         .order_by(_earlier.id)
         .limit(1)
         .correlate(OutboxMessage)
@@ -70,7 +87,7 @@ _RENEW = (
     .where(
         _TABLE.c.id == bindparam("message_id"),
         _TABLE.c.lease_token == bindparam("token"),
-        _TABLE.c.status == OutboxStatus.PENDING,
+        _pending(_TABLE.c.status),
     )
     .values(locked_until=bindparam("until", type_=_TABLE.c.locked_until.type))
 )
@@ -79,11 +96,52 @@ _PACE = (
     .where(
         _TABLE.c.id
         == select(func.min(_TABLE.c.id))
-        .where(_TABLE.c.channel == bindparam("paced"), _TABLE.c.status == OutboxStatus.PENDING)
+        .where(_TABLE.c.channel == bindparam("paced"), _pending(_TABLE.c.status))
         .scalar_subquery(),
         _TABLE.c.next_attempt_at < bindparam("not_before", type_=_TABLE.c.next_attempt_at.type),
     )
     .values(next_attempt_at=bindparam("not_before"))
+)
+# PostgreSQL records a whole pass in two statements whatever its size: each array parameter
+# is a column of the rows (`unnest`), so the statement is the same for 1 message or 16.
+_SENT_ROWS = func.unnest(
+    bindparam("ids", type_=ARRAY(Integer)),
+    bindparam("tss", type_=ARRAY(String)),
+    bindparam("ats", type_=ARRAY(_TABLE.c.sent_at.type)),
+).table_valued("id", "ts", "at", name="sent").render_derived()
+_MARK_ALL_SENT = (
+    update(_TABLE)
+    .where(_TABLE.c.id == _SENT_ROWS.c.id, _TABLE.c.lease_token == bindparam("token"))
+    .values(
+        status=OutboxStatus.SENT,
+        ts=_SENT_ROWS.c.ts,
+        sent_at=_SENT_ROWS.c.at,
+        locked_until=None,
+        last_error=None,
+        maybe_sent=False,
+        attempts=_TABLE.c.attempts + 1,
+    )
+    .returning(_TABLE.c.id)
+)
+_PACED = func.unnest(
+    bindparam("channels", type_=ARRAY(String)),
+    bindparam("not_befores", type_=ARRAY(_TABLE.c.next_attempt_at.type)),
+).table_valued("channel", "not_before", name="paced").render_derived()
+# Each paced channel's head, found by its own probe of the (channel, id) index.
+_QUEUED = _TABLE.alias("queued")
+_HEAD = (
+    select(_QUEUED.c.id)
+    .where(_QUEUED.c.channel == _PACED.c.channel, _pending(_QUEUED.c.status))
+    .order_by(_QUEUED.c.id)
+    .limit(1)
+    .correlate(_PACED)
+    .scalar_subquery()
+)
+_HEADS = select(_PACED.c.not_before, _HEAD.label("head")).subquery("heads")
+_PACE_ALL = (
+    update(_TABLE)
+    .where(_TABLE.c.id == _HEADS.c.head, _TABLE.c.next_attempt_at < _HEADS.c.not_before)
+    .values(next_attempt_at=_HEADS.c.not_before)
 )
 # A post whose lease ran out with no outcome recorded (`locked_until` still set: every
 # outcome and every release clears it) may be in Slack already: its holder died or stalled
@@ -103,6 +161,15 @@ _LEASE = (
     .returning(OutboxMessage)
     .execution_options(populate_existing=True)
 )
+
+
+@dataclass(frozen=True)
+class Delivered:
+    """A message Slack accepted: its id, the `ts` Slack gave it, and when."""
+
+    message_id: int
+    ts: str | None
+    at: datetime
 
 
 @dataclass(frozen=True)
@@ -278,6 +345,29 @@ class OutboxRepository:
             count_attempt=True,
         )
 
+    def mark_all_sent(self, delivered: Sequence[Delivered], token: str) -> list[int]:
+        """Record these deliveries, as `mark_sent` each; the ids whose lease `token` had lost.
+
+        On PostgreSQL one statement for them all: a pass's outcomes, recorded one UPDATE each,
+        cost the worker and the database more than the claim that found them.
+        """
+        if not delivered:
+            return []
+        if self._connection().dialect.name != "postgresql":
+            return [
+                d.message_id
+                for d in delivered
+                if not self.mark_sent(d.message_id, ts=d.ts, at=d.at, token=token)
+            ]
+        params = {
+            "ids": [d.message_id for d in delivered],
+            "tss": [d.ts for d in delivered],
+            "ats": [d.at for d in delivered],
+            "token": token,
+        }
+        marked = set(self._connection().execute(_MARK_ALL_SENT, params).scalars())
+        return [d.message_id for d in delivered if d.message_id not in marked]
+
     def mark_retry(
         self,
         message_id: int,
@@ -331,6 +421,17 @@ class OutboxRepository:
         """
         self._connection().execute(_PACE, {"paced": channel, "not_before": not_before})
 
+    def pace_channels(self, not_before: Mapping[str, datetime]) -> None:
+        """`pace_channel` for each channel: on PostgreSQL one statement for them all."""
+        if not not_before:
+            return
+        if self._connection().dialect.name != "postgresql":
+            for channel, at in not_before.items():
+                self.pace_channel(channel, at)
+            return
+        params = {"channels": list(not_before), "not_befores": list(not_before.values())}
+        self._connection().execute(_PACE_ALL, params)
+
     def release(self, message_ids: list[int], token: str) -> None:
         """Give back leases on messages this process will not try after all."""
         self._connection().execute(
@@ -361,7 +462,7 @@ class OutboxRepository:
             .where(
                 OutboxMessage.update_of == update_of,
                 OutboxMessage.method == "chat.update",
-                OutboxMessage.status == OutboxStatus.PENDING,
+                _pending(OutboxMessage.status),
                 or_(OutboxMessage.locked_until.is_(None), OutboxMessage.locked_until < now),
             )
             .execution_options(synchronize_session=False)
@@ -377,7 +478,7 @@ class OutboxRepository:
 
     def count_pending(self) -> int:
         """How many messages are still owed to Slack."""
-        query = select(func.count()).where(OutboxMessage.status == OutboxStatus.PENDING)
+        query = select(func.count()).where(_pending(OutboxMessage.status))
         return int(self._session.scalar(query) or 0)
 
     def _connection(self) -> Connection:
