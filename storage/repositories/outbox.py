@@ -104,11 +104,15 @@ _PACE = (
 )
 # PostgreSQL records a whole pass in two statements whatever its size: each array parameter
 # is a column of the rows (`unnest`), so the statement is the same for 1 message or 16.
-_SENT_ROWS = func.unnest(
-    bindparam("ids", type_=ARRAY(Integer)),
-    bindparam("tss", type_=ARRAY(String)),
-    bindparam("ats", type_=ARRAY(_TABLE.c.sent_at.type)),
-).table_valued("id", "ts", "at", name="sent").render_derived()
+_SENT_ROWS = (
+    func.unnest(
+        bindparam("ids", type_=ARRAY(Integer)),
+        bindparam("tss", type_=ARRAY(String)),
+        bindparam("ats", type_=ARRAY(_TABLE.c.sent_at.type)),
+    )
+    .table_valued("id", "ts", "at", name="sent")
+    .render_derived()
+)
 _MARK_ALL_SENT = (
     update(_TABLE)
     .where(_TABLE.c.id == _SENT_ROWS.c.id, _TABLE.c.lease_token == bindparam("token"))
@@ -123,10 +127,14 @@ _MARK_ALL_SENT = (
     )
     .returning(_TABLE.c.id)
 )
-_PACED = func.unnest(
-    bindparam("channels", type_=ARRAY(String)),
-    bindparam("not_befores", type_=ARRAY(_TABLE.c.next_attempt_at.type)),
-).table_valued("channel", "not_before", name="paced").render_derived()
+_PACED = (
+    func.unnest(
+        bindparam("channels", type_=ARRAY(String)),
+        bindparam("not_befores", type_=ARRAY(_TABLE.c.next_attempt_at.type)),
+    )
+    .table_valued("channel", "not_before", name="paced")
+    .render_derived()
+)
 # Each paced channel's head, found by its own probe of the (channel, id) index.
 _QUEUED = _TABLE.alias("queued")
 _HEAD = (
