@@ -50,16 +50,34 @@ def _returning_all(model: Hashable) -> Insert:
 
 @cache
 def _returning_all_if(model: Hashable, keys: frozenset[str], guard: CTE) -> Insert:
-    """`WITH guard AS (…) INSERT INTO t (keys) SELECT … FROM guard RETURNING *`.
+    """`WITH guard AS (…) INSERT INTO t (keys) SELECT … FROM guard RETURNING <the rest>`.
 
-    The SELECT yields one row exactly when `guard` returned one.
+    The SELECT yields one row exactly when `guard` returned one. Only what the database itself
+    fills in comes back (the id, server defaults): the rest is what the statement sent, and
+    reading every column back cost more CPU than the insert (issue 17).
     """
     table = cast(Table, sa_inspect(model).local_table)
     columns, values = _select_row(table, tuple(c.key for c in table.c if c.key in keys), _ROW)
     return (
         insert(table)
         .from_select(columns, values.select_from(guard), include_defaults=False)
-        .returning(*table.c)
+        .returning(*_filled_by_database(table, keys))
+    )
+
+
+@cache
+def _filled_by_database(table: Table, keys: frozenset[str]) -> tuple[Column[Any], ...]:
+    """The columns of `table` that an INSERT giving `keys` leaves to the database (the id)."""
+    return tuple(c for c in table.c if c.key not in keys and c.default is None)
+
+
+@cache
+def _scalar_defaults(table: Table) -> tuple[tuple[str, Any], ...]:
+    """(column key, value) of each column whose default is a plain value, written out."""
+    return tuple(
+        (c.key, cast(Any, c.default).arg)
+        for c in table.c
+        if c.default is not None and c.default.is_scalar
     )
 
 
@@ -163,13 +181,18 @@ def insert_returning_if(
     if any(name.startswith(_ROW) for name in guard_params):
         raise ValueError(f"guard parameters may not start with {_ROW!r}")
     session.flush()
-    values = _with_computed_defaults(sa_inspect(item).mapper.local_table, _values(item))
+    table = sa_inspect(item).mapper.local_table
+    values = _with_computed_defaults(table, _values(item))
     statement = _returning_all_if(_model(item), frozenset(values), guard)
     params = {_ROW + key: value for key, value in values.items()}
     row = session.connection().execute(statement, {**params, **guard_params}).first()
     if row is None:
         return False
-    _adopt(session, item, row._mapping)
+    # What was stored: the values sent, the defaults written out, and what came back.
+    stored: dict[Any, Any] = {table.c[k]: v for k, v in _scalar_defaults(table) if k not in values}
+    stored.update((table.c[key], value) for key, value in values.items())
+    stored.update((c, row._mapping[c]) for c in _filled_by_database(table, frozenset(values)))
+    _adopt(session, item, stored)
     return True
 
 
