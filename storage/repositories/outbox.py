@@ -51,8 +51,15 @@ def _pending(status: Any) -> ColumnElement[bool]:
 # so a claim pays neither for building them nor for their cache keys.
 _HEAD_READ = 200
 _SEEN_PARAMS = 500  # well under SQLite's limit on a statement's parameters
+# Whether each row read is due and free is decided by the database: a boolean per row instead
+# of two timestamps to convert in Python, 400 a page.
+_NOW = bindparam("now", type_=_TABLE.c.next_attempt_at.type)
+_READY = and_(
+    _TABLE.c.next_attempt_at <= _NOW,
+    or_(_TABLE.c.locked_until.is_(None), _TABLE.c.locked_until < _NOW),
+)
 _WALK = (
-    select(_TABLE.c.id, _TABLE.c.channel, _TABLE.c.next_attempt_at, _TABLE.c.locked_until)
+    select(_TABLE.c.id, _TABLE.c.channel, _READY.label("ready"))
     .where(_pending(_TABLE.c.status), _TABLE.c.id > bindparam("after"))
     .order_by(_TABLE.c.id)
     .limit(_HEAD_READ)
@@ -297,12 +304,12 @@ class OutboxRepository:
         while len(found) < limit:
             leave_out = seen and (postgresql or len(seen) <= _SEEN_PARAMS)
             statement, params = (unseen, {"seen": sorted(seen)}) if leave_out else (_WALK, {})
-            rows = self._session.execute(statement, {"after": after, **params}).all()
-            for message_id, channel, due_at, locked_until in rows:
+            rows = self._session.execute(statement, {"after": after, "now": now, **params}).all()
+            for message_id, channel, ready in rows:
                 if channel in seen:
                     continue
                 seen.add(channel)
-                if due_at <= now and (locked_until is None or locked_until < now):
+                if ready:
                     found.append(message_id)
                     if len(found) == limit:
                         break
