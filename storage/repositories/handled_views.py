@@ -58,7 +58,7 @@ class HandledViewRepository:
         """Claim the view and, only if this claim won, INSERT `item` (a new mapped object).
 
         The same claim as `claim`'s, decided the same way, and the same row as
-        `insert_returning`'s (persistent, every column read back); on PostgreSQL the two are one
+        `insert_returning`'s (persistent and complete); on PostgreSQL the two are one
         statement, `WITH claim AS (INSERT … ON CONFLICT DO NOTHING RETURNING …) INSERT … SELECT
         … FROM claim`, so the row is written exactly when the claim returns one.
         """
