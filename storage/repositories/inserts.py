@@ -67,7 +67,7 @@ def _returning_all_if(model: Hashable, keys: frozenset[str], guard: CTE) -> Inse
 
 @cache
 def _filled_by_database(table: Table, keys: frozenset[str]) -> tuple[Column[Any], ...]:
-    """The columns of `table` that an INSERT giving `keys` leaves to the database (the id)."""
+    """What an INSERT giving `keys` leaves to the database: the id, server defaults, NULLs."""
     return tuple(c for c in table.c if c.key not in keys and c.default is None)
 
 
@@ -174,7 +174,10 @@ def insert_returning_if(
 ) -> bool:
     """On PostgreSQL: INSERT `item` only if the data-modifying `guard` returns a row; one statement.
 
-    Returns whether it was inserted (then it is persistent, as after `insert_returning`).
+    Returns whether it was inserted (then it is persistent, as after `insert_returning`). As
+    with the ORM's flush, the object keeps the values it was given (only what the database
+    filled in is read back), so give them as the column's type returns them: aware UTC
+    datetimes, enum members, lists.
     `guard` is built once by the caller (statements are cached per guard); its parameters'
     names must not start with `row_`, which the row's own take.
     """

@@ -117,8 +117,8 @@ _SENT_ROWS = (
         bindparam("tss", type_=ARRAY(String)),
         bindparam("ats", type_=ARRAY(_TABLE.c.sent_at.type)),
     )
-    .table_valued("id", "ts", "at", name="sent")
-    .render_derived()
+    .table_valued("id", "ts", "at")
+    .render_derived(name="sent")
 )
 _MARK_ALL_SENT = (
     update(_TABLE)
@@ -139,8 +139,8 @@ _PACED = (
         bindparam("channels", type_=ARRAY(String)),
         bindparam("not_befores", type_=ARRAY(_TABLE.c.next_attempt_at.type)),
     )
-    .table_valued("channel", "not_before", name="paced")
-    .render_derived()
+    .table_valued("channel", "not_before")
+    .render_derived(name="paced")
 )
 # Each paced channel's head, found by its own probe of the (channel, id) index.
 _QUEUED = _TABLE.alias("queued")

@@ -52,7 +52,7 @@ def test_deliveries_are_recorded_only_where_the_pass_still_holds_the_lease(
     with uows() as uow:
         first, second = uow.outbox.claim_due(AT, LEASE, 10, "pass-a")
         uow.commit()
-    later = AT + 2 * LEASE  # the second's lease ran out and another pass took it
+    later = AT + 2 * LEASE  # both leases ran out, and another pass took the first message
     with uows() as uow:
         taken = [m.id for m in uow.outbox.claim_due(later, LEASE, 1, "pass-b")]
         uow.commit()
