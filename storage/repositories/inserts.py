@@ -186,7 +186,8 @@ def insert_returning_if(
     session.flush()
     table = sa_inspect(item).mapper.local_table
     values = _with_computed_defaults(table, _values(item))
-    statement = _returning_all_if(_model(item), frozenset(values), guard)
+    keys = frozenset(values)
+    statement = _returning_all_if(_model(item), keys, guard)
     params = {_ROW + key: value for key, value in values.items()}
     row = session.connection().execute(statement, {**params, **guard_params}).first()
     if row is None:
@@ -194,7 +195,7 @@ def insert_returning_if(
     # What was stored: the values sent, the defaults written out, and what came back.
     stored: dict[Any, Any] = {table.c[k]: v for k, v in _scalar_defaults(table) if k not in values}
     stored.update((table.c[key], value) for key, value in values.items())
-    stored.update((c, row._mapping[c]) for c in _filled_by_database(table, frozenset(values)))
+    stored.update((c, row._mapping[c]) for c in _filled_by_database(table, keys))
     _adopt(session, item, stored)
     return True
 

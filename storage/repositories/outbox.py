@@ -51,13 +51,10 @@ def _pending(status: Any) -> ColumnElement[bool]:
 # so a claim pays neither for building them nor for their cache keys.
 _HEAD_READ = 200
 _SEEN_PARAMS = 500  # well under SQLite's limit on a statement's parameters
-# Whether each row read is due and free is decided by the database: a boolean per row instead
-# of two timestamps to convert in Python, 400 a page.
-_NOW = bindparam("now", type_=_TABLE.c.next_attempt_at.type)
-_READY = and_(
-    _TABLE.c.next_attempt_at <= _NOW,
-    or_(_TABLE.c.locked_until.is_(None), _TABLE.c.locked_until < _NOW),
-)
+# A message no lease holds, and one that is also due: the claim's tests, for the walk (one
+# boolean per row instead of two timestamps to convert in Python, 400 a page) and the lock.
+_FREE = or_(OutboxMessage.locked_until.is_(None), OutboxMessage.locked_until < bindparam("now"))
+_READY = and_(OutboxMessage.next_attempt_at <= bindparam("now"), _FREE)
 _WALK = (
     select(_TABLE.c.id, _TABLE.c.channel, _READY.label("ready"))
     .where(_pending(_TABLE.c.status), _TABLE.c.id > bindparam("after"))
@@ -69,14 +66,12 @@ _WALK_SQLITE = _WALK.where(_TABLE.c.channel.not_in(bindparam("seen", expanding=T
 # The heads found, locked and checked again in one statement: still pending, due, free and
 # their channel's first (each a probe of the (channel, id) index, for these few rows only).
 _earlier = aliased(OutboxMessage)
-_FREE = or_(OutboxMessage.locked_until.is_(None), OutboxMessage.locked_until < bindparam("now"))
 _LOCK_HEADS = (
     select(OutboxMessage.id)
     .where(
         OutboxMessage.id.in_(bindparam("found", expanding=True)),
         _pending(OutboxMessage.status),
-        OutboxMessage.next_attempt_at <= bindparam("now"),
-        _FREE,
+        _READY,
         OutboxMessage.id
         == select(_earlier.id)
         .where(_earlier.channel == OutboxMessage.channel, _pending(_earlier.status))
@@ -299,7 +294,7 @@ class OutboxRepository:
         after = 0
         # PostgreSQL takes the channels seen as one array: the same statement whatever the count.
         # SQLite takes one parameter each, so past `_SEEN_PARAMS` they are skipped here instead.
-        postgresql = self._session.get_bind().dialect.name == "postgresql"
+        postgresql = self._on_postgresql()
         unseen = _WALK_PG if postgresql else _WALK_SQLITE
         while len(found) < limit:
             leave_out = seen and (postgresql or len(seen) <= _SEEN_PARAMS)
@@ -368,7 +363,7 @@ class OutboxRepository:
         """
         if not delivered:
             return []
-        if self._connection().dialect.name != "postgresql":
+        if not self._on_postgresql():
             return [
                 d.message_id
                 for d in delivered
@@ -440,7 +435,7 @@ class OutboxRepository:
         """`pace_channel` for each channel: on PostgreSQL one statement for them all."""
         if not not_before:
             return
-        if self._connection().dialect.name != "postgresql":
+        if not self._on_postgresql():
             for channel, at in not_before.items():
                 self.pace_channel(channel, at)
             return
@@ -495,6 +490,10 @@ class OutboxRepository:
         """How many messages are still owed to Slack."""
         query = select(func.count()).where(_pending(OutboxMessage.status))
         return int(self._session.scalar(query) or 0)
+
+    def _on_postgresql(self) -> bool:
+        """Whether this session's database is PostgreSQL, whose statements here differ."""
+        return self._session.get_bind().dialect.name == "postgresql"
 
     def _connection(self) -> Connection:
         """The unit of work's connection, anything pending flushed first as the ORM would.

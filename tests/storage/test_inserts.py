@@ -2,28 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import UTC, datetime
 
 import pytest
 from sqlalchemy import select
 from sqlalchemy.exc import DataError
 
-from storage.db import make_engine, make_session_factory
 from storage.models import AuditEntry, OutboxMessage, OutboxStatus, Practice, PracticeStatus
 from storage.repositories.outbox import NewMessage
 from storage.uow import UnitOfWork
 
 AT = datetime(2026, 3, 2, 17, 0, tzinfo=UTC)
-
-
-@pytest.fixture
-def uows(schema: str) -> Iterator[Callable[[], UnitOfWork]]:
-    """Units of work on the test database."""
-    engine = make_engine(schema)
-    sessions = make_session_factory(engine)
-    yield lambda: UnitOfWork(sessions)
-    engine.dispose()
 
 
 def _practice(title: str) -> Practice:

@@ -2,28 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
-import pytest
 from sqlalchemy import select
 
-from storage.db import make_engine, make_session_factory
 from storage.models import OutboxMessage, OutboxStatus
 from storage.repositories.outbox import Delivered, NewMessage
 from storage.uow import UnitOfWork
 
 AT = datetime(2026, 3, 2, 17, 0, tzinfo=UTC)
 LEASE = timedelta(minutes=2)
-
-
-@pytest.fixture
-def uows(schema: str) -> Iterator[Callable[[], UnitOfWork]]:
-    """Units of work on the test database."""
-    engine = make_engine(schema)
-    sessions = make_session_factory(engine)
-    yield lambda: UnitOfWork(sessions)
-    engine.dispose()
 
 
 def _queue(uows: Callable[[], UnitOfWork], *channels: str) -> None:
