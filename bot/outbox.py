@@ -27,6 +27,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from sqlalchemy.exc import SQLAlchemyError
 
+from bot.slack_client import KeepAliveWebClient
 from core.clock import Clock
 from storage import outbox_links
 from storage.models import OutboxMessage, OutboxStatus
@@ -199,10 +200,15 @@ class OutboxDelivery:
         return self._batch
 
     def close(self) -> None:
-        """Let the sending threads go; any later pass sends one message at a time."""
+        """Let the sending threads go and close their connections to Slack.
+
+        Any later pass sends one message at a time, on a new connection.
+        """
         senders, self._senders = self._senders, None
         if senders is not None:
             senders.shutdown(wait=True)
+        if isinstance(self._client, KeepAliveWebClient):
+            self._client.close()
 
     def _attempt(
         self,

@@ -2,10 +2,21 @@
 
 from __future__ import annotations
 
+import http.client
+import io
+import select
+import threading
+import time
+from typing import Any
+from urllib.error import HTTPError, URLError
+from urllib.parse import urlsplit
+from urllib.request import Request
+
 from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
 from slack_sdk.http_retry.builtin_handlers import ConnectionErrorRetryHandler
 
-from core.config import Settings
+from core.config import Settings, SettingsError
 
 # The outbox waits this long for an answer: Slack sometimes answers a post it accepted after
 # 10 seconds or more, and a shorter wait would send it again. No request waits on the outbox.
@@ -16,17 +27,124 @@ OUTBOX_TIMEOUT = 30
 # arrival, so a hung Slack cannot hold a listener thread much past the answer.
 REQUEST_PATH_TIMEOUT = 2
 
+# A kept connection idle longer than this is closed rather than reused: servers close idle
+# connections after a few seconds (ours after 5), and a request sent just as the server
+# closes is a post whose fate is unknown.
+KEEP_ALIVE_IDLE = 4.0
+
+
+class KeepAliveWebClient(WebClient):
+    """A `WebClient` that keeps one connection to Slack open per thread and reuses it.
+
+    slack_sdk's transport is `urllib`, which opens a new connection (and for Slack, a TLS
+    handshake) for every call and closes it after. The outbox makes one call per message, so
+    a fan-out paid a handshake per member, and the connection set-up cost the outbox and
+    Slack more CPU than the post itself (issue 17). This client sends the same request
+    (`http.client` is what urllib sends it with) and hands back what urllib would: an
+    `HTTPError` for an error status, a `URLError` when the connection cannot be made or the
+    request cannot be sent, so the rest of slack_sdk (its retry handlers, its errors) and the
+    outbox's reading of them are unchanged. A kept connection is used only while it is idle
+    for less than `KEEP_ALIVE_IDLE` and the server has not closed it (a closed socket reads
+    as ready, as urllib3 checks). A proxy, when set, goes through slack_sdk's own transport.
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._local = threading.local()
+        self._all: set[http.client.HTTPConnection] = set()
+        self._all_lock = threading.Lock()
+
+    def close(self) -> None:
+        """Close every kept connection (each thread opens a new one if it calls again)."""
+        with self._all_lock:
+            kept, self._all = self._all, set()
+        for connection in kept:
+            connection.close()
+
+    def _perform_urllib_http_request_internal(self, url: str, req: Request) -> dict[str, Any]:
+        if self.proxy is not None or not url.lower().startswith(("http://", "https://")):
+            return dict(super()._perform_urllib_http_request_internal(url, req))
+        parts = urlsplit(url)
+        selector = parts.path + (f"?{parts.query}" if parts.query else "")
+        connection = self._connection(parts.scheme.lower(), parts.netloc)
+        headers = dict(req.header_items())
+        try:
+            connection.request(req.get_method(), selector, body=req.data, headers=headers)
+        except OSError as exc:  # as urllib: refused, unreachable, or cut off while sending
+            self._forget(connection)
+            raise URLError(exc) from exc
+        try:
+            response = connection.getresponse()
+            body = response.read()
+        except BaseException:
+            self._forget(connection)
+            raise
+        if response.will_close:
+            self._forget(connection)
+        else:
+            self._local.used = time.monotonic()
+        if not 200 <= response.status < 300:
+            raise HTTPError(
+                url, response.status, response.reason, response.headers, io.BytesIO(body)
+            )
+        charset = response.headers.get_content_charset() or "utf-8"
+        return {
+            "status": response.status,
+            "headers": response.headers,
+            "body": body.decode(charset),
+        }
+
+    def _connection(self, scheme: str, netloc: str) -> http.client.HTTPConnection:
+        """This thread's connection to `netloc`, reused while it is fresh and still open."""
+        kept: http.client.HTTPConnection | None = getattr(self._local, "connection", None)
+        if kept is not None:
+            fresh = time.monotonic() - getattr(self._local, "used", 0.0) < KEEP_ALIVE_IDLE
+            if (scheme, netloc) == self._local.target and fresh and not _closed(kept):
+                return kept
+            self._forget(kept)
+        connection: http.client.HTTPConnection = (
+            http.client.HTTPSConnection(netloc, timeout=self.timeout, context=self.ssl)
+            if scheme == "https"
+            else http.client.HTTPConnection(netloc, timeout=self.timeout)
+        )
+        self._local.connection, self._local.target = connection, (scheme, netloc)
+        with self._all_lock:
+            self._all.add(connection)
+        return connection
+
+    def _forget(self, connection: http.client.HTTPConnection) -> None:
+        connection.close()
+        if getattr(self._local, "connection", None) is connection:
+            self._local.connection = None
+        with self._all_lock:
+            self._all.discard(connection)
+
+
+def _closed(connection: http.client.HTTPConnection) -> bool:
+    """Whether an idle kept connection was closed by the server (its socket reads as ready)."""
+    sock = connection.sock
+    if sock is None:
+        return False  # not connected yet: `request` connects
+    try:
+        readable, _, _ = select.select([sock], [], [], 0)
+    except (OSError, ValueError):
+        return True
+    return bool(readable)
+
 
 def make_client(settings: Settings, *, for_outbox: bool = False) -> WebClient:
     """A client for the bot token.
 
-    The outbox client retries nothing itself: the outbox schedules every retry, so a slow Slack
+    The outbox's client keeps its connections open (`KeepAliveWebClient`): it makes one call
+    per message. The interactive one calls once or twice per request, from whichever
+    listener thread runs it, so it keeps slack_sdk's own transport. The outbox client
+    retries nothing itself: the outbox schedules every retry, so a slow Slack
     never blocks a worker thread in a sleep. The interactive client retries a dropped
     connection (refused or reset, which fails fast) once, because a modal must open within
     the 3-second window.
     """
     token = settings.slack_bot_token.get_secret_value() if settings.slack_bot_token else None
-    return WebClient(
+    return (KeepAliveWebClient if for_outbox else WebClient)(
         token=token,
         base_url=settings.slack_api_url,
         timeout=OUTBOX_TIMEOUT if for_outbox else REQUEST_PATH_TIMEOUT,
@@ -40,12 +158,6 @@ def check_token(settings: Settings) -> None:
     Raises:
         SettingsError: naming SLACK_BOT_TOKEN or SLACK_API_URL.
     """
-    from urllib.error import URLError
-
-    from slack_sdk.errors import SlackApiError
-
-    from core.config import SettingsError
-
     try:
         make_client(settings).auth_test()
     except SlackApiError as exc:

@@ -575,6 +575,12 @@ class FakeSlack:
 
 
 class _Handler(BaseHTTPRequestHandler):
+    # As Slack does, a connection stays open for the next call unless the client says close.
+    protocol_version = "HTTP/1.1"
+    # The headers and the body are two writes: with Nagle's algorithm the body would wait
+    # for the client's delayed ACK (40 ms) on a connection kept open.
+    disable_nagle_algorithm = True
+    timeout = 10  # seconds a kept connection may sit idle before the fake closes it
     server: _Server
 
     def do_POST(self) -> None:

@@ -16,6 +16,7 @@ class TcpProxy:
         self._listener = socket.create_server(("127.0.0.1", 0))
         self.port = int(self._listener.getsockname()[1])
         self._up = True
+        self.accepted = 0  # connections forwarded so far
         self._stalled = threading.Event()
         self._sockets: list[socket.socket] = []
         self._lock = threading.Lock()
@@ -61,6 +62,7 @@ class TcpProxy:
                     client.close()
                     continue
                 self._sockets += [client, upstream]
+                self.accepted += 1
             for a, b in ((client, upstream), (upstream, client)):
                 threading.Thread(target=self._pipe, args=(a, b), daemon=True).start()
 
