@@ -28,8 +28,8 @@ OUTBOX_TIMEOUT = 30
 REQUEST_PATH_TIMEOUT = 2
 
 # A kept connection idle longer than this is closed rather than reused: servers close idle
-# connections after a few seconds (ours after 5), and a request sent just as the server
-# closes is a post whose fate is unknown.
+# connections after some seconds of their own choosing, and a post sent just as the server
+# closes is one whose fate is unknown (the outbox then looks for it before posting again).
 KEEP_ALIVE_IDLE = 4.0
 
 
@@ -40,12 +40,15 @@ class KeepAliveWebClient(WebClient):
     handshake) for every call and closes it after. The outbox makes one call per message, so
     a fan-out paid a handshake per member, and the connection set-up cost the outbox and
     Slack more CPU than the post itself (issue 17). This client sends the same request
-    (`http.client` is what urllib sends it with) and hands back what urllib would: an
-    `HTTPError` for an error status, a `URLError` when the connection cannot be made or the
-    request cannot be sent, so the rest of slack_sdk (its retry handlers, its errors) and the
-    outbox's reading of them are unchanged. A kept connection is used only while it is idle
-    for less than `KEEP_ALIVE_IDLE` and the server has not closed it (a closed socket reads
-    as ready, as urllib3 checks). A proxy, when set, goes through slack_sdk's own transport.
+    (`http.client` is what urllib sends it with) and hands back what urllib would: the body
+    (raw bytes for `application/gzip`), an `HTTPError` for an error status, a `URLError` when
+    the connection cannot be made or the request cannot be sent, so the rest of slack_sdk (its
+    retry handlers, its errors) and the outbox's reading of them are unchanged. Unlike urllib
+    it follows no redirect: Slack's Web API sends none, and a 3xx is an `HTTPError`, which
+    the outbox retries. A kept connection is used only while it is idle for less than
+    `KEEP_ALIVE_IDLE`, the server has not closed it (a closed socket reads as ready, as
+    urllib3 checks) and `close()` has not been called since; each call uses the client's
+    `timeout` as it is then. A proxy, when set, goes through slack_sdk's own transport.
     """
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -55,7 +58,11 @@ class KeepAliveWebClient(WebClient):
         self._all_lock = threading.Lock()
 
     def close(self) -> None:
-        """Close every kept connection (each thread opens a new one if it calls again)."""
+        """Close every kept connection; each thread opens a new one if it calls again.
+
+        Only with no call in flight (the outbox closes its client once its senders stopped):
+        a connection closed under a call would cut that call's answer short.
+        """
         with self._all_lock:
             kept, self._all = self._all, set()
         for connection in kept:
@@ -67,12 +74,18 @@ class KeepAliveWebClient(WebClient):
         parts = urlsplit(url)
         selector = parts.path + (f"?{parts.query}" if parts.query else "")
         connection = self._connection(parts.scheme.lower(), parts.netloc)
+        connection.timeout = self.timeout
+        if connection.sock is not None:
+            connection.sock.settimeout(self.timeout)
         headers = dict(req.header_items())
         try:
             connection.request(req.get_method(), selector, body=req.data, headers=headers)
         except OSError as exc:  # as urllib: refused, unreachable, or cut off while sending
             self._forget(connection)
             raise URLError(exc) from exc
+        except BaseException:  # a request that could not be written: never reuse it half-sent
+            self._forget(connection)
+            raise
         try:
             response = connection.getresponse()
             body = response.read()
@@ -87,19 +100,20 @@ class KeepAliveWebClient(WebClient):
             raise HTTPError(
                 url, response.status, response.reason, response.headers, io.BytesIO(body)
             )
+        answer: dict[str, Any] = {"status": response.status, "headers": response.headers}
+        if response.headers.get_content_type() == "application/gzip":
+            return {**answer, "body": body}  # as slack_sdk's own transport: the raw bytes
         charset = response.headers.get_content_charset() or "utf-8"
-        return {
-            "status": response.status,
-            "headers": response.headers,
-            "body": body.decode(charset),
-        }
+        return {**answer, "body": body.decode(charset)}
 
     def _connection(self, scheme: str, netloc: str) -> http.client.HTTPConnection:
         """This thread's connection to `netloc`, reused while it is fresh and still open."""
         kept: http.client.HTTPConnection | None = getattr(self._local, "connection", None)
         if kept is not None:
             fresh = time.monotonic() - getattr(self._local, "used", 0.0) < KEEP_ALIVE_IDLE
-            if (scheme, netloc) == self._local.target and fresh and not _closed(kept):
+            with self._all_lock:
+                tracked = kept in self._all  # not since closed by `close()`
+            if tracked and fresh and (scheme, netloc) == self._local.target and not _closed(kept):
                 return kept
             self._forget(kept)
         connection: http.client.HTTPConnection = (
@@ -121,15 +135,19 @@ class KeepAliveWebClient(WebClient):
 
 
 def _closed(connection: http.client.HTTPConnection) -> bool:
-    """Whether an idle kept connection was closed by the server (its socket reads as ready)."""
+    """Whether an idle kept connection was closed by the server (its socket reads as ready).
+
+    `poll`, not `select`: `select` cannot watch a descriptor numbered 1024 or more.
+    """
     sock = connection.sock
     if sock is None:
-        return False  # not connected yet: `request` connects
+        return True  # closed already; a new connection is made instead
+    poller = select.poll()
     try:
-        readable, _, _ = select.select([sock], [], [], 0)
+        poller.register(sock, select.POLLIN)
+        return bool(poller.poll(0))
     except (OSError, ValueError):
         return True
-    return bool(readable)
 
 
 def make_client(settings: Settings, *, for_outbox: bool = False) -> WebClient:

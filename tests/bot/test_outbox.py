@@ -213,6 +213,7 @@ def test_connection_refused_is_retried_when_slack_is_back(
     [message] = bot.outbox()
     assert message.status is OutboxStatus.PENDING
     assert message.last_error is not None and message.last_error.startswith("connection")
+    assert not message.maybe_sent  # refused: surely not posted, so no lookup before the retry
     clock.advance(minutes=1)
     assert bot.deliver() == 1
     assert texts(bot, "CNEWS0001") == ["hello"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -83,3 +84,19 @@ def test_a_client_that_is_closed_opens_a_new_connection(client: WebClient, proxy
 
     assert client.chat_postMessage(channel="CNEWS0001", text="two")["ok"]
     assert proxy.accepted == 2
+
+
+def test_a_timeout_lowered_after_a_call_applies_to_the_kept_connection(
+    client: WebClient, slack: FakeSlack
+) -> None:
+    """A delivery that shortens its client's timeout is not left waiting the old 30 s."""
+    assert client.chat_postMessage(channel="CNEWS0001", text="first")["ok"]
+    client.timeout = 0.5
+    held = slack.hold_next("chat.postMessage")
+    started = time.monotonic()
+
+    with pytest.raises(TimeoutError):
+        client.chat_postMessage(channel="CNEWS0001", text="held")
+
+    held.release()
+    assert time.monotonic() - started < 5
