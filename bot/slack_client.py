@@ -74,17 +74,17 @@ class KeepAliveWebClient(WebClient):
         parts = urlsplit(url)
         selector = parts.path + (f"?{parts.query}" if parts.query else "")
         connection = self._connection(parts.scheme.lower(), parts.netloc)
-        connection.timeout = self.timeout
-        if connection.sock is not None:
-            connection.sock.settimeout(self.timeout)
+        if connection.timeout != self.timeout:  # lowered or raised since it was made
+            connection.timeout = self.timeout
+            if connection.sock is not None:
+                connection.sock.settimeout(self.timeout)
         headers = dict(req.header_items())
         try:
             connection.request(req.get_method(), selector, body=req.data, headers=headers)
-        except OSError as exc:  # as urllib: refused, unreachable, or cut off while sending
+        except BaseException as exc:  # a request not written whole is never reused half-sent
             self._forget(connection)
-            raise URLError(exc) from exc
-        except BaseException:  # a request that could not be written: never reuse it half-sent
-            self._forget(connection)
+            if isinstance(exc, OSError):  # as urllib: refused, unreachable, cut off sending
+                raise URLError(exc) from exc
             raise
         try:
             response = connection.getresponse()
@@ -111,9 +111,8 @@ class KeepAliveWebClient(WebClient):
         kept: http.client.HTTPConnection | None = getattr(self._local, "connection", None)
         if kept is not None:
             fresh = time.monotonic() - getattr(self._local, "used", 0.0) < KEEP_ALIVE_IDLE
-            with self._all_lock:
-                tracked = kept in self._all  # not since closed by `close()`
-            if tracked and fresh and (scheme, netloc) == self._local.target and not _closed(kept):
+            # `_closed` also answers for `close()`, which leaves the connection without a socket.
+            if fresh and (scheme, netloc) == self._local.target and not _closed(kept):
                 return kept
             self._forget(kept)
         connection: http.client.HTTPConnection = (
